@@ -1,0 +1,347 @@
+//! The binomial distribution: mass, tails, the exact two-sided test and the Clopper–Pearson
+//! interval.
+//!
+//! Functions take the success probability twice, as `p` and `q = 1 − p`, so that callers who know
+//! `q` more accurately than `1 − p` (a log odds near ±30, an exposure share near 1) do not lose it.
+
+use super::root::{self, Evaluation};
+use super::stirling::{bd0, stirlerr, LN_SQRT_2PI};
+
+/// A success probability held as both `p` and `q = 1 − p`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Probability {
+    /// The probability of success.
+    pub p: f64,
+    /// The probability of failure, `1 − p`.
+    pub q: f64,
+}
+
+impl Probability {
+    /// From `p` in `[0, 1]`.
+    pub fn new(p: f64) -> Self {
+        Probability { p, q: 1.0 - p }
+    }
+
+    /// From a share `a / (a + b)` of two positive weights, with `q = b / (a + b)` exactly.
+    pub fn share(a: f64, b: f64) -> Self {
+        Probability {
+            p: a / (a + b),
+            q: b / (a + b),
+        }
+    }
+
+    /// From log odds `θ = ln(p / q)`.
+    pub fn from_log_odds(theta: f64) -> Self {
+        Probability {
+            p: 1.0 / (1.0 + (-theta).exp()),
+            q: 1.0 / (1.0 + theta.exp()),
+        }
+    }
+}
+
+/// `P(X = k)` for `X ~ Binomial(n, p)`.
+///
+/// # Formula
+///
+/// Loader (2000): `exp(stirlerr(n) − stirlerr(k) − stirlerr(n−k) − bd0(k, np) − bd0(n−k, nq))`
+/// `· √(n / (2π k (n−k)))`, with the end points `q^n` and `p^n` done separately.
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf::distribution::binomial::{pmf, Probability};
+///
+/// // scipy.stats.binom.pmf(206, 374, 0.5) = 0.005992629026119257
+/// assert!((pmf(206, 374, Probability::new(0.5)) - 0.005992629026119257).abs() < 1e-17);
+/// ```
+pub fn pmf(k: u64, n: u64, prob: Probability) -> f64 {
+    let Probability { p, q } = prob;
+    if k > n {
+        return 0.0;
+    }
+    if p == 0.0 {
+        return if k == 0 { 1.0 } else { 0.0 };
+    }
+    if q == 0.0 {
+        return if k == n { 1.0 } else { 0.0 };
+    }
+    let nf = n as f64;
+    if k == 0 {
+        if n == 0 {
+            return 1.0;
+        }
+        let log = if p < 0.1 { -bd0(nf, nf * q) - nf * p } else { nf * q.ln() };
+        return log.exp();
+    }
+    if k == n {
+        let log = if q < 0.1 { -bd0(nf, nf * p) - nf * q } else { nf * p.ln() };
+        return log.exp();
+    }
+    let kf = k as f64;
+    let rest = (n - k) as f64;
+    let log = stirlerr(n)
+        - stirlerr(k)
+        - stirlerr(n - k)
+        - bd0(kf, nf * p)
+        - bd0(rest, nf * q)
+        - LN_SQRT_2PI
+        - 0.5 * (kf.ln() + (rest / nf).ln());
+    log.exp()
+}
+
+/// `P(X ≤ k)` for `X ~ Binomial(n, p)`.
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf::distribution::binomial::{cdf, Probability};
+///
+/// // scipy.stats.binom.cdf(168, 374, 0.5) = 0.027786992596689094
+/// assert!((cdf(168, 374, Probability::new(0.5)) - 0.027786992596689094).abs() < 1e-15);
+/// ```
+pub fn cdf(k: u64, n: u64, prob: Probability) -> f64 {
+    if k >= n {
+        return 1.0;
+    }
+    let nf = n as f64;
+    if (k as f64) < nf * prob.p + prob.p {
+        sum_downwards(k, n, prob)
+    } else {
+        (1.0 - sum_upwards(k + 1, n, prob)).max(0.0)
+    }
+}
+
+/// `P(X ≥ k)` for `X ~ Binomial(n, p)` (the tail that contains `k`).
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf::distribution::binomial::{sf_from, Probability};
+///
+/// // scipy.stats.binom.sf(205, 374, 0.5) = 0.027786992596689094
+/// assert!((sf_from(206, 374, Probability::new(0.5)) - 0.027786992596689094).abs() < 1e-15);
+/// ```
+pub fn sf_from(k: u64, n: u64, prob: Probability) -> f64 {
+    if k == 0 {
+        return 1.0;
+    }
+    if k > n {
+        return 0.0;
+    }
+    let nf = n as f64;
+    if (k as f64) > nf * prob.p - prob.q {
+        sum_upwards(k, n, prob)
+    } else {
+        (1.0 - sum_downwards(k - 1, n, prob)).max(0.0)
+    }
+}
+
+/// `Σ_{j ≤ k} P(X = j)` from `k` down; the terms shrink when `k < (n + 1) p`.
+fn sum_downwards(k: u64, n: u64, prob: Probability) -> f64 {
+    let head = pmf(k, n, prob);
+    if head == 0.0 {
+        return 0.0;
+    }
+    let odds_against = prob.q / prob.p;
+    let (mut term, mut sum) = (1.0, 1.0);
+    let mut j = k;
+    while j > 0 {
+        term *= j as f64 / (n - j + 1) as f64 * odds_against;
+        sum += term;
+        if term <= sum * 1e-17 {
+            break;
+        }
+        j -= 1;
+    }
+    head * sum
+}
+
+/// `Σ_{j ≥ k} P(X = j)` from `k` up; the terms shrink when `k > np − q`.
+fn sum_upwards(k: u64, n: u64, prob: Probability) -> f64 {
+    let head = pmf(k, n, prob);
+    if head == 0.0 {
+        return 0.0;
+    }
+    let odds = prob.p / prob.q;
+    let (mut term, mut sum) = (1.0, 1.0);
+    let mut j = k;
+    while j < n {
+        term *= (n - j) as f64 / (j + 1) as f64 * odds;
+        sum += term;
+        if term <= sum * 1e-17 {
+            break;
+        }
+        j += 1;
+    }
+    head * sum
+}
+
+/// The exact two-sided binomial test of `k` successes in `n` trials against probability `p`:
+/// the total probability of outcomes no more likely than `k`.
+///
+/// # Formula
+///
+/// The "minimum likelihood" p-value of `scipy.stats.binomtest(k, n, p).pvalue`, including its
+/// relative tolerance of `1 + 1e-7` when deciding which outcomes are as unlikely as `k`:
+/// `P(X ≤ k) + P(X ≥ m)` for `k` below the mean, where `m` is the first outcome above the mean
+/// with `P(X = m) ≤ P(X = k)·(1 + 1e-7)`, and the mirror image above the mean. Capped at 1.
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf::distribution::binomial::{two_sided_test, Probability};
+///
+/// // scipy.stats.binomtest(206, 374, 0.5).pvalue = 0.05557398519337819
+/// let p = two_sided_test(206, 374, Probability::new(0.5));
+/// assert!((p - 0.05557398519337819).abs() < 1e-15);
+/// ```
+pub fn two_sided_test(k: u64, n: u64, prob: Probability) -> f64 {
+    let nf = n as f64;
+    let mean = prob.p * nf;
+    let kf = k as f64;
+    if kf == mean {
+        return 1.0;
+    }
+    let threshold = pmf(k, n, prob) * (1.0 + 1e-7);
+    let p_value = if kf < mean {
+        // The first outcome at or above the mean that is no more likely than k.
+        let from = mean.ceil() as u64;
+        match first_at_most(from, n, n, prob, threshold) {
+            Some(m) => cdf(k, n, prob) + sf_from(m, n, prob),
+            None => cdf(k, n, prob),
+        }
+    } else {
+        let to = mean.floor() as u64;
+        match last_at_most(to, n, prob, threshold) {
+            Some(m) => cdf(m, n, prob) + sf_from(k, n, prob),
+            None => sf_from(k, n, prob),
+        }
+    };
+    p_value.min(1.0)
+}
+
+/// The smallest `j` in `from..=to` with `P(X = j) ≤ threshold`, where the mass falls with `j`.
+fn first_at_most(from: u64, to: u64, n: u64, prob: Probability, threshold: f64) -> Option<u64> {
+    if pmf(to, n, prob) > threshold {
+        return None;
+    }
+    let (mut low, mut high) = (from, to); // invariant: the answer is in low..=high
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if pmf(mid, n, prob) <= threshold {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    Some(low)
+}
+
+/// The largest `j` in `0..=to` with `P(X = j) ≤ threshold`, where the mass rises with `j`.
+fn last_at_most(to: u64, n: u64, prob: Probability, threshold: f64) -> Option<u64> {
+    if pmf(0, n, prob) > threshold {
+        return None;
+    }
+    let (mut low, mut high) = (0, to); // invariant: the answer is in low..=high
+    while low < high {
+        let mid = low + (high - low).div_ceil(2);
+        if pmf(mid, n, prob) <= threshold {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    Some(low)
+}
+
+/// The Clopper–Pearson exact limits for the success probability after `k` successes in `n`
+/// trials, returned as log odds `ln(p/q)` so that limits near 0 or 1 keep their precision
+/// (`-inf` when `k = 0`, `+inf` when `k = n`).
+///
+/// # Formula
+///
+/// The lower limit solves `P(X ≥ k) = tail`, the upper `P(X ≤ k) = tail` — the beta quantiles
+/// `B_{tail}(k, n−k+1)` and `B_{1−tail}(k+1, n−k)` of `scipy.stats.binomtest(...).proportion_ci(
+/// method="exact")`.
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf::distribution::binomial::clopper_pearson_log_odds;
+///
+/// let (lower, upper) = clopper_pearson_log_odds(206, 374, 0.025);
+/// let to_p = |theta: f64| 1.0 / (1.0 + (-theta).exp());
+/// // scipy.stats.binomtest(206, 374).proportion_ci(0.95, "exact")
+/// //   = (0.4988208247110061, 0.6019730614463759)
+/// assert!((to_p(lower) - 0.4988208247110061).abs() < 1e-13);
+/// assert!((to_p(upper) - 0.6019730614463759).abs() < 1e-13);
+/// ```
+pub fn clopper_pearson_log_odds(k: u64, n: u64, tail: f64) -> (f64, f64) {
+    let target = tail.ln();
+    let z = -super::normal::quantile(tail);
+    let lower = if k == 0 {
+        f64::NEG_INFINITY
+    } else {
+        // P(X ≥ k) rises with θ; d/dp P(X ≥ k) = n P_{n−1}(X = k − 1), dp/dθ = pq.
+        let equation = |theta: f64| {
+            let prob = Probability::from_log_odds(theta);
+            let t = sf_from(k, n, prob);
+            let density = n as f64 * pmf(k - 1, n - 1, prob) * prob.p * prob.q;
+            Evaluation {
+                value: t.ln() - target,
+                slope: density / t,
+            }
+        };
+        root::solve(equation, wilson_log_odds(k, n, -z), true)
+    };
+    let upper = if k == n {
+        f64::INFINITY
+    } else {
+        let equation = |theta: f64| {
+            let prob = Probability::from_log_odds(theta);
+            let t = cdf(k, n, prob);
+            let density = n as f64 * pmf(k, n - 1, prob) * prob.p * prob.q;
+            Evaluation {
+                value: t.ln() - target,
+                slope: -density / t,
+            }
+        };
+        root::solve(equation, wilson_log_odds(k, n, z), false)
+    };
+    (lower, upper)
+}
+
+/// The Wilson limit on the log-odds scale, a close starting point for the exact limit.
+fn wilson_log_odds(k: u64, n: u64, signed_z: f64) -> f64 {
+    let (x, nf) = (k as f64 + 0.5, n as f64 + 1.0); // continuity-corrected, never 0 or 1
+    let z2 = signed_z * signed_z;
+    let centre = (x + z2 / 2.0) / (nf + z2);
+    let half = signed_z * (x * (nf - x) / nf + z2 / 4.0).sqrt() / (nf + z2);
+    let p = (centre + half).clamp(1e-300, 1.0 - 1e-16);
+    (p / (1.0 - p)).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tails_add_to_one() {
+        for p in [0.5, 0.01, 0.99, 0.3] {
+            let prob = Probability::new(p);
+            for n in [1u64, 10, 374, 100_000] {
+                for k in [0, 1, n / 3, n / 2, n - 1, n] {
+                    let total = cdf(k, n, prob) + sf_from(k + 1, n, prob);
+                    assert!((total - 1.0).abs() < 1e-13, "k={k} n={n} p={p}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mass_sums_to_one() {
+        let prob = Probability::new(0.37);
+        let total: f64 = (0..=200).map(|k| pmf(k, 200, prob)).sum();
+        assert!((total - 1.0).abs() < 1e-14);
+    }
+}

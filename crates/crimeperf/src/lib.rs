@@ -1,0 +1,108 @@
+//! # crimeperf
+//!
+//! The statistics of crime performance reporting for Community Safety Partnerships and police
+//! analysts: year-on-year change with an exact test, rates per 1,000 residents with exact or Byar
+//! intervals, solved rates with Wilson intervals, targets from baselines and RAG status — each a
+//! named result that can say itself in the words a committee report uses.
+//!
+//! This crate has no I/O and no DataFrame dependency; `crimeperf-polars` and the Python package
+//! build on it.
+//!
+//! ## A guide in committee sentences
+//!
+//! "22.6% increase (38 crimes) in Burglary Dwelling: 206 offences against 168 for the same period
+//! last year" — and is that more than chance?
+//!
+//! ```
+//! use crimeperf::{Change, Significance};
+//!
+//! let burglary = Change::new(206, 168)?;
+//! assert_eq!(burglary.describe("crimes"), "22.6% increase (38 crimes)");
+//! // The exact conditional test (scipy.stats.binomtest(206, 374).pvalue = 0.0556):
+//! assert_eq!(format!("{:.4}", burglary.p_value), "0.0556");
+//! assert_eq!(burglary.significance, Significance::NoSignificantChange);
+//! assert_eq!(format!("{:.3} to {:.3}", burglary.lower, burglary.upper), "0.995 to 1.512");
+//! # Ok::<(), crimeperf::Error>(())
+//! ```
+//!
+//! "All Crime solved rate of 26.1% means Rochford is 1.8 points better than the same period last
+//! year":
+//!
+//! ```
+//! use crimeperf::{Confidence, ProportionChange};
+//!
+//! let solved = ProportionChange::newcombe(1098, 4208, 1080, 4445, Confidence::default())?;
+//! assert_eq!(format!("{:.1}%", solved.current.percent()), "26.1%");
+//! assert_eq!(solved.describe(), "1.8 percentage points higher (26.1% against 24.3%)");
+//! # Ok::<(), crimeperf::Error>(())
+//! ```
+//!
+//! "10% reduction in Theft From Motor Vehicles by March 2011: baseline 325, target 293" (round
+//! half up: 292.5 is printed as 293), and "Reduce domestic burglary by 5%: 170 -> 152, 10.6%,
+//! Green":
+//!
+//! ```
+//! use crimeperf::{target_value, Polarity, Rag, RagRule, RagStatus, Rounding};
+//!
+//! assert_eq!(target_value(325.0, -10.0, Rounding::HalfUp)?, 293.0);
+//! let target = target_value(170.0, -5.0, Rounding::HalfUp)?;
+//! let rag = Rag::assess(170.0, 152.0, target, Polarity::LowerIsBetter, RagRule::TargetMet)?;
+//! assert_eq!(rag.status, RagStatus::Green);
+//! assert_eq!(rag.to_string(), "Green: 152 meets the target of 162 (10.6% reduction on the baseline of 170)");
+//! # Ok::<(), crimeperf::Error>(())
+//! ```
+//!
+//! "Rochford: 4,208 crimes, 48.3 per 1,000 residents" — with the interval the spreadsheet never
+//! had:
+//!
+//! ```
+//! let rochford = crimeperf::rate(4208, 87_200.0)?;
+//! assert_eq!(format!("{:.1} ({:.1} to {:.1})", rochford.value, rochford.lower, rochford.upper), "48.3 (46.8 to 49.7)");
+//! # Ok::<(), crimeperf::Error>(())
+//! ```
+//!
+//! Periods and categories parse the labels analysts write:
+//!
+//! ```
+//! use crimeperf::{CrimeType, FinancialYear, Month};
+//!
+//! let december: Month = "2013-12".parse()?;
+//! assert_eq!(december.year_to_date().to_string(), "April to December 2013");
+//! assert_eq!("FY2009/10".parse::<FinancialYear>()?.to_string(), "2009/10");
+//! assert!("anti-social behaviour".parse::<CrimeType>()?.is_incident());
+//! # Ok::<(), crimeperf::Error>(())
+//! ```
+//!
+//! Bad input is an [`Error`] that names the value, never a panic:
+//!
+//! ```
+//! let err = crimeperf::rate(12, 0.0).unwrap_err();
+//! assert_eq!(err.to_string(), "population must be a finite number above zero, got 0");
+//! ```
+
+mod area;
+mod category;
+mod change;
+mod confidence;
+pub mod distribution;
+mod error;
+mod input;
+mod period;
+mod proportion;
+mod rag;
+mod rate;
+mod target;
+mod text;
+
+pub use area::{Area, AreaCode, AreaLevel};
+pub use category::{Composite, CrimeCounts, CrimeType, OffenceGroup};
+pub use change::{Change, ChangeOptions, Significance, DEFAULT_MIN_BASE};
+pub use confidence::Confidence;
+pub use error::{Error, Result};
+pub use period::{
+    check_monthly_series, CalendarYear, FinancialYear, Month, MonthRange, Period, Quarter,
+};
+pub use proportion::{Proportion, ProportionChange};
+pub use rag::{Rag, RagRule, RagStatus};
+pub use rate::{rate, CountInterval, Rate, RateEstimator, RateMethod, EXACT_BELOW};
+pub use target::{target_value, Polarity, Rounding, Target};

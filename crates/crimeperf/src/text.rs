@@ -1,0 +1,69 @@
+//! Numbers written the way committee reports write them. One place, so every sentence agrees.
+
+/// A whole number with thousands separators: `1000.0` → `"1,000"`; other values keep up to two
+/// decimals without trailing zeros.
+pub(crate) fn thousands(value: f64) -> String {
+    if value.fract() != 0.0 || value.abs() >= 1e15 {
+        let text = format!("{value:.2}");
+        return text.trim_end_matches('0').trim_end_matches('.').to_owned();
+    }
+    let digits = format!("{:.0}", value.abs());
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    if value < 0.0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// A count or target, whole numbers without decimals and others to one decimal place.
+pub(crate) fn amount(value: f64) -> String {
+    if value.fract() == 0.0 {
+        thousands(value)
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+/// The singular of a plural unit word: "crimes" → "crime", "burglaries" → "burglary".
+pub(crate) fn singular(unit: &str) -> String {
+    if let Some(stem) = unit.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = unit.strip_suffix('s') {
+        stem.to_owned()
+    } else {
+        unit.to_owned()
+    }
+}
+
+/// "1 crime", "38 crimes".
+pub(crate) fn counted(count: u64, unit: &str) -> String {
+    if count == 1 {
+        format!("1 {}", singular(unit))
+    } else {
+        format!("{} {unit}", thousands(count as f64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(thousands(1000.0), "1,000");
+        assert_eq!(thousands(1234567.0), "1,234,567");
+        assert_eq!(thousands(-4445.0), "-4,445");
+        assert_eq!(thousands(12.5), "12.5");
+        assert_eq!(amount(292.5), "292.5");
+        assert_eq!(counted(1, "offences"), "1 offence");
+        assert_eq!(counted(38, "crimes"), "38 crimes");
+        assert_eq!(counted(1, "burglaries"), "1 burglary");
+    }
+}
