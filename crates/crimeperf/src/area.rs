@@ -122,7 +122,9 @@ impl FromStr for AreaCode {
             || !prefix[1..].bytes().all(|b| b.is_ascii_digit())
             || !digits.bytes().all(|b| b.is_ascii_digit())
         {
-            return Err(fail("a GSS code is a country letter and eight digits, such as E22000088"));
+            return Err(fail(
+                "a GSS code is a country letter and eight digits, such as E22000088",
+            ));
         }
         let level = AreaLevel::from_prefix(prefix).ok_or_else(|| {
             fail("not a code of a level crimeperf knows (LSOA, MSOA, ward, local authority, CSP, police force area, region, country)")

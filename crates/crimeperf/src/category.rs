@@ -327,7 +327,11 @@ impl OffenceGroup {
             | ViolenceWithoutInjury
             | StalkingAndHarassment => Some(ViolenceAgainstThePerson),
             ResidentialBurglary | NonResidentialBurglary => Some(Burglary),
-            Burglary | VehicleOffences | TheftFromThePerson | BicycleTheft | Shoplifting
+            Burglary
+            | VehicleOffences
+            | TheftFromThePerson
+            | BicycleTheft
+            | Shoplifting
             | AllOtherTheftOffences => Some(TheftOffences),
             ViolenceAgainstThePerson
             | SexualOffences
@@ -435,7 +439,10 @@ impl Composite {
     ///
     /// [`Error::IncidentInCrimeTotal`] if anti-social behaviour is among the members, and
     /// [`Error::UnknownCategory`] if there are no members.
-    pub fn new(name: impl Into<String>, members: impl IntoIterator<Item = CrimeType>) -> Result<Self> {
+    pub fn new(
+        name: impl Into<String>,
+        members: impl IntoIterator<Item = CrimeType>,
+    ) -> Result<Self> {
         let name = name.into();
         let members: BTreeSet<CrimeType> = members.into_iter().collect();
         if members.contains(&CrimeType::AntiSocialBehaviour) {
@@ -459,7 +466,10 @@ impl Composite {
 
     /// All crime: every crime type, current and legacy, excluding anti-social behaviour.
     pub fn all_crime() -> Self {
-        let crimes: Vec<CrimeType> = CrimeType::ALL.into_iter().filter(|t| !t.is_incident()).collect();
+        let crimes: Vec<CrimeType> = CrimeType::ALL
+            .into_iter()
+            .filter(|t| !t.is_incident())
+            .collect();
         Self::known("All crime", &crimes)
     }
 
@@ -484,13 +494,21 @@ impl Composite {
     pub fn serious_acquisitive() -> Self {
         Self::known(
             "Serious acquisitive crime",
-            &[CrimeType::Burglary, CrimeType::Robbery, CrimeType::VehicleCrime],
+            &[
+                CrimeType::Burglary,
+                CrimeType::Robbery,
+                CrimeType::VehicleCrime,
+            ],
         )
     }
 
     /// The built-in composites.
     pub fn builtin() -> [Composite; 3] {
-        [Self::all_crime(), Self::acquisitive(), Self::serious_acquisitive()]
+        [
+            Self::all_crime(),
+            Self::acquisitive(),
+            Self::serious_acquisitive(),
+        ]
     }
 
     /// The composite's name.

@@ -304,6 +304,10 @@ fn score_interval(y1: u64, y0: u64, exposure_ratio: f64, z: f64) -> (f64, f64) {
     let z2n = z * z * n;
     let q = (2.0 * y1 * y0 + z2n + (z2n * (4.0 * y1 * y0 + z2n)).sqrt()) / 2.0;
     let lower = y1 * y1 / q;
-    let upper = if y0 == 0.0 { f64::INFINITY } else { q / (y0 * y0) };
+    let upper = if y0 == 0.0 {
+        f64::INFINITY
+    } else {
+        q / (y0 * y0)
+    };
     (lower * exposure_ratio, upper * exposure_ratio)
 }

@@ -9,8 +9,18 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 const MONTH_NAMES: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 fn invalid(label: &str, reason: impl Into<String>) -> Error {
@@ -115,7 +125,11 @@ impl Month {
     /// The financial year (April–March) the month falls in.
     pub fn financial_year(self) -> FinancialYear {
         FinancialYear {
-            start: if self.month >= 4 { self.year } else { self.year - 1 },
+            start: if self.month >= 4 {
+                self.year
+            } else {
+                self.year - 1
+            },
         }
     }
 
@@ -331,7 +345,10 @@ impl FinancialYear {
         if (1000..=9998).contains(&start_year) {
             Ok(FinancialYear { start: start_year })
         } else {
-            Err(invalid(&start_year.to_string(), "the year must have four digits"))
+            Err(invalid(
+                &start_year.to_string(),
+                "the year must have four digits",
+            ))
         }
     }
 
@@ -377,7 +394,9 @@ impl FromStr for FinancialYear {
             .or_else(|| text.strip_prefix("Fy"))
             .unwrap_or(text)
             .trim();
-        let (start, end) = text.split_once(['/', '-']).ok_or_else(|| invalid(s, expected))?;
+        let (start, end) = text
+            .split_once(['/', '-'])
+            .ok_or_else(|| invalid(s, expected))?;
         let start = parse_year(start.trim(), s).map_err(|_| invalid(s, expected))?;
         let end = end.trim();
         let end_ok = match end.len() {
@@ -591,7 +610,9 @@ impl Period {
                 year: q.year - 1,
                 quarter: q.quarter,
             }),
-            Period::FinancialYear(fy) => Period::FinancialYear(FinancialYear { start: fy.start - 1 }),
+            Period::FinancialYear(fy) => Period::FinancialYear(FinancialYear {
+                start: fy.start - 1,
+            }),
             Period::CalendarYear(y) => Period::CalendarYear(CalendarYear(y.0 - 1)),
             Period::Range(r) => Period::Range(r.same_period_last_year()),
         }

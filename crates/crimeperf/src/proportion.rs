@@ -169,10 +169,12 @@ impl ProportionChange {
         let previous =
             Proportion::wilson_with_z(previous_numerator, previous_denominator, confidence, z)?;
         let d = current.value - previous.value;
-        let lower =
-            d - ((current.value - current.lower).powi(2) + (previous.upper - previous.value).powi(2)).sqrt();
-        let upper =
-            d + ((current.upper - current.value).powi(2) + (previous.value - previous.lower).powi(2)).sqrt();
+        let lower = d
+            - ((current.value - current.lower).powi(2) + (previous.upper - previous.value).powi(2))
+                .sqrt();
+        let upper = d
+            + ((current.upper - current.value).powi(2) + (previous.value - previous.lower).powi(2))
+                .sqrt();
         let significance = if lower > 0.0 {
             Significance::Increase
         } else if upper < 0.0 {
@@ -219,11 +221,7 @@ impl fmt::Display for ProportionChange {
         write!(
             f,
             "{:+.1} points ({:+.1} to {:+.1}, {}): {}",
-            self.value,
-            self.lower,
-            self.upper,
-            self.confidence,
-            self.significance
+            self.value, self.lower, self.upper, self.confidence, self.significance
         )
     }
 }

@@ -5,7 +5,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{input, text, Change, ChangeOptions, Confidence, Error, Polarity, Result, Significance};
+use crate::{
+    input, text, Change, ChangeOptions, Confidence, Error, Polarity, Result, Significance,
+};
 
 /// A RAG status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -147,10 +149,12 @@ impl Rag {
                 )?)
             }
         };
-        let evidenced = change.map(|c| match (polarity, c.significance) {
-            (Polarity::LowerIsBetter, Significance::Reduction) => true,
-            (Polarity::HigherIsBetter, Significance::Increase) => true,
-            _ => false,
+        let evidenced = change.map(|c| {
+            matches!(
+                (polarity, c.significance),
+                (Polarity::LowerIsBetter, Significance::Reduction)
+                    | (Polarity::HigherIsBetter, Significance::Increase)
+            )
         });
 
         let (status, reason) = if met && evidenced != Some(false) {
@@ -175,7 +179,9 @@ impl Rag {
         } else {
             (
                 RagStatus::Red,
-                format!("{a} is no better than the baseline of {b} ({movement}); the target is {t}"),
+                format!(
+                    "{a} is no better than the baseline of {b} ({movement}); the target is {t}"
+                ),
             )
         };
         Ok(Rag {
@@ -205,7 +211,11 @@ fn movement(baseline: f64, actual: f64) -> String {
         return "increase from zero".to_owned();
     }
     let percent = (actual - baseline) / baseline * 100.0;
-    let direction = if percent > 0.0 { "increase" } else { "reduction" };
+    let direction = if percent > 0.0 {
+        "increase"
+    } else {
+        "reduction"
+    };
     format!("{:.1}% {direction}", percent.abs())
 }
 

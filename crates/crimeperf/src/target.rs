@@ -109,7 +109,12 @@ impl FromStr for Polarity {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().replace(['_', ' '], "-").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['_', ' '], "-")
+            .as_str()
+        {
             "lower-is-better" | "lower" | "down" => Ok(Polarity::LowerIsBetter),
             "higher-is-better" | "higher" | "up" => Ok(Polarity::HigherIsBetter),
             _ => Err(Error::UnknownOption {
@@ -257,7 +262,11 @@ impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", text::amount(self.value))?;
         if let (Some(baseline), Some(percent)) = (self.baseline, self.change_percent) {
-            let direction = if percent < 0.0 { "reduction" } else { "increase" };
+            let direction = if percent < 0.0 {
+                "reduction"
+            } else {
+                "increase"
+            };
             write!(
                 f,
                 " ({}% {direction} on a baseline of {})",

@@ -70,11 +70,19 @@ pub fn pmf(k: u64, n: u64, prob: Probability) -> f64 {
         if n == 0 {
             return 1.0;
         }
-        let log = if p < 0.1 { -bd0(nf, nf * q) - nf * p } else { nf * q.ln() };
+        let log = if p < 0.1 {
+            -bd0(nf, nf * q) - nf * p
+        } else {
+            nf * q.ln()
+        };
         return log.exp();
     }
     if k == n {
-        let log = if q < 0.1 { -bd0(nf, nf * p) - nf * q } else { nf * p.ln() };
+        let log = if q < 0.1 {
+            -bd0(nf, nf * p) - nf * q
+        } else {
+            nf * p.ln()
+        };
         return log.exp();
     }
     let kf = k as f64;

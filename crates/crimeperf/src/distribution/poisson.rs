@@ -174,7 +174,10 @@ mod tests {
         for mean in [0.3, 4.0, 170.0, 1e6] {
             for k in [0u64, 1, 3, 150, 170, 999_000, 1_000_000] {
                 let total = cdf(k, mean) + sf_from(k + 1, mean);
-                assert!((total - 1.0).abs() < 1e-13, "k={k} mean={mean} total={total}");
+                assert!(
+                    (total - 1.0).abs() < 1e-13,
+                    "k={k} mean={mean} total={total}"
+                );
             }
         }
     }

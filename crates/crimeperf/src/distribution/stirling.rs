@@ -5,7 +5,7 @@
 //! size `k ln k` from each other, which is where the naive formula loses its digits.
 
 /// `ln(2π) / 2`.
-pub(crate) const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_741_78;
+pub(crate) const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 
 /// The error of Stirling's approximation to `ln n!`:
 /// `stirlerr(n) = ln n! − (n + ½) ln n + n − ln √(2π)`, for whole `n ≥ 1`.
