@@ -562,7 +562,8 @@ impl CrimeCounts {
     ///
     /// # Errors
     ///
-    /// [`Error::NegativeCount`] for a negative count, [`Error::CountOverflow`] on overflow.
+    /// [`Error::NegativeCount`] for a negative count, [`Error::CountTooLarge`] above
+    /// [`MAX_COUNT`](crate::MAX_COUNT), [`Error::CountOverflow`] if the running total overflows.
     pub fn add(&mut self, crime_type: CrimeType, count: i64) -> Result<()> {
         let count = crate::input::count("count", count)?;
         let entry = self.counts.entry(crime_type).or_insert(0);

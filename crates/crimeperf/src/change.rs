@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::binomial::{self, Probability};
-use crate::{input, text, Confidence, Error, Result};
+use crate::{input, text, Confidence, Result};
 
 /// The verdict of a test of change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -148,8 +148,8 @@ impl Change {
     ///
     /// # Errors
     ///
-    /// [`Error::NegativeCount`] for a negative count, [`Error::CountOverflow`] when the counts
-    /// cannot be added, and [`Error::InvalidDenominator`] for an exposure that is not a finite
+    /// [`Error::NegativeCount`] for a negative count, [`Error::CountTooLarge`] for one above
+    /// [`MAX_COUNT`](crate::MAX_COUNT), and [`Error::InvalidDenominator`] for an exposure that is not a finite
     /// number above zero.
     ///
     /// # Examples
@@ -168,7 +168,8 @@ impl Change {
     pub fn with_options(current: i64, previous: i64, options: &ChangeOptions) -> Result<Self> {
         let y1 = input::count("current count", current)?;
         let y0 = input::count("previous count", previous)?;
-        let n = input::count_sum(current, previous)?;
+        // Both are at most MAX_COUNT, so neither the sum nor the difference can overflow.
+        let n = y1 + y0;
         let e1 = input::denominator("exposure", options.exposure)?;
         let e0 = input::denominator("previous exposure", options.previous_exposure)?;
         let confidence = options.confidence;
@@ -212,7 +213,7 @@ impl Change {
             previous: y0,
             exposure: e1,
             previous_exposure: e0,
-            absolute: signed_difference(y1, y0)?,
+            absolute: y1 as i64 - y0 as i64,
             percent,
             ratio,
             lower,
@@ -278,16 +279,6 @@ impl fmt::Display for Change {
             self.significance
         )
     }
-}
-
-fn signed_difference(current: u64, previous: u64) -> Result<i64> {
-    let overflow = || Error::CountOverflow {
-        first: i64::try_from(current).unwrap_or(i64::MAX),
-        second: i64::try_from(previous).unwrap_or(i64::MAX),
-    };
-    let current = i64::try_from(current).map_err(|_| overflow())?;
-    let previous = i64::try_from(previous).map_err(|_| overflow())?;
-    current.checked_sub(previous).ok_or_else(overflow)
 }
 
 /// The score interval for the rate ratio, in closed form.

@@ -20,6 +20,17 @@ pub enum Error {
         /// The value given.
         value: i64,
     },
+    /// A count above [`MAX_COUNT`](crate::MAX_COUNT): more crimes than any real area records, and
+    /// beyond the range the exact methods are built for.
+    #[error("{what} {value} is larger than the largest count accepted, {max}")]
+    CountTooLarge {
+        /// Which count.
+        what: &'static str,
+        /// The value given.
+        value: i64,
+        /// The largest count accepted.
+        max: u64,
+    },
     /// Two counts added together overflowed the 64-bit range.
     #[error("the counts {first} and {second} are too large to be added together")]
     CountOverflow {

@@ -2,16 +2,24 @@
 
 use crate::{Error, Result};
 
-/// A count must be zero or more; returns it as `u64`.
-pub(crate) fn count(what: &'static str, value: i64) -> Result<u64> {
-    u64::try_from(value).map_err(|_| Error::NegativeCount { what, value })
-}
+/// The largest count any statistic accepts: a billion.
+///
+/// England and Wales record about 6.7 million crimes a year, so no real count comes near it; the
+/// limit keeps the exact methods (whose cost grows with the square root of the count) fast and
+/// within the range where they are tested.
+pub const MAX_COUNT: u64 = 1_000_000_000;
 
-/// The sum of two valid counts, or an overflow error.
-pub(crate) fn count_sum(first: i64, second: i64) -> Result<u64> {
-    count("count", first)?
-        .checked_add(count("count", second)?)
-        .ok_or(Error::CountOverflow { first, second })
+/// A count must be zero or more and at most [`MAX_COUNT`]; returns it as `u64`.
+pub(crate) fn count(what: &'static str, value: i64) -> Result<u64> {
+    let count = u64::try_from(value).map_err(|_| Error::NegativeCount { what, value })?;
+    if count > MAX_COUNT {
+        return Err(Error::CountTooLarge {
+            what,
+            value,
+            max: MAX_COUNT,
+        });
+    }
+    Ok(count)
 }
 
 /// A population, exposure or denominator must be finite and above zero.

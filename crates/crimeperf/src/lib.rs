@@ -99,6 +99,7 @@ pub use category::{Composite, CrimeCounts, CrimeType, OffenceGroup};
 pub use change::{Change, ChangeOptions, Significance, DEFAULT_MIN_BASE};
 pub use confidence::Confidence;
 pub use error::{Error, Result};
+pub use input::MAX_COUNT;
 pub use period::{
     check_monthly_series, CalendarYear, FinancialYear, Month, MonthRange, Period, Quarter,
 };

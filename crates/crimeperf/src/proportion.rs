@@ -36,7 +36,8 @@ impl Proportion {
     ///
     /// # Errors
     ///
-    /// [`Error::NegativeCount`] for negative inputs, [`Error::NumeratorAboveDenominator`] when
+    /// [`Error::NegativeCount`] for negative inputs, [`Error::CountTooLarge`] above
+    /// [`MAX_COUNT`](crate::MAX_COUNT), [`Error::NumeratorAboveDenominator`] when
     /// `numerator > denominator`, and [`Error::InvalidDenominator`] when the denominator is 0
     /// (there is no solved rate without crimes).
     ///

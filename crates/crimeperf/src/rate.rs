@@ -162,7 +162,8 @@ impl RateEstimator {
     ///
     /// # Errors
     ///
-    /// [`Error::NegativeCount`] for a negative count and [`Error::InvalidDenominator`] for a
+    /// [`Error::NegativeCount`] for a negative count, [`Error::CountTooLarge`] above
+    /// [`MAX_COUNT`](crate::MAX_COUNT), and [`Error::InvalidDenominator`] for a
     /// population that is zero, negative, NaN or infinite.
     pub fn rate(&self, count: i64, population: f64) -> Result<Rate> {
         let count = input::count("count", count)?;
