@@ -3,9 +3,9 @@
 //! Inputs imitate a national frame of area-by-month counts: mostly counts in the tens to
 //! thousands, with a tail of small counts where the exact methods take over.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use crimeperf::distribution::binomial::{self, Probability};
 use crimeperf::{Change, Confidence, RateEstimator, RateMethod};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
 const ROWS: usize = 100_000;
 

@@ -37,10 +37,10 @@ impl Rounding {
     /// Applies the rounding.
     ///
     /// A target such as `325 × 0.9` is meant as the decimal 292.5, but binary arithmetic gives
-    /// 292.49999999999997; values within a relative 1e-9 of a rounding boundary are therefore
+    /// 292.49999999999997; values within a relative 1e-12 of a rounding boundary are therefore
     /// treated as lying on it.
     pub fn apply(self, value: f64) -> f64 {
-        let slack = 1e-9 * value.abs().max(1.0);
+        let slack = 1e-12 * value.abs().max(1.0);
         match self {
             Rounding::HalfUp => (value + 0.5 + slack).floor(),
             Rounding::Floor => (value + slack).floor(),

@@ -2,6 +2,9 @@
 //! values. The expected numbers live in `reference/scipy_statsmodels.json`, each entry with the
 //! exact Python call that produced it (`call`); `reference/README.md` says how to regenerate them.
 
+// A test reports failure by panicking.
+#![allow(clippy::panic, clippy::unwrap_used)]
+
 use crimeperf::distribution::{binomial, poisson};
 use crimeperf::{
     Change, ChangeOptions, Confidence, Proportion, ProportionChange, RateEstimator, RateMethod,
@@ -58,7 +61,8 @@ fn assert_absolute(actual: f64, expected: f64, tolerance: f64, case: &Value, wha
 #[test]
 fn garwood_limits_match_scipy_chi2_to_1e_10() {
     for case in cases("garwood") {
-        let estimator = RateEstimator::new(1.0, confidence(&case), RateMethod::Exact).expect("valid");
+        let estimator =
+            RateEstimator::new(1.0, confidence(&case), RateMethod::Exact).expect("valid");
         let limits = estimator.count_interval(u(&case, "count"));
         assert_relative(limits.lower, f(&case, "lower"), 1e-10, &case, "lower");
         assert_relative(limits.upper, f(&case, "upper"), 1e-10, &case, "upper");
@@ -68,7 +72,8 @@ fn garwood_limits_match_scipy_chi2_to_1e_10() {
 #[test]
 fn byar_limits_match_the_formula() {
     for case in cases("byar") {
-        let estimator = RateEstimator::new(1.0, confidence(&case), RateMethod::Byar).expect("valid");
+        let estimator =
+            RateEstimator::new(1.0, confidence(&case), RateMethod::Byar).expect("valid");
         let limits = estimator.count_interval(u(&case, "count"));
         assert_relative(limits.lower, f(&case, "lower"), 1e-13, &case, "lower");
         assert_relative(limits.upper, f(&case, "upper"), 1e-13, &case, "upper");
@@ -95,10 +100,22 @@ fn poisson_two_sample_tests_match_statsmodels() {
             previous_exposure: f(&case, "exposure2"),
             ..ChangeOptions::default()
         };
-        let change = Change::with_options(i(&case, "count1"), i(&case, "count2"), &options)
-            .expect("valid");
-        assert_absolute(change.p_value, f(&case, "p_value_exact"), 1e-12, &case, "exact p");
-        assert_absolute(change.mid_p_value, f(&case, "p_value_midp"), 1e-12, &case, "mid-p");
+        let change =
+            Change::with_options(i(&case, "count1"), i(&case, "count2"), &options).expect("valid");
+        assert_absolute(
+            change.p_value,
+            f(&case, "p_value_exact"),
+            1e-12,
+            &case,
+            "exact p",
+        );
+        assert_absolute(
+            change.mid_p_value,
+            f(&case, "p_value_midp"),
+            1e-12,
+            &case,
+            "mid-p",
+        );
     }
 }
 
@@ -111,8 +128,8 @@ fn exact_ratio_intervals_match_scipy_beta_quantiles_to_1e_10() {
             confidence: confidence(&case),
             ..ChangeOptions::default()
         };
-        let change = Change::with_options(i(&case, "count1"), i(&case, "count2"), &options)
-            .expect("valid");
+        let change =
+            Change::with_options(i(&case, "count1"), i(&case, "count2"), &options).expect("valid");
         assert_relative(change.lower, f(&case, "lower"), 1e-10, &case, "lower");
         // null in the file means an unbounded upper limit (no previous crimes).
         let upper = case["upper"].as_f64().unwrap_or(f64::INFINITY);
@@ -129,13 +146,25 @@ fn score_ratio_intervals_match_statsmodels_score_statistic_to_1e_10() {
             confidence: confidence(&case),
             ..ChangeOptions::default()
         };
-        let change = Change::with_options(i(&case, "count1"), i(&case, "count2"), &options)
-            .expect("valid");
+        let change =
+            Change::with_options(i(&case, "count1"), i(&case, "count2"), &options).expect("valid");
         assert_relative(change.score_lower, f(&case, "lower"), 1e-10, &case, "lower");
         assert_relative(change.score_upper, f(&case, "upper"), 1e-10, &case, "upper");
         // statsmodels' own numerical inversion (optimize.fmin, xtol=1e-8) agrees to its accuracy.
-        assert_relative(change.score_lower, f(&case, "statsmodels_lower"), 1e-5, &case, "statsmodels lower");
-        assert_relative(change.score_upper, f(&case, "statsmodels_upper"), 1e-5, &case, "statsmodels upper");
+        assert_relative(
+            change.score_lower,
+            f(&case, "statsmodels_lower"),
+            1e-5,
+            &case,
+            "statsmodels lower",
+        );
+        assert_relative(
+            change.score_upper,
+            f(&case, "statsmodels_upper"),
+            1e-5,
+            &case,
+            "statsmodels upper",
+        );
     }
 }
 
@@ -160,8 +189,20 @@ fn newcombe_intervals_match_statsmodels_to_1e_10() {
         )
         .expect("valid");
         // Our limits are in percentage points; statsmodels' are fractions.
-        assert_absolute(change.lower / 100.0, f(&case, "lower"), 1e-10, &case, "lower");
-        assert_absolute(change.upper / 100.0, f(&case, "upper"), 1e-10, &case, "upper");
+        assert_absolute(
+            change.lower / 100.0,
+            f(&case, "lower"),
+            1e-10,
+            &case,
+            "lower",
+        );
+        assert_absolute(
+            change.upper / 100.0,
+            f(&case, "upper"),
+            1e-10,
+            &case,
+            "upper",
+        );
     }
 }
 
@@ -171,7 +212,13 @@ fn poisson_distribution_matches_scipy() {
         let (k, mean) = (u(&case, "k"), f(&case, "mu"));
         assert_relative(poisson::pmf(k, mean), f(&case, "pmf"), 1e-13, &case, "pmf");
         assert_relative(poisson::cdf(k, mean), f(&case, "cdf"), 1e-12, &case, "cdf");
-        assert_relative(poisson::sf_from(k + 1, mean), f(&case, "sf"), 1e-12, &case, "sf");
+        assert_relative(
+            poisson::sf_from(k + 1, mean),
+            f(&case, "sf"),
+            1e-12,
+            &case,
+            "sf",
+        );
     }
 }
 
@@ -191,7 +238,13 @@ fn binomial_distribution_matches_scipy() {
             assert_relative(binomial::cdf(k, n, prob), cdf, tolerance, &case, "cdf");
         }
         if sf > 1e-300 {
-            assert_relative(binomial::sf_from(k + 1, n, prob), sf, tolerance, &case, "sf");
+            assert_relative(
+                binomial::sf_from(k + 1, n, prob),
+                sf,
+                tolerance,
+                &case,
+                "sf",
+            );
         }
     }
 }
@@ -231,8 +284,8 @@ fn phe_published_rates() {
             Some("byars") | Some("byar") => RateMethod::Byar,
             other => panic!("unexpected method {other:?}"),
         };
-        let estimator = RateEstimator::new(f(&case, "multiplier"), confidence(&case), method)
-            .expect("valid");
+        let estimator =
+            RateEstimator::new(f(&case, "multiplier"), confidence(&case), method).expect("valid");
         let rate = estimator
             .rate(i(&case, "count"), f(&case, "denominator"))
             .expect("valid");

@@ -52,7 +52,7 @@ impl Probability {
 /// use crimeperf::distribution::binomial::{pmf, Probability};
 ///
 /// // scipy.stats.binom.pmf(206, 374, 0.5) = 0.005992629026119257
-/// assert!((pmf(206, 374, Probability::new(0.5)) - 0.005992629026119257).abs() < 1e-17);
+/// assert!((pmf(206, 374, Probability::new(0.5)) - 0.005992629026119257).abs() < 1e-16);
 /// ```
 pub fn pmf(k: u64, n: u64, prob: Probability) -> f64 {
     let Probability { p, q } = prob;
@@ -93,7 +93,7 @@ pub fn pmf(k: u64, n: u64, prob: Probability) -> f64 {
         - bd0(kf, nf * p)
         - bd0(rest, nf * q)
         - LN_SQRT_2PI
-        - 0.5 * (kf.ln() + (rest / nf).ln());
+        - 0.5 * (kf * (rest / nf)).ln();
     log.exp()
 }
 
@@ -111,12 +111,7 @@ pub fn cdf(k: u64, n: u64, prob: Probability) -> f64 {
     if k >= n {
         return 1.0;
     }
-    let nf = n as f64;
-    if (k as f64) < nf * prob.p + prob.p {
-        sum_downwards(k, n, prob)
-    } else {
-        (1.0 - sum_upwards(k + 1, n, prob)).max(0.0)
-    }
+    cdf_and_mass(k, n, prob).0
 }
 
 /// `P(X ≥ k)` for `X ~ Binomial(n, p)` (the tail that contains `k`).
@@ -136,20 +131,41 @@ pub fn sf_from(k: u64, n: u64, prob: Probability) -> f64 {
     if k > n {
         return 0.0;
     }
-    let nf = n as f64;
-    if (k as f64) > nf * prob.p - prob.q {
-        sum_upwards(k, n, prob)
+    sf_from_and_mass(k, n, prob).0
+}
+
+/// `P(X = j + 1) / P(X = j)`.
+fn ratio_up(j: u64, n: u64, odds: f64) -> f64 {
+    (n - j) as f64 / (j + 1) as f64 * odds
+}
+
+/// `(P(X ≤ k), P(X = k))` for `k < n`.
+fn cdf_and_mass(k: u64, n: u64, prob: Probability) -> (f64, f64) {
+    let head = pmf(k, n, prob);
+    if (k as f64) < n as f64 * prob.p + prob.p {
+        (head * sum_downwards(k, n, prob), head)
     } else {
-        (1.0 - sum_downwards(k - 1, n, prob)).max(0.0)
+        let next = head * ratio_up(k, n, prob.p / prob.q);
+        ((1.0 - next * sum_upwards(k + 1, n, prob)).max(0.0), head)
     }
 }
 
-/// `Σ_{j ≤ k} P(X = j)` from `k` down; the terms shrink when `k < (n + 1) p`.
-fn sum_downwards(k: u64, n: u64, prob: Probability) -> f64 {
+/// `(P(X ≥ k), P(X = k))` for `1 ≤ k ≤ n`.
+fn sf_from_and_mass(k: u64, n: u64, prob: Probability) -> (f64, f64) {
     let head = pmf(k, n, prob);
-    if head == 0.0 {
-        return 0.0;
+    if (k as f64) > n as f64 * prob.p - prob.q {
+        (head * sum_upwards(k, n, prob), head)
+    } else {
+        let previous = head / ratio_up(k - 1, n, prob.p / prob.q);
+        (
+            (1.0 - previous * sum_downwards(k - 1, n, prob)).max(0.0),
+            head,
+        )
     }
+}
+
+/// `Σ_{j ≤ k} P(X = j) / P(X = k)` from `k` down; the terms shrink when `k < (n + 1) p`.
+fn sum_downwards(k: u64, n: u64, prob: Probability) -> f64 {
     let odds_against = prob.q / prob.p;
     let (mut term, mut sum) = (1.0, 1.0);
     let mut j = k;
@@ -161,27 +177,23 @@ fn sum_downwards(k: u64, n: u64, prob: Probability) -> f64 {
         }
         j -= 1;
     }
-    head * sum
+    sum
 }
 
-/// `Σ_{j ≥ k} P(X = j)` from `k` up; the terms shrink when `k > np − q`.
+/// `Σ_{j ≥ k} P(X = j) / P(X = k)` from `k` up; the terms shrink when `k > np − q`.
 fn sum_upwards(k: u64, n: u64, prob: Probability) -> f64 {
-    let head = pmf(k, n, prob);
-    if head == 0.0 {
-        return 0.0;
-    }
     let odds = prob.p / prob.q;
     let (mut term, mut sum) = (1.0, 1.0);
     let mut j = k;
     while j < n {
-        term *= (n - j) as f64 / (j + 1) as f64 * odds;
+        term *= ratio_up(j, n, odds);
         sum += term;
         if term <= sum * 1e-17 {
             break;
         }
         j += 1;
     }
-    head * sum
+    sum
 }
 
 /// The exact two-sided binomial test of `k` successes in `n` trials against probability `p`:
@@ -193,6 +205,9 @@ fn sum_upwards(k: u64, n: u64, prob: Probability) -> f64 {
 /// relative tolerance of `1 + 1e-7` when deciding which outcomes are as unlikely as `k`:
 /// `P(X ≤ k) + P(X ≥ m)` for `k` below the mean, where `m` is the first outcome above the mean
 /// with `P(X = m) ≤ P(X = k)·(1 + 1e-7)`, and the mirror image above the mean. Capped at 1.
+///
+/// Near the mean it is computed as one minus the outcomes strictly between `k` and `m` (a short
+/// sum); further out as the two tails, which keeps small p-values to full relative precision.
 ///
 /// # Examples
 ///
@@ -210,30 +225,113 @@ pub fn two_sided_test(k: u64, n: u64, prob: Probability) -> f64 {
     if kf == mean {
         return 1.0;
     }
-    let threshold = pmf(k, n, prob) * (1.0 + 1e-7);
-    let p_value = if kf < mean {
-        // The first outcome at or above the mean that is no more likely than k.
-        let from = mean.ceil() as u64;
-        match first_at_most(from, n, n, prob, threshold) {
-            Some(m) => cdf(k, n, prob) + sf_from(m, n, prob),
-            None => cdf(k, n, prob),
-        }
+    let mass_k = pmf(k, n, prob);
+    let threshold = mass_k * (1.0 + 1e-7);
+    // The outcomes on the far side of the mean that are no more likely than k: from `mirror` on.
+    // The search starts at the mirror image of k about the mean; with p = 1/2 (equal exposures,
+    // the usual case) the distribution is symmetric and the mass there is k's own.
+    let guess = (2.0 * mean - kf).round().clamp(0.0, nf) as u64;
+    let mass_guess = if prob.p == prob.q {
+        mass_k
     } else {
-        let to = mean.floor() as u64;
-        match last_at_most(to, n, prob, threshold) {
-            Some(m) => cdf(m, n, prob) + sf_from(k, n, prob),
-            None => sf_from(k, n, prob),
-        }
+        pmf(guess, n, prob)
     };
-    p_value.min(1.0)
+    let mirror = if kf < mean {
+        first_at_most(
+            mean.ceil() as u64,
+            n,
+            (guess, mass_guess),
+            n,
+            prob,
+            threshold,
+        )
+    } else {
+        last_at_most(mean.floor() as u64, (guess, mass_guess), n, prob, threshold)
+    };
+    let (Some((m, mass_m)), true) = (mirror, n > 0) else {
+        // Nothing on the far side is as unlikely as k: the p-value is k's own tail.
+        return if kf < mean {
+            cdf(k, n, prob)
+        } else {
+            sf_from(k, n, prob)
+        }
+        .min(1.0);
+    };
+    let (low, high, mass_low) = if k < m {
+        (k, m, mass_k)
+    } else {
+        (m, k, mass_m)
+    };
+    let sd = (nf * prob.p * prob.q).sqrt();
+    let p_value = if ((high - low) as f64) < 4.0 * sd {
+        // p = 1 − P(low < X < high): few terms, and p is large enough that the absolute
+        // accuracy of the complement (about 1e-15) is what matters.
+        let odds = prob.p / prob.q;
+        let (mut term, mut middle) = (mass_low, 0.0);
+        for j in low..high - 1 {
+            term *= ratio_up(j, n, odds);
+            middle += term;
+        }
+        1.0 - middle
+    } else {
+        let lower_tail = if low >= n {
+            1.0
+        } else {
+            mass_low * sum_downwards(low, n, prob)
+        };
+        let mass_high = if k < m { mass_m } else { mass_k };
+        let upper_tail = mass_high * sum_upwards(high, n, prob);
+        lower_tail + upper_tail
+    };
+    p_value.clamp(0.0, 1.0)
 }
 
-/// The smallest `j` in `from..=to` with `P(X = j) ≤ threshold`, where the mass falls with `j`.
-fn first_at_most(from: u64, to: u64, n: u64, prob: Probability, threshold: f64) -> Option<u64> {
+/// The smallest `j` in `from..=to` with `P(X = j) ≤ threshold`, and its mass, where the mass
+/// falls with `j`. Walks from `guess` (whose mass is known), with binary search as the fallback
+/// for strongly skewed cases.
+fn first_at_most(
+    from: u64,
+    to: u64,
+    (guess, mass_guess): (u64, f64),
+    n: u64,
+    prob: Probability,
+    threshold: f64,
+) -> Option<(u64, f64)> {
+    if from > to {
+        return None;
+    }
+    let odds = prob.p / prob.q;
+    let (mut j, mut mass) = if (from..=to).contains(&guess) {
+        (guess, mass_guess)
+    } else {
+        let start = guess.clamp(from, to);
+        (start, pmf(start, n, prob))
+    };
+    for _ in 0..64 {
+        if mass <= threshold {
+            // Step down while the previous outcome is still no more likely than k.
+            if j == from {
+                return Some((j, mass));
+            }
+            let previous = mass / ratio_up(j - 1, n, odds);
+            if previous > threshold {
+                return Some((j, mass));
+            }
+            j -= 1;
+            mass = previous;
+        } else {
+            if j == to {
+                return None;
+            }
+            mass *= ratio_up(j, n, odds);
+            j += 1;
+        }
+    }
+    // The guess was far off: binary search over the monotone range.
     if pmf(to, n, prob) > threshold {
         return None;
     }
-    let (mut low, mut high) = (from, to); // invariant: the answer is in low..=high
+    let (mut low, mut high) = (from, to);
     while low < high {
         let mid = low + (high - low) / 2;
         if pmf(mid, n, prob) <= threshold {
@@ -242,15 +340,47 @@ fn first_at_most(from: u64, to: u64, n: u64, prob: Probability, threshold: f64) 
             low = mid + 1;
         }
     }
-    Some(low)
+    Some((low, pmf(low, n, prob)))
 }
 
-/// The largest `j` in `0..=to` with `P(X = j) ≤ threshold`, where the mass rises with `j`.
-fn last_at_most(to: u64, n: u64, prob: Probability, threshold: f64) -> Option<u64> {
+/// The largest `j` in `0..=to` with `P(X = j) ≤ threshold`, and its mass, where the mass rises
+/// with `j`.
+fn last_at_most(
+    to: u64,
+    (guess, mass_guess): (u64, f64),
+    n: u64,
+    prob: Probability,
+    threshold: f64,
+) -> Option<(u64, f64)> {
+    let odds = prob.p / prob.q;
+    let (mut j, mut mass) = if guess <= to {
+        (guess, mass_guess)
+    } else {
+        (to, pmf(to, n, prob))
+    };
+    for _ in 0..64 {
+        if mass <= threshold {
+            if j == to {
+                return Some((j, mass));
+            }
+            let next = mass * ratio_up(j, n, odds);
+            if next > threshold {
+                return Some((j, mass));
+            }
+            j += 1;
+            mass = next;
+        } else {
+            if j == 0 {
+                return None;
+            }
+            mass /= ratio_up(j - 1, n, odds);
+            j -= 1;
+        }
+    }
     if pmf(0, n, prob) > threshold {
         return None;
     }
-    let (mut low, mut high) = (0, to); // invariant: the answer is in low..=high
+    let (mut low, mut high) = (0, to);
     while low < high {
         let mid = low + (high - low).div_ceil(2);
         if pmf(mid, n, prob) <= threshold {
@@ -259,7 +389,7 @@ fn last_at_most(to: u64, n: u64, prob: Probability, threshold: f64) -> Option<u6
             high = mid - 1;
         }
     }
-    Some(low)
+    Some((low, pmf(low, n, prob)))
 }
 
 /// The Clopper–Pearson exact limits for the success probability after `k` successes in `n`
@@ -287,32 +417,31 @@ fn last_at_most(to: u64, n: u64, prob: Probability, threshold: f64) -> Option<u6
 pub fn clopper_pearson_log_odds(k: u64, n: u64, tail: f64) -> (f64, f64) {
     let target = tail.ln();
     let z = -super::normal::quantile(tail);
+    let (kf, nf) = (k as f64, n as f64);
     let lower = if k == 0 {
         f64::NEG_INFINITY
     } else {
-        // P(X ≥ k) rises with θ; d/dp P(X ≥ k) = n P_{n−1}(X = k − 1), dp/dθ = pq.
+        // With θ = ln(p/q): T = P(X ≥ k) rises with θ; T' = k q P(X = k) and
+        // T'' = T' (k q − (n − k + 1) p).
         let equation = |theta: f64| {
             let prob = Probability::from_log_odds(theta);
-            let t = sf_from(k, n, prob);
-            let density = n as f64 * pmf(k - 1, n - 1, prob) * prob.p * prob.q;
-            Evaluation {
-                value: t.ln() - target,
-                slope: density / t,
-            }
+            let (t, mass) = sf_from_and_mass(k, n, prob);
+            let derivative = kf * prob.q * mass;
+            let second = derivative * (kf * prob.q - (nf - kf + 1.0) * prob.p);
+            Evaluation::of_log_tail(t, target, derivative, second)
         };
         root::solve(equation, wilson_log_odds(k, n, -z), true)
     };
     let upper = if k == n {
         f64::INFINITY
     } else {
+        // T = P(X ≤ k) falls as θ rises: T' = −(n − k) p P(X = k), T'' = T' ((k + 1) q − (n − k) p).
         let equation = |theta: f64| {
             let prob = Probability::from_log_odds(theta);
-            let t = cdf(k, n, prob);
-            let density = n as f64 * pmf(k, n - 1, prob) * prob.p * prob.q;
-            Evaluation {
-                value: t.ln() - target,
-                slope: -density / t,
-            }
+            let (t, mass) = cdf_and_mass(k, n, prob);
+            let derivative = -(nf - kf) * prob.p * mass;
+            let second = derivative * ((kf + 1.0) * prob.q - (nf - kf) * prob.p);
+            Evaluation::of_log_tail(t, target, derivative, second)
         };
         root::solve(equation, wilson_log_odds(k, n, z), false)
     };

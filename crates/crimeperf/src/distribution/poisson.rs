@@ -39,11 +39,7 @@ pub fn pmf(k: u64, mean: f64) -> f64 {
 /// assert!((poisson::cdf(152, 170.0) - 0.08798922527030445).abs() < 1e-14);
 /// ```
 pub fn cdf(k: u64, mean: f64) -> f64 {
-    if (k as f64) < mean {
-        sum_downwards(k, mean)
-    } else {
-        (1.0 - sum_upwards(k + 1, mean)).max(0.0)
-    }
+    cdf_and_mass(k, mean).0
 }
 
 /// `P(X ≥ k)` for `X ~ Poisson(mean)` (note: *at least* `k`, the tail that contains `k`).
@@ -57,17 +53,39 @@ pub fn cdf(k: u64, mean: f64) -> f64 {
 /// assert!((poisson::sf_from(4, 3.0) + poisson::cdf(3, 3.0) - 1.0).abs() < 1e-15);
 /// ```
 pub fn sf_from(k: u64, mean: f64) -> f64 {
-    if k == 0 {
-        return 1.0;
-    }
-    if (k as f64) + 1.0 > mean {
-        sum_upwards(k, mean)
+    sf_from_and_mass(k, mean).0
+}
+
+/// `(P(X ≤ k), P(X = k))`: the tail and the mass at its edge, which the exact limits need for
+/// their derivatives.
+fn cdf_and_mass(k: u64, mean: f64) -> (f64, f64) {
+    if (k as f64) < mean {
+        let head = pmf(k, mean);
+        (head * sum_downwards(k, mean), head)
     } else {
-        (1.0 - sum_downwards(k - 1, mean)).max(0.0)
+        // The upper tail starts at k + 1, whose mass is P(X = k) · mean / (k + 1).
+        let head = pmf(k, mean);
+        let next = head * mean / (k as f64 + 1.0);
+        ((1.0 - next * sum_upwards(k + 1, mean)).max(0.0), head)
     }
 }
 
-/// `Σ_{j ≤ k} P(X = j)`, summed from `k` down; every term shrinks when `k < mean`.
+/// `(P(X ≥ k), P(X = k))` for `k ≥ 1`.
+fn sf_from_and_mass(k: u64, mean: f64) -> (f64, f64) {
+    if k == 0 {
+        return (1.0, pmf(0, mean));
+    }
+    let head = pmf(k, mean);
+    if (k as f64) + 1.0 > mean {
+        (head * sum_upwards(k, mean), head)
+    } else {
+        // The lower tail ends at k − 1, whose mass is P(X = k) · k / mean.
+        let previous = head * k as f64 / mean;
+        ((1.0 - previous * sum_downwards(k - 1, mean)).max(0.0), head)
+    }
+}
+
+/// `Σ_{j ≤ k} P(X = j) / P(X = k)`, summed from `k` down; every term shrinks when `k < mean`.
 fn sum_downwards(k: u64, mean: f64) -> f64 {
     let mut term = 1.0;
     let mut sum = 1.0;
@@ -80,15 +98,11 @@ fn sum_downwards(k: u64, mean: f64) -> f64 {
         }
         j -= 1;
     }
-    pmf(k, mean) * sum
+    sum
 }
 
-/// `Σ_{j ≥ k} P(X = j)`, summed from `k` up; every term shrinks when `mean < k + 1`.
+/// `Σ_{j ≥ k} P(X = j) / P(X = k)`, summed from `k` up; every term shrinks when `mean < k + 1`.
 fn sum_upwards(k: u64, mean: f64) -> f64 {
-    let head = pmf(k, mean);
-    if head == 0.0 {
-        return 0.0;
-    }
     let mut term = 1.0;
     let mut sum = 1.0;
     let mut j = k as f64;
@@ -97,10 +111,9 @@ fn sum_upwards(k: u64, mean: f64) -> f64 {
         term *= mean / j;
         sum += term;
         if term <= sum * 1e-17 {
-            break;
+            return sum;
         }
     }
-    head * sum
 }
 
 /// The exact (Garwood, 1936) limits for the mean of a Poisson count `k` at two-sided confidence
@@ -124,38 +137,46 @@ fn sum_upwards(k: u64, mean: f64) -> f64 {
 /// assert!((upper - 82.847_835_815_871_58).abs() < 1e-9);
 /// ```
 pub fn garwood(k: u64, tail: f64) -> (f64, f64) {
-    (garwood_lower(k, tail), garwood_upper(k, tail))
+    let z = -super::normal::quantile(tail);
+    (garwood_lower(k, tail, z), garwood_upper(k, tail, z))
 }
 
-fn garwood_lower(k: u64, tail: f64) -> f64 {
+fn garwood_lower(k: u64, tail: f64, z: f64) -> f64 {
     if k == 0 {
         return 0.0;
     }
     let target = tail.ln();
-    // P(X ≥ k) rises with the mean; d/dm P(X ≥ k) = P(X = k − 1).
+    let kf = k as f64;
+    // With φ = ln(mean): T = P(X ≥ k) rises with φ; T' = mean · P(X = k − 1) = k · P(X = k) and
+    // T'' = T' · (k − mean).
     let equation = |log_mean: f64| {
         let mean = log_mean.exp();
-        let tail_probability = sf_from(k, mean);
-        Evaluation {
-            value: tail_probability.ln() - target,
-            slope: mean * pmf(k - 1, mean) / tail_probability,
-        }
+        let (t, mass) = sf_from_and_mass(k, mean);
+        let derivative = kf * mass;
+        Evaluation::of_log_tail(t, target, derivative, derivative * (kf - mean))
     };
-    root::solve(equation, start(k as f64, tail, -1.0), true).exp()
+    // Byar's (Wilson–Hilferty) approximation is within a fraction of a percent from k ≈ 5.
+    let byar = kf * (1.0 - 1.0 / (9.0 * kf) - z / (3.0 * kf.sqrt())).powi(3);
+    let start = if byar > 0.0 {
+        byar.ln()
+    } else {
+        start(kf, tail, -1.0)
+    };
+    root::solve(equation, start, true).exp()
 }
 
-fn garwood_upper(k: u64, tail: f64) -> f64 {
+fn garwood_upper(k: u64, tail: f64, z: f64) -> f64 {
     let target = tail.ln();
-    // P(X ≤ k) falls as the mean rises; d/dm P(X ≤ k) = −P(X = k).
+    let k1 = k as f64 + 1.0;
+    // T = P(X ≤ k) falls as φ rises: T' = −mean · P(X = k), T'' = T' · (k + 1 − mean).
     let equation = |log_mean: f64| {
         let mean = log_mean.exp();
-        let tail_probability = cdf(k, mean);
-        Evaluation {
-            value: tail_probability.ln() - target,
-            slope: -mean * pmf(k, mean) / tail_probability,
-        }
+        let (t, mass) = cdf_and_mass(k, mean);
+        let derivative = -mean * mass;
+        Evaluation::of_log_tail(t, target, derivative, derivative * (k1 - mean))
     };
-    root::solve(equation, start(k as f64 + 1.0, tail, 1.0), false).exp()
+    let byar = k1 * (1.0 - 1.0 / (9.0 * k1) + z / (3.0 * k1.sqrt())).powi(3);
+    root::solve(equation, byar.ln(), false).exp()
 }
 
 /// A starting log mean from the square-root (Anscombe-type) normal approximation.
