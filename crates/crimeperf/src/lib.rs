@@ -87,6 +87,7 @@ mod confidence;
 pub mod distribution;
 mod error;
 mod input;
+mod outcome;
 mod period;
 mod proportion;
 mod rag;
@@ -100,6 +101,7 @@ pub use change::{Change, ChangeOptions, Significance, DEFAULT_MIN_BASE};
 pub use confidence::Confidence;
 pub use error::{Error, Result};
 pub use input::MAX_COUNT;
+pub use outcome::{Outcome, OutcomeGroup, SolvedDefinition};
 pub use period::{
     check_monthly_series, CalendarYear, FinancialYear, Month, MonthRange, Period, Quarter,
 };
