@@ -1,0 +1,183 @@
+//! Frames in and out through the Arrow PyCapsule interface (the C stream interface), using
+//! polars' own Arrow implementation.
+//!
+//! This is the only module with `unsafe` code: taking ownership of a C stream from a capsule and
+//! handing one to Python. Every block states why it is sound.
+#![allow(unsafe_code)]
+
+use std::ffi::CStr;
+
+use polars_arrow::array::{Array, StructArray};
+use polars_arrow::datatypes::{ArrowDataType, Field};
+use polars_arrow::ffi::{export_iterator, ArrowArrayStream, ArrowArrayStreamReader};
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+
+use crate::columns::Finished;
+use crate::error::{BindingError, Result};
+
+/// The capsule name the PyCapsule interface gives to C streams.
+const STREAM: &CStr = c"arrow_array_stream";
+
+/// A table imported from a C stream: the schema and the columns of each record batch.
+pub struct Table {
+    /// The columns of the table.
+    pub fields: Vec<Field>,
+    /// For each record batch, its arrays in the order of `fields`.
+    pub batches: Vec<Vec<Box<dyn Array>>>,
+    /// The number of rows over all batches.
+    pub len: usize,
+}
+
+impl Table {
+    /// Imports a table from an object with `__arrow_c_stream__` (or a stream capsule itself).
+    pub fn import(source: &Bound<'_, PyAny>) -> Result<Table> {
+        let capsule = match source.cast::<PyCapsule>() {
+            Ok(capsule) => capsule.clone(),
+            Err(_) => {
+                let exported = source.call_method0("__arrow_c_stream__").map_err(|err| {
+                    BindingError::NotATable(format!(
+                        "expected an object with the Arrow PyCapsule interface \
+                             (__arrow_c_stream__), got {}: {err}",
+                        type_name(source)
+                    ))
+                })?;
+                exported.cast_into::<PyCapsule>().map_err(|_| {
+                    BindingError::NotATable(
+                        "__arrow_c_stream__ did not return a capsule".to_owned(),
+                    )
+                })?
+            }
+        };
+        if !capsule.is_valid_checked(Some(STREAM)) {
+            return Err(BindingError::NotATable(
+                "the capsule is not an Arrow C stream (its name is not \"arrow_array_stream\")"
+                    .to_owned(),
+            ));
+        }
+        let pointer = capsule
+            .pointer_checked(Some(STREAM))
+            .map_err(|err| BindingError::NotATable(err.to_string()))?;
+        // SAFETY: a valid capsule named "arrow_array_stream" points to an `ArrowArrayStream`
+        // (the PyCapsule interface). We move the stream out and leave a released (empty) one in
+        // its place, which is how the interface says a consumer takes ownership: the capsule's
+        // destructor then sees `release == NULL` and does nothing.
+        let stream = unsafe {
+            std::ptr::replace(
+                pointer.as_ptr().cast::<ArrowArrayStream>(),
+                ArrowArrayStream::empty(),
+            )
+        };
+        // SAFETY: the stream came from a producer of the C stream interface (checked above).
+        let mut reader = unsafe { ArrowArrayStreamReader::try_new(Box::new(stream)) }
+            .map_err(|err| BindingError::NotATable(format!("cannot read the stream: {err}")))?;
+        let fields = match reader.field().dtype() {
+            ArrowDataType::Struct(fields) => fields.clone(),
+            other => {
+                return Err(BindingError::NotATable(format!(
+                    "expected a table (a stream of record batches), got a stream of {other:?}"
+                )))
+            }
+        };
+        let mut batches = Vec::new();
+        let mut len = 0;
+        loop {
+            // SAFETY: as above; each array imported holds on to its producer's memory until it
+            // is dropped.
+            let Some(next) = (unsafe { reader.next() }) else {
+                break;
+            };
+            let array =
+                next.map_err(|err| BindingError::NotATable(format!("the stream failed: {err}")))?;
+            let Some(batch) = array.as_any().downcast_ref::<StructArray>() else {
+                return Err(BindingError::NotATable(
+                    "a batch of the stream is not a record batch".to_owned(),
+                ));
+            };
+            len += batch.len();
+            batches.push(batch.values().to_vec());
+        }
+        Ok(Table {
+            fields,
+            batches,
+            len,
+        })
+    }
+}
+
+fn type_name(object: &Bound<'_, PyAny>) -> String {
+    object
+        .get_type()
+        .name()
+        .map_or_else(|_| "an object".to_owned(), |name| name.to_string())
+}
+
+/// Result columns, handed to Python through the Arrow PyCapsule interface.
+///
+/// `polars.DataFrame(stream)` (or `pyarrow.table(stream)`) reads it without copying.
+#[pyclass(frozen, module = "crimeperf._crimeperf", name = "ArrowStream")]
+pub struct ArrowStream {
+    fields: Vec<Field>,
+    batches: Vec<(usize, Vec<Box<dyn Array>>)>,
+}
+
+impl ArrowStream {
+    /// A stream of record batches with these columns; each batch has its length and arrays.
+    ///
+    /// `fields` is used when there are no batches (an empty frame).
+    pub fn new(fields: Vec<Field>, batches: Vec<(usize, Vec<Finished>)>) -> Self {
+        let fields = batches
+            .first()
+            .map(|(_, columns)| columns.iter().map(|(f, _)| f.clone()).collect())
+            .unwrap_or(fields);
+        let batches = batches
+            .into_iter()
+            .map(|(len, columns)| (len, columns.into_iter().map(|(_, a)| a).collect()))
+            .collect();
+        ArrowStream { fields, batches }
+    }
+}
+
+#[pymethods]
+impl ArrowStream {
+    /// Exports the columns as an Arrow C stream capsule (the PyCapsule interface).
+    ///
+    /// `requested_schema` is accepted and ignored, as the interface allows.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema;
+        let dtype = ArrowDataType::Struct(self.fields.clone());
+        let mut arrays: Vec<Box<dyn Array>> = Vec::new();
+        for (len, columns) in &self.batches {
+            let batch = StructArray::try_new(dtype.clone(), *len, columns.clone(), None)
+                .map_err(|err| BindingError::NotATable(format!("cannot build a batch: {err}")))?;
+            arrays.push(batch.boxed());
+        }
+        let field = Field::new("".into(), dtype, false);
+        let stream = export_iterator(Box::new(arrays.into_iter().map(Ok)), field);
+        PyCapsule::new_with_value(py, stream, STREAM)
+    }
+
+    /// The names of the result columns.
+    #[getter]
+    fn columns(&self) -> Vec<String> {
+        self.fields.iter().map(|f| f.name.to_string()).collect()
+    }
+
+    /// The number of rows.
+    fn __len__(&self) -> usize {
+        self.batches.iter().map(|(len, _)| len).sum()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ArrowStream(columns={:?}, rows={})",
+            self.columns(),
+            self.__len__()
+        )
+    }
+}

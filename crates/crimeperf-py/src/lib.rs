@@ -1,0 +1,44 @@
+//! # crimeperf._crimeperf
+//!
+//! The compiled part of the `crimeperf` Python package. It is thin on purpose: it converts
+//! Python numbers and Arrow tables into calls of the `crimeperf` core crate, converts the results
+//! back, and maps every error to a Python exception in one place ([`error`]). The statistics
+//! themselves live in the core; the public Python API, its docstrings and the polars/pandas
+//! handling live in `python/crimeperf/`.
+//!
+//! * [`scalar`]: one set of numbers in, one named result ([`results`]) out.
+//! * [`frames`]: the same kernels over every row of an Arrow table, which comes in through the
+//!   Arrow PyCapsule interface and goes back out through it ([`arrow`]), so that any polars
+//!   (1.x or 2.x), pandas (via pyarrow) or pyarrow table can be used without pinning a version.
+
+pub mod arrow;
+pub mod columns;
+pub mod error;
+pub mod frames;
+pub mod results;
+pub mod scalar;
+
+use pyo3::prelude::*;
+
+/// The compiled module `crimeperf._crimeperf`.
+#[pymodule]
+fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<arrow::ArrowStream>()?;
+    m.add_class::<results::Rate>()?;
+    m.add_class::<results::Proportion>()?;
+    m.add_class::<results::ProportionChange>()?;
+    m.add_class::<results::Change>()?;
+    m.add_class::<results::Rag>()?;
+    m.add_function(wrap_pyfunction!(scalar::rate, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::proportion, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::proportion_change, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::change, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::target, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::rag, m)?)?;
+    m.add_function(wrap_pyfunction!(frames::rates_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(frames::proportions_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(frames::changes_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(frames::targets_frame, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,334 @@
+"""The statistics on single numbers: one set of counts in, one named result out."""
+
+from __future__ import annotations
+
+from crimeperf import _crimeperf
+from crimeperf._crimeperf import Change, Proportion, ProportionChange, Rag, Rate
+
+__all__ = ["rate", "proportion", "proportion_change", "change", "target", "rag"]
+
+
+def rate(
+    count: int,
+    population: float,
+    *,
+    per: float = 1000,
+    confidence: float = 0.95,
+    method: str = "auto",
+) -> Rate:
+    """The rate of ``count`` events per ``per`` people, with its confidence interval.
+
+    Parameters
+    ----------
+    count : int
+        The number of crimes (or incidents); zero or more.
+    population : float
+        The population (or households, or any exposure) the count relates to; above zero.
+    per : float, default 1000
+        The rate is per this many of the population.
+    confidence : float, default 0.95
+        The confidence level of the interval, strictly between 0 and 1 (0.998 for funnel
+        plots).
+    method : {"auto", "exact", "byar"}, default "auto"
+        ``"exact"``: exact Poisson (Garwood) limits from the chi-square distribution;
+        ``"byar"``: Byar's approximation; ``"auto"``: exact below 10 events and Byar from 10
+        (the PHEindicatormethods convention).
+
+    Returns
+    -------
+    Rate
+        With ``value``, ``lower``, ``upper``, ``method`` (the method used: ``"exact"`` or
+        ``"byar"``), ``count``, ``population``, ``per`` and ``confidence``.
+
+    Raises
+    ------
+    NegativeCountError
+        The count is negative.
+    InvalidDenominatorError
+        The population is zero, negative, NaN or infinite.
+    InvalidConfidenceError, UnknownOptionError, InvalidInputError
+        A bad ``confidence``, ``method`` or ``per``.
+
+    Examples
+    --------
+    "Rochford: 4,208 crimes, 48.3 per 1,000 residents", with the interval:
+
+    >>> import crimeperf as cp
+    >>> r = cp.rate(4208, 87_200)
+    >>> print(f"{r.value:.1f} ({r.lower:.1f} to {r.upper:.1f}) {r.method}")
+    48.3 (46.8 to 49.7) byar
+
+    A count of zero is normal in a small area; its lower limit is 0:
+
+    >>> cp.rate(0, 1500, method="exact").lower
+    0.0
+    """
+    return _crimeperf.rate(count, population, per=per, confidence=confidence, method=method)
+
+
+def proportion(numerator: int, denominator: int, *, confidence: float = 0.95) -> Proportion:
+    """A proportion such as a solved rate, with its Wilson score interval.
+
+    Parameters
+    ----------
+    numerator : int
+        E.g. the number of solved crimes; zero or more and at most ``denominator``.
+    denominator : int
+        E.g. the number of crimes; above zero.
+    confidence : float, default 0.95
+        The confidence level of the interval.
+
+    Returns
+    -------
+    Proportion
+        With ``value``, ``lower``, ``upper`` as fractions, ``percent``, ``numerator``,
+        ``denominator`` and ``confidence``.
+
+    Raises
+    ------
+    NegativeCountError, NumeratorAboveDenominatorError, InvalidDenominatorError
+        A negative count, more solved crimes than crimes, or no crimes at all.
+
+    Examples
+    --------
+    "All Crime solved rate of 26.1%":
+
+    >>> import crimeperf as cp
+    >>> p = cp.proportion(1098, 4208)
+    >>> print(f"{p.percent:.1f}% ({100 * p.lower:.1f}% to {100 * p.upper:.1f}%)")
+    26.1% (24.8% to 27.4%)
+    """
+    return _crimeperf.proportion(numerator, denominator, confidence=confidence)
+
+
+def proportion_change(
+    numerator: int,
+    denominator: int,
+    previous_numerator: int,
+    previous_denominator: int,
+    *,
+    confidence: float = 0.95,
+) -> ProportionChange:
+    """The change between two proportions in percentage points, with Newcombe's interval.
+
+    Parameters
+    ----------
+    numerator, denominator : int
+        The current proportion, e.g. solved crimes and crimes this year.
+    previous_numerator, previous_denominator : int
+        The previous proportion.
+    confidence : float, default 0.95
+        The confidence level of the interval.
+
+    Returns
+    -------
+    ProportionChange
+        With ``value``, ``lower``, ``upper`` in percentage points, ``significance``
+        (``"increase"``, ``"reduction"`` or ``"no significant change"``), ``current`` and
+        ``previous`` (each a :class:`Proportion`) and ``describe()``.
+
+    Raises
+    ------
+    NegativeCountError, NumeratorAboveDenominatorError, InvalidDenominatorError
+        As :func:`proportion`, for either proportion.
+
+    Examples
+    --------
+    "All Crime solved rate of 26.1% means Rochford is 1.8 points better than last year":
+
+    >>> import crimeperf as cp
+    >>> solved = cp.proportion_change(1098, 4208, 1080, 4445)
+    >>> solved.describe()
+    '1.8 percentage points higher (26.1% against 24.3%)'
+    >>> print(f"{solved.lower:.2f} to {solved.upper:.2f} points: {solved.significance}")
+    -0.03 to 3.62 points: no significant change
+    """
+    return _crimeperf.proportion_change(
+        numerator,
+        denominator,
+        previous_numerator,
+        previous_denominator,
+        confidence=confidence,
+    )
+
+
+def change(
+    current: int,
+    previous: int,
+    *,
+    exposure: float = 1.0,
+    previous_exposure: float = 1.0,
+    confidence: float = 0.95,
+    min_base: int = 50,
+    unit: str = "crimes",
+) -> Change:
+    """The change from ``previous`` to ``current`` with the exact conditional test.
+
+    Given the total of the two counts, the current count is binomial with probability
+    ``exposure / (exposure + previous_exposure)`` when the underlying rates are equal; the
+    p-value is that of ``scipy.stats.binomtest`` and the interval on the rate ratio is the
+    Clopper-Pearson interval of that binomial, as statsmodels' ``test_poisson_2indep(method=
+    "exact-cond")``.
+
+    Parameters
+    ----------
+    current : int
+        The count this period.
+    previous : int
+        The count in the comparison period (e.g. the same period last year).
+    exposure, previous_exposure : float, default 1.0
+        The exposures (populations, or period lengths) of the two periods.
+    confidence : float, default 0.95
+        The confidence level of the interval and of the significance verdict.
+    min_base : int, default 50
+        ``small_base`` is True when ``previous`` is below this (ONS suppresses percent changes
+        on fewer than 50 offences).
+    unit : str, default "crimes"
+        The plural word for what is counted, used by ``describe()``.
+
+    Returns
+    -------
+    Change
+        With ``current``, ``previous``, ``absolute``, ``percent`` (None when ``previous`` is
+        0), ``ratio`` (None when ``previous`` is 0), ``lower`` and ``upper`` (exact interval on
+        the ratio), ``p_value``, ``significance`` (``"increase"``, ``"reduction"`` or ``"no
+        significant change"``), ``small_base`` and ``describe()``; also ``mid_p_value`` and
+        the score interval ``score_lower``, ``score_upper``.
+
+    Raises
+    ------
+    NegativeCountError
+        A count is negative.
+    InvalidDenominatorError
+        An exposure is zero, negative, NaN or infinite.
+    CountOverflowError, InvalidConfidenceError, InvalidInputError
+        Counts too large to add, a bad confidence or a negative ``min_base``.
+
+    Examples
+    --------
+    "22.6% increase (38 crimes) in Burglary Dwelling: 206 offences against 168":
+
+    >>> import crimeperf as cp
+    >>> burglary = cp.change(206, 168)
+    >>> burglary.describe()
+    '22.6% increase (38 crimes)'
+    >>> print(f"p = {burglary.p_value:.4f}: {burglary.significance}")
+    p = 0.0556: no significant change
+    >>> print(f"rate ratio {burglary.ratio:.3f} ({burglary.lower:.3f} to {burglary.upper:.3f})")
+    rate ratio 1.226 (0.995 to 1.512)
+    """
+    return _crimeperf.change(
+        current,
+        previous,
+        exposure=exposure,
+        previous_exposure=previous_exposure,
+        confidence=confidence,
+        min_base=min_base,
+        unit=unit,
+    )
+
+
+def target(baseline: float, change_percent: float, *, rounding: str = "half-up") -> float:
+    """The target ``change_percent`` percent away from ``baseline``, rounded.
+
+    Parameters
+    ----------
+    baseline : float
+        The baseline count; zero or more.
+    change_percent : float
+        The change to apply, signed: ``-10`` for a 10% reduction, ``5`` for a 5% increase.
+        Not below -100.
+    rounding : {"half-up", "floor", "ceil", "none"}, default "half-up"
+        How the target is rounded to a publishable number. ``"half-up"`` rounds 292.5 to 293,
+        as the published plans do (not banker's rounding to 292).
+
+    Returns
+    -------
+    float
+        The target.
+
+    Raises
+    ------
+    InvalidInputError
+        A negative or non-finite baseline, a non-finite percent or one below -100.
+    UnknownOptionError
+        An unknown rounding.
+
+    Examples
+    --------
+    "10% reduction in Theft From Motor Vehicles by March 2011: baseline 325, target 293":
+
+    >>> import crimeperf as cp
+    >>> cp.target(325, -10)
+    293.0
+    >>> cp.target(325, -10, rounding="floor"), cp.target(170, -5, rounding="none")
+    (292.0, 161.5)
+    """
+    return _crimeperf.target(baseline, change_percent, rounding=rounding)
+
+
+def rag(
+    baseline: float,
+    actual: float,
+    target: float,
+    *,
+    polarity: str = "lower-is-better",
+    require_significance: bool = False,
+    confidence: float = 0.95,
+) -> Rag:
+    """The red/amber/green status of ``actual`` against ``target``, from ``baseline``.
+
+    Green when the target is met; amber when the indicator moved the right way from the baseline
+    but missed the target; red when it did not improve. With ``require_significance=True`` a met
+    target is green only if the change from the baseline is statistically significant (exact
+    conditional test at ``confidence``), and amber otherwise.
+
+    Parameters
+    ----------
+    baseline : float
+        The baseline value.
+    actual : float
+        The value achieved.
+    target : float
+        The target (see :func:`target`).
+    polarity : {"lower-is-better", "higher-is-better"}, default "lower-is-better"
+        Which direction is good: fewer crimes, or more solved crimes.
+    require_significance : bool, default False
+        Demand statistical evidence for green. Baseline and actual must then be whole counts.
+    confidence : float, default 0.95
+        The confidence level of that test.
+
+    Returns
+    -------
+    Rag
+        With ``status`` (``"green"``, ``"amber"`` or ``"red"``), ``reason``, ``baseline``,
+        ``actual``, ``target``, ``polarity`` and ``change`` (the test, or None).
+
+    Raises
+    ------
+    InvalidInputError
+        A negative or non-finite value, or fractional counts with ``require_significance``.
+    UnknownOptionError
+        An unknown polarity.
+
+    Examples
+    --------
+    "Reduce domestic burglary by 5%: 170 -> 152, 10.6%, Green":
+
+    >>> import crimeperf as cp
+    >>> status = cp.rag(170, 152, cp.target(170, -5))
+    >>> status.status
+    'green'
+    >>> status.reason
+    '152 meets the target of 162 (10.6% reduction on the baseline of 170)'
+    >>> cp.rag(170, 152, 162, require_significance=True).status
+    'amber'
+    """
+    return _crimeperf.rag(
+        baseline,
+        actual,
+        target,
+        polarity=polarity,
+        require_significance=require_significance,
+        confidence=confidence,
+    )

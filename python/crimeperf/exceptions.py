@@ -1,0 +1,104 @@
+"""The exceptions crimeperf raises.
+
+Every exception is a :class:`CrimeperfError`. Those about bad values (a negative count, a zero
+population, an unknown option) are also :class:`ValueError`, a missing column is also a
+:class:`KeyError` and a column of the wrong type is also a :class:`TypeError`, so code that
+catches the built-in classes keeps working.
+
+Errors about one row of a frame carry the row's position (from 0) in ``row`` and its input
+values in ``values``; errors about columns carry their names in ``columns``.
+
+Examples
+--------
+>>> import crimeperf as cp
+>>> try:
+...     cp.rate(-1, 5000)
+... except ValueError as err:
+...     print(type(err).__name__, "-", err)
+NegativeCountError - count must not be negative, got -1
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+__all__ = [
+    "CrimeperfError",
+    "InvalidInputError",
+    "NegativeCountError",
+    "CountOverflowError",
+    "InvalidDenominatorError",
+    "NumeratorAboveDenominatorError",
+    "InvalidConfidenceError",
+    "UnknownOptionError",
+    "MissingValueError",
+    "ColumnNotFoundError",
+    "ColumnTypeError",
+    "UnsupportedFrameError",
+]
+
+
+class CrimeperfError(Exception):
+    """Base class of every error raised by crimeperf.
+
+    Attributes
+    ----------
+    row : int or None
+        For an error about one row of a frame, its position (from 0); otherwise None.
+    values : dict or None
+        For an error about one row of a frame, that row's input values by column.
+    columns : list of str or None
+        For an error about columns, their names.
+    """
+
+    row: Optional[int] = None
+    values: Optional[dict[str, Any]] = None
+    columns: Optional[list[str]] = None
+
+
+class InvalidInputError(CrimeperfError, ValueError):
+    """A value is outside what the statistic accepts (also a :class:`ValueError`)."""
+
+
+class NegativeCountError(InvalidInputError):
+    """A count (crimes, incidents, solved crimes) is negative."""
+
+
+class CountOverflowError(InvalidInputError):
+    """Two counts are too large to be added together in 64 bits."""
+
+
+class InvalidDenominatorError(InvalidInputError):
+    """A population, exposure or denominator is zero, negative, NaN or infinite."""
+
+
+class NumeratorAboveDenominatorError(InvalidInputError):
+    """A numerator is larger than its denominator (e.g. more solved crimes than crimes)."""
+
+
+class InvalidConfidenceError(InvalidInputError):
+    """A confidence level is not strictly between 0 and 1 (give 0.95, not 95)."""
+
+
+class UnknownOptionError(InvalidInputError):
+    """An option label (method, rounding, polarity, errors) is not one of those accepted."""
+
+
+class MissingValueError(InvalidInputError):
+    """A value a statistic needs is null in the frame."""
+
+
+class ColumnNotFoundError(CrimeperfError, KeyError):
+    """A column named in a frame call is not in the frame (also a :class:`KeyError`)."""
+
+    def __str__(self) -> str:
+        # KeyError would print the repr of the message; print the message itself.
+        return str(self.args[0]) if self.args else ""
+
+
+class ColumnTypeError(CrimeperfError, TypeError):
+    """A column has a type the statistic cannot use, e.g. text where counts are needed."""
+
+
+class UnsupportedFrameError(CrimeperfError, TypeError):
+    """The object is not a DataFrame or table crimeperf can read."""
