@@ -1,0 +1,219 @@
+//! Counting crimes by area, type and period, with zeros where nothing was recorded.
+
+use std::str::FromStr;
+
+use crimeperf::{FinancialYear, Month};
+use polars::prelude::*;
+
+use crate::error::{DataError, Result};
+use crate::grouping::{column, key_column};
+use crate::police_uk::{days_to_month, month_to_days};
+
+/// The length of the periods crimes are counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeriodUnit {
+    /// Calendar months ("2025-01").
+    #[default]
+    Month,
+    /// Calendar quarters ("2025 Q1").
+    Quarter,
+    /// Financial years, April to March ("2024/25").
+    FinancialYear,
+    /// Calendar years ("2025").
+    CalendarYear,
+}
+
+impl PeriodUnit {
+    /// The first month of the period containing `month`, and the period's label.
+    fn period_of(self, month: Month) -> (Month, String) {
+        match self {
+            PeriodUnit::Month => (month, month.to_string()),
+            PeriodUnit::Quarter => {
+                let quarter = month.quarter();
+                (quarter.months().first(), quarter.to_string())
+            }
+            PeriodUnit::FinancialYear => {
+                let fy: FinancialYear = month.financial_year();
+                (fy.first_month(), fy.to_string())
+            }
+            PeriodUnit::CalendarYear => (
+                month.plus(1 - i64::from(month.month())),
+                month.year().to_string(),
+            ),
+        }
+    }
+
+    /// The first month of the period after the one starting at `start`.
+    fn next(self, start: Month) -> Month {
+        start.plus(match self {
+            PeriodUnit::Month => 1,
+            PeriodUnit::Quarter => 3,
+            PeriodUnit::FinancialYear | PeriodUnit::CalendarYear => 12,
+        })
+    }
+}
+
+impl FromStr for PeriodUnit {
+    type Err = crimeperf::Error;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
+            "month" | "monthly" => Ok(PeriodUnit::Month),
+            "quarter" | "quarterly" => Ok(PeriodUnit::Quarter),
+            "financial_year" | "fy" => Ok(PeriodUnit::FinancialYear),
+            "calendar_year" | "year" => Ok(PeriodUnit::CalendarYear),
+            _ => Err(crimeperf::Error::UnknownOption {
+                what: "period",
+                label: s.to_owned(),
+                expected: "month, quarter, financial_year, calendar_year",
+            }),
+        }
+    }
+}
+
+/// The most rows a count may produce (with zeros filled in).
+const GROUP_LIMIT: u128 = 200_000_000;
+
+/// Counts crimes and anti-social behaviour incidents in `records` (from
+/// [`read_police_uk`](crate::read_police_uk)) by the `by` columns and by period.
+///
+/// Every combination of the values seen in each `by` column with every period from the first to
+/// the last appears, with 0 where nothing was recorded: a zero is data. Rows with a null in a `by`
+/// column (e.g. "No Location" crimes have no CSP) form their own group rather than vanishing.
+/// Crimes and ASB incidents are counted in separate columns, `crimes` and `asb_incidents`, so
+/// ASB never enters a crime total.
+///
+/// The result has the `by` columns, `period` (its label), `period_start` (a date), `crimes` and
+/// `asb_incidents`, ordered by the `by` values then by period.
+///
+/// # Errors
+///
+/// [`DataError::MissingColumn`] naming a column that is not there (including `month` and
+/// `is_asb`, which police.uk street records have), [`DataError::ColumnType`] for a `by` column that
+/// is not text, boolean or a date, and [`DataError::TooManyGroups`] when the combinations exceed
+/// 200 million.
+///
+/// # Examples
+///
+/// ```no_run
+/// use crimeperf_polars::{count_crimes, read_police_uk, Geography, PeriodUnit, ReadOptions};
+///
+/// let data = read_police_uk("downloads", &Geography::bundled()?, &ReadOptions::default())?;
+/// let by_csp = count_crimes(&data.records, &["csp_name", "crime_type"], PeriodUnit::FinancialYear)?;
+/// # Ok::<(), crimeperf_polars::DataError>(())
+/// ```
+pub fn count_crimes(records: &DataFrame, by: &[&str], period: PeriodUnit) -> Result<DataFrame> {
+    let months = column(records, "month")?;
+    let months = months.date().map_err(|_| DataError::ColumnType {
+        name: "month".to_owned(),
+        dtype: months.dtype().to_string(),
+        expected: "the month column must be a date",
+    })?;
+    let months = months.physical();
+    let asb = column(records, "is_asb")?.bool()?;
+    let keys = by
+        .iter()
+        .map(|name| key_column(records, name))
+        .collect::<Result<Vec<_>>>()?;
+
+    // The periods from the first to the last record, each with its label.
+    let starts: Vec<Month> = months
+        .iter()
+        .flatten()
+        .filter_map(days_to_month)
+        .map(|m| period.period_of(m).0)
+        .collect();
+    let (Some(first), Some(last)) = (starts.iter().min().copied(), starts.iter().max().copied())
+    else {
+        return empty_result(&keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>());
+    };
+    let mut periods = vec![first];
+    while let Some(&current) = periods.last() {
+        if current >= last {
+            break;
+        }
+        periods.push(period.next(current));
+    }
+    let period_index = |start: Month| -> usize {
+        let months_apart = first.months_until(start);
+        let step = first.months_until(period.next(first));
+        (months_apart / step) as usize
+    };
+
+    let sizes: Vec<usize> = keys.iter().map(|k| k.values.len()).collect();
+    let groups: u128 = sizes.iter().map(|&s| s as u128).product::<u128>() * periods.len() as u128;
+    if groups > GROUP_LIMIT {
+        return Err(DataError::TooManyGroups {
+            by: by.join(", "),
+            groups,
+            limit: GROUP_LIMIT,
+        });
+    }
+    let mut crimes = vec![0u64; groups as usize];
+    let mut incidents = vec![0u64; groups as usize];
+    for row in 0..records.height() {
+        let Some(month) = months.get(row).and_then(days_to_month) else {
+            continue;
+        };
+        let mut cell = 0usize;
+        for key in &keys {
+            cell = cell * key.values.len() + key.codes[row] as usize;
+        }
+        cell = cell * periods.len() + period_index(period.period_of(month).0);
+        if asb.get(row) == Some(true) {
+            incidents[cell] += 1;
+        } else {
+            crimes[cell] += 1;
+        }
+    }
+
+    // Unravel the dense table into columns.
+    let n = groups as usize;
+    let mut columns = Vec::with_capacity(keys.len() + 4);
+    for (position, key) in keys.iter().enumerate() {
+        let inner: usize = sizes[position + 1..].iter().product::<usize>() * periods.len();
+        let indices: Vec<u32> = (0..n)
+            .map(|cell| ((cell / inner) % sizes[position]) as u32)
+            .collect();
+        columns.push(key.values.column(&key.name, &indices));
+    }
+    let labels: Vec<String> = periods.iter().map(|&p| period.period_of(p).1).collect();
+    columns.push(Column::new(
+        "period".into(),
+        (0..n)
+            .map(|cell| labels[cell % periods.len()].clone())
+            .collect::<Vec<_>>(),
+    ));
+    columns.push(
+        Int32Chunked::from_iter_values(
+            "period_start".into(),
+            (0..n).map(|cell| month_to_days(periods[cell % periods.len()])),
+        )
+        .into_date()
+        .into_column(),
+    );
+    columns.push(Column::new("crimes".into(), crimes));
+    columns.push(Column::new("asb_incidents".into(), incidents));
+    Ok(DataFrame::new(n, columns)?)
+}
+
+fn empty_result(by: &[&str]) -> Result<DataFrame> {
+    let mut columns: Vec<Column> = by
+        .iter()
+        .map(|name| Column::new((*name).into(), Vec::<Option<String>>::new()))
+        .collect();
+    columns.push(Column::new("period".into(), Vec::<String>::new()));
+    columns.push(
+        Int32Chunked::from_vec("period_start".into(), vec![])
+            .into_date()
+            .into_column(),
+    );
+    columns.push(Column::new("crimes".into(), Vec::<u64>::new()));
+    columns.push(Column::new("asb_incidents".into(), Vec::<u64>::new()));
+    Ok(DataFrame::new(0, columns)?)
+}

@@ -1,0 +1,107 @@
+//! The one error type of the DataFrame layer.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// What can go wrong reading and shaping crime data.
+///
+/// Problems with individual rows are not errors: they become rows of the data-quality log. These
+/// variants are the problems that stop a whole read.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum DataError {
+    /// A file or folder could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path at fault.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A zip archive could not be read.
+    #[error("cannot read the zip archive {path}: {reason}")]
+    Zip {
+        /// The archive.
+        path: PathBuf,
+        /// What the zip reader said.
+        reason: String,
+    },
+    /// A file whose header is not one crimeperf knows.
+    #[error(
+        "{file}: line 1: unrecognised header {header:?}; expected a data.police.uk {kind} file"
+    )]
+    UnknownHeader {
+        /// The file.
+        file: String,
+        /// The header line as read.
+        header: String,
+        /// The kind of file expected ("street" or "outcomes").
+        kind: &'static str,
+    },
+    /// A source that holds no files of the kind asked for.
+    #[error("no data.police.uk {kind} files found in {path}")]
+    NoFiles {
+        /// The source given.
+        path: PathBuf,
+        /// The kind of file looked for.
+        kind: &'static str,
+    },
+    /// A spreadsheet that is not the expected ONS workbook, or a table that is not laid out as
+    /// expected.
+    #[error("{path}: {reason}")]
+    Workbook {
+        /// The workbook.
+        path: PathBuf,
+        /// What was expected and not found.
+        reason: String,
+    },
+    /// A lookup table (geography, populations) with a missing column or a bad row.
+    #[error("{path}: line {line}: {reason}")]
+    Lookup {
+        /// The lookup file.
+        path: PathBuf,
+        /// The line at fault (1 is the header).
+        line: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A column the caller named that the frame does not have.
+    #[error("no column {name:?}; the frame has: {available}")]
+    MissingColumn {
+        /// The column asked for.
+        name: String,
+        /// The columns present.
+        available: String,
+    },
+    /// A column of a type that cannot be used as asked (e.g. grouping by a float column).
+    #[error("column {name:?} has type {dtype}; {expected}")]
+    ColumnType {
+        /// The column.
+        name: String,
+        /// Its type.
+        dtype: String,
+        /// What was needed.
+        expected: &'static str,
+    },
+    /// Grouping that would produce more rows than is sensible to hold.
+    #[error("grouping by {by} gives {groups} combinations (with zeros filled in), more than the limit of {limit}; group by fewer or coarser columns")]
+    TooManyGroups {
+        /// The grouping columns.
+        by: String,
+        /// The number of combinations.
+        groups: u128,
+        /// The limit.
+        limit: u128,
+    },
+    /// Invalid values or options, with the core's explanation.
+    #[error(transparent)]
+    Core(#[from] crimeperf::Error),
+    /// An error from polars while building or transforming a frame.
+    #[error(transparent)]
+    Polars(#[from] polars::prelude::PolarsError),
+}
+
+/// `Result` with [`DataError`].
+pub type Result<T> = std::result::Result<T, DataError>;

@@ -1,0 +1,252 @@
+//! Where an LSOA is: its ward, local authority, Community Safety Partnership and police force.
+//!
+//! The lookup comes from `data/geography/lsoa_lookup.csv`, built by
+//! `scripts/build_geography_extract.py` from ONS lookups (2011 and 2021 LSOA boundaries), so that
+//! police.uk rows on either vintage of LSOA code can be placed.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::{DataError, Result};
+
+/// The areas an LSOA belongs to. Fields are empty strings where the lookup has no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LsoaPlace {
+    /// The census boundaries the code exists on: "2011", "2021" or "2011;2021".
+    pub boundary_years: Arc<str>,
+    /// Electoral ward code (2021 boundaries; empty for codes that exist only on 2011 ones).
+    pub ward_code: Arc<str>,
+    /// Local authority district code (April 2021 boundaries), e.g. E07000075.
+    pub local_authority_code: Arc<str>,
+    /// Local authority name.
+    pub local_authority_name: Arc<str>,
+    /// Community Safety Partnership code, e.g. E22000088.
+    pub csp_code: Arc<str>,
+    /// Community Safety Partnership name.
+    pub csp_name: Arc<str>,
+    /// Police force area code, e.g. E23000028.
+    pub force_code: Arc<str>,
+    /// Police force area name as ONS writes it, e.g. "Essex".
+    pub force_name: Arc<str>,
+}
+
+/// The LSOA lookup.
+#[derive(Debug, Clone, Default)]
+pub struct Geography {
+    lsoas: HashMap<Box<str>, LsoaPlace>,
+    source: PathBuf,
+}
+
+/// The columns `lsoa_lookup.csv` must have.
+const LSOA_COLUMNS: [&str; 8] = [
+    "lsoa_code",
+    "boundary_year",
+    "ward_code",
+    "local_authority_code",
+    "local_authority_name",
+    "csp_code",
+    "csp_name",
+    "force_code",
+];
+
+/// Reads a CSV lookup, calling `row` with a field getter for each data line.
+fn read_lookup(
+    path: &Path,
+    required: &[&str],
+    mut row: impl FnMut(u64, &dyn Fn(&str) -> String) -> Result<()>,
+) -> Result<()> {
+    let lookup_error = |line: u64, reason: String| DataError::Lookup {
+        path: path.to_owned(),
+        line,
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(|source| DataError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
+    let headers = reader
+        .headers()
+        .map_err(|e| lookup_error(1, e.to_string()))?
+        .clone();
+    let mut index = HashMap::new();
+    for name in required {
+        let position = headers
+            .iter()
+            .position(|h| h == *name)
+            .ok_or_else(|| lookup_error(1, format!("missing column {name:?}")))?;
+        index.insert(*name, position);
+    }
+    for (number, record) in reader.records().enumerate() {
+        let line = number as u64 + 2;
+        let record = record.map_err(|e| lookup_error(line, e.to_string()))?;
+        let field = |name: &str| -> String {
+            index
+                .get(name)
+                .and_then(|&i| record.get(i))
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        };
+        row(line, &field)?;
+    }
+    Ok(())
+}
+
+impl Geography {
+    /// Reads the lookup from a folder in the layout of `data/geography/`: `lsoa_lookup.csv` (LSOA
+    /// to ward, local authority, CSP and force codes) and `csp_lookup.csv` (force names).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Io`] when a file cannot be read and [`DataError::Lookup`] for a missing
+    /// column or a malformed row (naming the file and line).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let geography = crimeperf_polars::Geography::bundled()?;
+    /// let place = geography.get("E01021914").expect("a Rochford LSOA");
+    /// assert_eq!(&*place.local_authority_code, "E07000075");
+    /// assert_eq!(&*place.csp_code, "E22000088");
+    /// assert_eq!(&*place.force_name, "Essex");
+    /// # Ok::<(), crimeperf_polars::DataError>(())
+    /// ```
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self> {
+        let dir = dir.as_ref();
+        let mut interned: HashMap<String, Arc<str>> = HashMap::new();
+        let mut intern = |text: String| -> Arc<str> {
+            interned
+                .entry(text)
+                .or_insert_with_key(|t| Arc::from(t.as_str()))
+                .clone()
+        };
+        let mut force_names: HashMap<String, Arc<str>> = HashMap::new();
+        let csp_path = dir.join("csp_lookup.csv");
+        read_lookup(&csp_path, &["force_code", "force_name"], |_, field| {
+            let code = field("force_code");
+            if !code.is_empty() {
+                force_names.insert(code, intern(field("force_name")));
+            }
+            Ok(())
+        })?;
+        let lsoa_path = dir.join("lsoa_lookup.csv");
+        let mut lsoas = HashMap::new();
+        read_lookup(&lsoa_path, &LSOA_COLUMNS, |line, field| {
+            let code = field("lsoa_code");
+            if code.is_empty() {
+                return Err(DataError::Lookup {
+                    path: lsoa_path.clone(),
+                    line,
+                    reason: "blank lsoa_code".to_owned(),
+                });
+            }
+            let force_code = field("force_code");
+            let force_name = force_names
+                .get(&force_code)
+                .cloned()
+                .unwrap_or_else(|| intern(String::new()));
+            let place = LsoaPlace {
+                boundary_years: intern(field("boundary_year")),
+                ward_code: intern(field("ward_code")),
+                local_authority_code: intern(field("local_authority_code")),
+                local_authority_name: intern(field("local_authority_name")),
+                csp_code: intern(field("csp_code")),
+                csp_name: intern(field("csp_name")),
+                force_code: intern(force_code),
+                force_name,
+            };
+            lsoas.insert(code.into_boxed_str(), place);
+            Ok(())
+        })?;
+        Ok(Geography {
+            lsoas,
+            source: dir.to_owned(),
+        })
+    }
+
+    /// The lookup shipped in the repository's `data/geography/` folder (or under the folder
+    /// named by the `CRIMEPERF_DATA` environment variable).
+    ///
+    /// # Errors
+    ///
+    /// As [`Geography::from_dir`].
+    pub fn bundled() -> Result<Self> {
+        Self::from_dir(bundled_data_dir().join("geography"))
+    }
+
+    /// The place of an LSOA code (either boundary vintage).
+    pub fn get(&self, lsoa_code: &str) -> Option<&LsoaPlace> {
+        self.lsoas.get(lsoa_code)
+    }
+
+    /// The number of LSOA codes known.
+    pub fn len(&self) -> usize {
+        self.lsoas.len()
+    }
+
+    /// True when the lookup is empty.
+    pub fn is_empty(&self) -> bool {
+        self.lsoas.is_empty()
+    }
+
+    /// The folder the lookup was read from.
+    pub fn source(&self) -> &Path {
+        &self.source
+    }
+}
+
+/// The folder holding the bundled data: `CRIMEPERF_DATA` if set, else the repository's `data/`.
+pub fn bundled_data_dir() -> PathBuf {
+    std::env::var_os("CRIMEPERF_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"))
+}
+
+/// A key under which the police.uk force names ("Essex Police", "Metropolitan Police Service")
+/// and the ONS police force area names ("Essex", "Metropolitan Police") agree.
+pub fn force_key(name: &str) -> String {
+    let lower = name.to_lowercase().replace('&', " and ");
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            !matches!(
+                *w,
+                "police" | "constabulary" | "service" | "force" | "of" | "the"
+            )
+        })
+        .collect();
+    let key = words.join(" ");
+    // ONS writes "London, City of"; police.uk "City of London Police".
+    match key.as_str() {
+        "london city" => "city london".to_owned(),
+        "metropolitan" => "metropolitan".to_owned(),
+        _ => key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::force_key;
+
+    #[test]
+    fn force_names_agree() {
+        assert_eq!(force_key("Essex Police"), force_key("Essex"));
+        assert_eq!(
+            force_key("Metropolitan Police Service"),
+            force_key("Metropolitan Police")
+        );
+        assert_eq!(
+            force_key("City of London Police"),
+            force_key("London, City of")
+        );
+        assert_eq!(
+            force_key("Avon and Somerset Constabulary"),
+            force_key("Avon & Somerset")
+        );
+        assert_eq!(force_key("Dyfed-Powys Police"), force_key("Dyfed-Powys"));
+        assert_ne!(force_key("Norfolk Constabulary"), force_key("Suffolk"));
+    }
+}

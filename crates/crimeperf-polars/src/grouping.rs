@@ -1,0 +1,120 @@
+//! Group keys over string, boolean and date columns, shared by counting and solved rates.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::error::{DataError, Result};
+
+/// The distinct values of one column, sorted (nulls last), and each row's index into them.
+pub(crate) struct KeyColumn {
+    pub name: String,
+    pub codes: Vec<u32>,
+    pub values: KeyValues,
+}
+
+/// The distinct values, in the column's own type.
+pub(crate) enum KeyValues {
+    Str(Vec<Option<String>>),
+    Bool(Vec<Option<bool>>),
+    Date(Vec<Option<i32>>),
+}
+
+impl KeyValues {
+    pub fn len(&self) -> usize {
+        match self {
+            KeyValues::Str(v) => v.len(),
+            KeyValues::Bool(v) => v.len(),
+            KeyValues::Date(v) => v.len(),
+        }
+    }
+
+    /// A column holding the values at `indices`.
+    pub fn column(&self, name: &str, indices: &[u32]) -> Column {
+        let name: PlSmallStr = name.into();
+        match self {
+            KeyValues::Str(v) => Column::new(
+                name,
+                indices
+                    .iter()
+                    .map(|&i| v[i as usize].clone())
+                    .collect::<Vec<_>>(),
+            ),
+            KeyValues::Bool(v) => Column::new(
+                name,
+                indices.iter().map(|&i| v[i as usize]).collect::<Vec<_>>(),
+            ),
+            KeyValues::Date(v) => {
+                Int32Chunked::from_iter_options(name, indices.iter().map(|&i| v[i as usize]))
+                    .into_date()
+                    .into_column()
+            }
+        }
+    }
+}
+
+/// Codes `values` (in row order) by their sorted distinct values, nulls last.
+fn encode<T: Ord + Clone + std::hash::Hash>(
+    values: impl Iterator<Item = Option<T>>,
+) -> (Vec<u32>, Vec<Option<T>>) {
+    let raw: Vec<Option<T>> = values.collect();
+    let mut distinct: Vec<Option<T>> = raw.clone();
+    distinct.sort_by(|a, b| match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (Some(x), Some(y)) => x.cmp(y),
+    });
+    distinct.dedup();
+    let index: HashMap<&Option<T>, u32> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v, i as u32))
+        .collect();
+    let codes = raw.iter().map(|v| index[v]).collect();
+    (codes, distinct)
+}
+
+/// Reads `name` from `frame` as a key column.
+pub(crate) fn key_column(frame: &DataFrame, name: &str) -> Result<KeyColumn> {
+    let column = column(frame, name)?;
+    let (codes, values) = match column.dtype() {
+        DataType::String => {
+            let (codes, v) = encode(column.str()?.iter().map(|s| s.map(str::to_owned)));
+            (codes, KeyValues::Str(v))
+        }
+        DataType::Boolean => {
+            let (codes, v) = encode(column.bool()?.iter());
+            (codes, KeyValues::Bool(v))
+        }
+        DataType::Date => {
+            let (codes, v) = encode(column.date()?.physical().iter());
+            (codes, KeyValues::Date(v))
+        }
+        other => {
+            return Err(DataError::ColumnType {
+                name: name.to_owned(),
+                dtype: other.to_string(),
+                expected: "only string, boolean and date columns can be grouped by",
+            })
+        }
+    };
+    Ok(KeyColumn {
+        name: name.to_owned(),
+        codes,
+        values,
+    })
+}
+
+/// A column by name, or an error that lists the columns there are.
+pub(crate) fn column<'a>(frame: &'a DataFrame, name: &str) -> Result<&'a Column> {
+    frame.column(name).map_err(|_| DataError::MissingColumn {
+        name: name.to_owned(),
+        available: frame
+            .get_column_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}

@@ -1,0 +1,25 @@
+//! # crimeperf-polars
+//!
+//! The DataFrame layer of crimeperf: read data.police.uk street and outcome files (folders,
+//! single files or the zip archives themselves) into clean, typed polars frames with a log of
+//! everything odd in them; place every row in its local authority and Community Safety
+//! Partnership; count crimes by area, type and period with zeros where there were none; and
+//! compute solved rates with the core's exact intervals.
+//!
+//! Rows with problems are never dropped silently: the [`PoliceUkData::log`] frame says what was
+//! found, where, how often, and what was done.
+
+mod counting;
+mod error;
+mod geography;
+mod grouping;
+mod police_uk;
+mod solved;
+
+pub use counting::{count_crimes, PeriodUnit};
+pub use error::{DataError, Result};
+pub use geography::{bundled_data_dir, force_key, Geography, LsoaPlace};
+pub use police_uk::{
+    read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions,
+};
+pub use solved::solved_rates;

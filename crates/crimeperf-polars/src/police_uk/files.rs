@@ -1,0 +1,113 @@
+//! Finding police.uk files: unzipped monthly folders, single files, or the zip archive itself.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::FileKind;
+use crate::error::{DataError, Result};
+
+/// One police.uk CSV, read into memory.
+pub(crate) struct SourceFile {
+    /// How the file is named in the log: its path, or `archive.zip!inner/path.csv`.
+    pub display: String,
+    /// The file name alone, e.g. `2025-01-essex-street.csv`, which identifies force and month.
+    pub name: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DataError + '_ {
+    move |source| DataError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// True for a file name of the kind wanted: `2025-01-essex-street.csv` for street files.
+fn wanted(name: &str, kind: FileKind) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(&format!("-{}.csv", kind.suffix()))
+}
+
+/// Every file of `kind` under `source`, sorted by name then location so results are repeatable.
+pub(crate) fn discover(source: &Path, kind: FileKind) -> Result<Vec<SourceFile>> {
+    let mut files = Vec::new();
+    collect(source, kind, &mut files, true)?;
+    if files.is_empty() {
+        return Err(DataError::NoFiles {
+            path: source.to_owned(),
+            kind: kind.suffix(),
+        });
+    }
+    files.sort_by(|a, b| (&a.name, &a.display).cmp(&(&b.name, &b.display)));
+    Ok(files)
+}
+
+fn collect(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>, explicit: bool) -> Result<()> {
+    let metadata = std::fs::metadata(path).map_err(io(path))?;
+    if metadata.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(io(path))?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()
+            .map_err(io(path))?;
+        entries.sort();
+        for entry in entries {
+            collect(&entry, kind, files, false)?;
+        }
+        return Ok(());
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.to_ascii_lowercase().ends_with(".zip") {
+        return read_zip(path, kind, files);
+    }
+    // A file named explicitly is read whatever its name; inside folders only police.uk names.
+    if explicit || wanted(&name, kind) {
+        let bytes = std::fs::read(path).map_err(io(path))?;
+        files.push(SourceFile {
+            display: path.display().to_string(),
+            name,
+            bytes,
+        });
+    }
+    Ok(())
+}
+
+fn read_zip(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>) -> Result<()> {
+    let zip_error = |reason: String| DataError::Zip {
+        path: path.to_owned(),
+        reason,
+    };
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| zip_error(e.to_string()))?;
+    for index in 0..archive.len() {
+        let mut entry = archive
+            .by_index(index)
+            .map_err(|e| zip_error(e.to_string()))?;
+        if !entry.is_file() {
+            continue;
+        }
+        let inner = entry
+            .name()
+            .map_err(|e| zip_error(e.to_string()))?
+            .into_owned();
+        let name = inner.rsplit('/').next().unwrap_or(&inner).to_owned();
+        if !wanted(&name, kind) {
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| zip_error(format!("{inner}: {e}")))?;
+        files.push(SourceFile {
+            display: format!("{}!{inner}", path.display()),
+            name,
+            bytes,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Reading police.uk files: a small hand-made folder with every pitfall the real files have, and
+//! the real Essex, Suffolk and Norfolk files when `../shared/data/raw` is beside the repository.
+
+// A test reports failure by panicking.
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crimeperf::{Confidence, SolvedDefinition};
+use crimeperf_polars::{
+    count_crimes, read_police_uk, solved_rates, DuplicatePolicy, FileKind, Geography, PeriodUnit,
+    ReadOptions,
+};
+use polars::prelude::*;
+
+const HEADER: &str = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context";
+
+fn geography() -> Geography {
+    Geography::bundled().expect("the bundled lookup is in data/geography")
+}
+
+/// A temporary folder removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("crimeperf-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.0.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Two Rochford LSOAs (2021 codes) and one in Redbridge (Metropolitan Police area).
+fn january() -> String {
+    [
+        HEADER,
+        "a1,2025-01,Essex Police,Essex Police,0.70,51.58,On or near High Street,E01021914,Rochford 001A,Burglary,Unable to prosecute suspect,",
+        "a2,2025-01,Essex Police,Essex Police,0.70,51.58,On or near High Street,E01021914,Rochford 001A,Burglary,Offender given a caution,",
+        ",2025-01,Essex Police,Essex Police,0.70,51.58,On or near Mill Lane,E01021914,Rochford 001A,Anti-social behaviour,,",
+        "a3,2025-01,Essex Police,Essex Police,,,No Location,,,Vehicle crime,Investigation complete; no suspect identified,",
+        "a4,2025-01,Essex Police,Essex Police,0.06,51.57,On or near Cranbrook Road,E01003638,Redbridge 017A,Shoplifting,Awaiting court outcome,",
+        "a5,2025-01,Essex Police,Essex Police,0.70,51.58,On or near High Street,E01021914,Rochford 001A,Teleportation,Under investigation,",
+        "a6,2025-01,Essex Police,Essex Police,0.70,51.58,too,few,fields",
+        "a7,2025-13,Essex Police,Essex Police,0.70,51.58,On or near High Street,E01021914,Rochford 001A,Robbery,Local resolution,",
+        // An identical copy of a1, and a differing copy of a2 without a location.
+        "a1,2025-01,Essex Police,Essex Police,0.70,51.58,On or near High Street,E01021914,Rochford 001A,Burglary,Unable to prosecute suspect,",
+        "a2,2025-01,Essex Police,Essex Police,,,No Location,,,Burglary,Status update unavailable,",
+        "a8,2025-01,Essex Police,Essex Police,0.70,51.58,On or near High Street,E01999999,Nowhere 001A,Drugs,Local resolution,",
+    ]
+    .join("\r\n") // CRLF, as some real files are
+}
+
+fn march() -> String {
+    [
+        HEADER,
+        "b1,2025-03,Essex Police,Essex Police,0.70,51.58,On or near High Street,E01021914,Rochford 001A,Public order,Court result unavailable,",
+    ]
+    .join("\n")
+}
+
+fn read(source: &Path, duplicates: DuplicatePolicy) -> crimeperf_polars::PoliceUkData {
+    let options = ReadOptions {
+        duplicates,
+        ..ReadOptions::default()
+    };
+    read_police_uk(source, &geography(), &options).unwrap()
+}
+
+fn log_count(data: &crimeperf_polars::PoliceUkData, kind: &str) -> u64 {
+    let log = &data.log;
+    let kinds = log.column("kind").unwrap().str().unwrap();
+    let counts = log.column("count").unwrap().u64().unwrap();
+    kinds
+        .iter()
+        .zip(counts.iter())
+        .filter(|(k, _)| *k == Some(kind))
+        .map(|(_, c)| c.unwrap_or(0))
+        .sum()
+}
+
+fn strings(frame: &DataFrame, name: &str) -> Vec<Option<String>> {
+    frame
+        .column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|s| s.map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn every_pitfall_is_kept_or_logged() {
+    let scratch = Scratch::new("pitfalls");
+    scratch.write("2025-01/2025-01-essex-street.csv", &january());
+    scratch.write("2025-03/2025-03-essex-street.csv", &march());
+    // The same force-month file again, in another folder.
+    scratch.write("again/2025-03-essex-street.csv", &march());
+    let data = read(&scratch.0, DuplicatePolicy::default());
+    let records = &data.records;
+
+    // 11 data lines in January: 1 malformed and 1 bad month dropped, a1's identical copy
+    // collapsed, a2's two copies resolved to one; plus 1 row in March.
+    assert_eq!(records.height(), 11 - 2 - 1 - 1 + 1, "{records}");
+    assert_eq!(log_count(&data, "malformed_line"), 1);
+    assert_eq!(log_count(&data, "bad_month"), 1);
+    assert_eq!(log_count(&data, "duplicate_crime_id_identical"), 1);
+    assert_eq!(log_count(&data, "duplicate_crime_id_conflicting"), 2);
+    assert_eq!(log_count(&data, "duplicate_file"), 1);
+    assert_eq!(log_count(&data, "unknown_crime_type"), 1);
+    assert_eq!(log_count(&data, "no_location"), 2);
+    assert_eq!(log_count(&data, "unknown_lsoa"), 1);
+    assert_eq!(log_count(&data, "lsoa_outside_force"), 1);
+    assert_eq!(log_count(&data, "missing_month"), 1);
+
+    // The kept a2 is the located copy with the caution.
+    let ids = strings(records, "crime_id");
+    let outcomes = strings(records, "last_outcome");
+    let a2 = ids
+        .iter()
+        .position(|id| id.as_deref() == Some("a2"))
+        .unwrap();
+    assert_eq!(outcomes[a2].as_deref(), Some("Offender given a caution"));
+    // Rows are placed: Rochford LSOAs in Rochford local authority and CSP.
+    let la = strings(records, "local_authority_code");
+    let csp = strings(records, "csp_code");
+    assert_eq!(la[a2].as_deref(), Some("E07000075"));
+    assert_eq!(csp[a2].as_deref(), Some("E22000088"));
+    // The unknown crime type is kept as written and flagged.
+    let types = strings(records, "crime_type");
+    let known = records.column("crime_type_known").unwrap().bool().unwrap();
+    let odd = types
+        .iter()
+        .position(|t| t.as_deref() == Some("Teleportation"))
+        .unwrap();
+    assert_eq!(known.get(odd), Some(false));
+    // ASB is marked and has no Crime ID.
+    let asb = records.column("is_asb").unwrap().bool().unwrap();
+    assert_eq!(asb.sum(), Some(1));
+
+    // Coverage shows January and March, not February.
+    assert_eq!(data.coverage.height(), 2);
+}
+
+#[test]
+fn keep_all_keeps_differing_copies() {
+    let scratch = Scratch::new("keep-all");
+    scratch.write("2025-01-essex-street.csv", &january());
+    let data = read(&scratch.0, DuplicatePolicy::KeepAll);
+    let ids = strings(&data.records, "crime_id");
+    assert_eq!(
+        ids.iter().filter(|id| id.as_deref() == Some("a2")).count(),
+        2
+    );
+    assert_eq!(
+        ids.iter().filter(|id| id.as_deref() == Some("a1")).count(),
+        1
+    );
+}
+
+#[test]
+fn reads_zip_archives() {
+    let scratch = Scratch::new("zip");
+    let path = scratch.0.join("download.zip");
+    let mut zip = ::zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored = ::zip::write::SimpleFileOptions::default()
+        .compression_method(::zip::CompressionMethod::Stored);
+    zip.start_file("2025-01/2025-01-essex-street.csv", stored)
+        .unwrap();
+    zip.write_all(january().as_bytes()).unwrap();
+    zip.start_file("2025-01/2025-01-essex-outcomes.csv", stored)
+        .unwrap();
+    zip.write_all(b"not, this kind").unwrap();
+    zip.finish().unwrap();
+    let data = read(&path, DuplicatePolicy::default());
+    assert_eq!(data.records.height(), 7);
+    let files = strings(&data.records, "file");
+    assert!(files[0]
+        .as_deref()
+        .unwrap()
+        .ends_with("download.zip!2025-01/2025-01-essex-street.csv"));
+}
+
+#[test]
+fn counts_fill_zeros_and_keep_asb_apart() {
+    let scratch = Scratch::new("counts");
+    scratch.write("2025-01-essex-street.csv", &january());
+    scratch.write("2025-03-essex-street.csv", &march());
+    let data = read(&scratch.0, DuplicatePolicy::default());
+    let counts = count_crimes(&data.records, &["csp_name"], PeriodUnit::Month).unwrap();
+    // csp values: Rochford, Redbridge?, null (no location / unknown LSOA) × 3 months.
+    let periods = strings(&counts, "period");
+    assert!(periods.iter().any(|p| p.as_deref() == Some("2025-02")));
+    let crimes: u64 = counts
+        .column("crimes")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    let asb: u64 = counts
+        .column("asb_incidents")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    assert_eq!(crimes + asb, data.records.height() as u64);
+    assert_eq!(asb, 1);
+    let fy = count_crimes(&data.records, &[], PeriodUnit::FinancialYear).unwrap();
+    assert_eq!(strings(&fy, "period"), vec![Some("2024/25".to_owned())]);
+    let err = count_crimes(&data.records, &["borough"], PeriodUnit::Month).unwrap_err();
+    assert!(err.to_string().contains("no column \"borough\""), "{err}");
+}
+
+#[test]
+fn solved_rates_use_the_definition() {
+    let scratch = Scratch::new("solved");
+    scratch.write("2025-01-essex-street.csv", &january());
+    let data = read(&scratch.0, DuplicatePolicy::default());
+    let rates = solved_rates(
+        &data.records,
+        &[],
+        &SolvedDefinition::default(),
+        Confidence::default(),
+    )
+    .unwrap();
+    let get = |name: &str| rates.column(name).unwrap().u64().unwrap().get(0).unwrap();
+    // Crimes: a1, a2, a3, a4, a5, a8 (ASB excluded).
+    assert_eq!(get("crimes"), 6);
+    // a2 caution, a4 awaiting court (charged), a8 local resolution.
+    assert_eq!(get("solved"), 3);
+    // a4 awaiting court, a5 under investigation.
+    assert_eq!(get("awaiting_outcome"), 2);
+}
+
+#[test]
+fn errors_name_the_source() {
+    let missing =
+        read_police_uk("/no/such/folder", &geography(), &ReadOptions::default()).unwrap_err();
+    assert!(missing.to_string().contains("/no/such/folder"), "{missing}");
+    let scratch = Scratch::new("errors");
+    let empty = read_police_uk(&scratch.0, &geography(), &ReadOptions::default()).unwrap_err();
+    assert!(
+        empty
+            .to_string()
+            .starts_with("no data.police.uk street files"),
+        "{empty}"
+    );
+    let odd = scratch.write("2025-01-essex-street.csv", "a,b,c\n1,2,3\n");
+    let header = read_police_uk(&odd, &geography(), &ReadOptions::default()).unwrap_err();
+    assert!(
+        header.to_string().contains("line 1: unrecognised header"),
+        "{header}"
+    );
+}
+
+/// The real files, when the shared data is beside the repository.
+fn raw(path: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/raw")
+        .join(path);
+    if dir.exists() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} is not here", dir.display());
+        None
+    }
+}
+
+#[test]
+fn real_essex_suffolk_norfolk_files() {
+    let Some(dir) = raw("police_uk_street_2025_essex_suffolk_norfolk") else {
+        return;
+    };
+    let data = read(&dir, DuplicatePolicy::default());
+    // PROVENANCE.md: 158,217 + 48,193 + 67,367 rows; one Essex Crime ID on two differing rows.
+    assert_eq!(data.records.height(), 158_217 + 48_193 + 67_367 - 1);
+    assert_eq!(log_count(&data, "malformed_line"), 0);
+    assert_eq!(log_count(&data, "duplicate_crime_id_conflicting"), 2);
+    assert_eq!(log_count(&data, "unknown_lsoa"), 0, "{}", data.log);
+    assert_eq!(data.coverage.height(), 36);
+    assert_eq!(log_count(&data, "missing_month"), 0);
+}
+
+#[test]
+fn real_outcome_files() {
+    let Some(dir) = raw("police_uk_outcomes_2024_25_city_of_london") else {
+        return;
+    };
+    let options = ReadOptions {
+        kind: FileKind::Outcomes,
+        ..ReadOptions::default()
+    };
+    let data = read_police_uk(&dir, &geography(), &options).unwrap();
+    assert!(data.records.height() > 7_789);
+    assert_eq!(log_count(&data, "unknown_outcome"), 0, "{}", data.log);
+    // 2024-12, 2025-02 and 2025-03 are absent from the folder.
+    assert_eq!(log_count(&data, "missing_month"), 3);
+}
