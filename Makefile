@@ -4,9 +4,22 @@
 # anything else they need they install themselves.
 
 CARGO ?= cargo
+PYTHON ?= python3
+
+# Python environments made by `make test` (the first is the one the README's commands use).
+VENV := .venv
+VENV_POLARS1 := target/python/venv-polars1
+VENV_BENCH := target/python/venv-bench
+# The oldest polars the package supports (the first with the Arrow PyCapsule interface on both
+# sides); the main environment gets the newest polars 2.x.
+POLARS1 ?= 1.3.0
+WHEEL_DEV := target/wheels/dev
+WHEEL_RELEASE := target/wheels/release
+# The tests that need no scipy/statsmodels run again against $(POLARS1).
+INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-rust lint fmt bench doc clean
+.PHONY: help demo test test-rust test-python python-build lint fmt bench bench-python doc clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -14,7 +27,7 @@ help: ## List the targets
 demo: ## Committee summary for Rochford from the bundled ONS extract
 	$(CARGO) run --quiet -p crimeperf --example committee_summary
 
-test: lint test-rust ## Run every test (lint, Rust unit/property/reference/doc tests)
+test: lint test-rust test-python ## Run every test (lint, Rust tests, Python tests on two polars versions)
 
 test-rust: ## Rust tests only (unit, property, reference and doc tests)
 	$(CARGO) test --workspace --all-targets
@@ -24,11 +37,46 @@ lint: ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+$(VENV)/.installed: tests/requirements.txt
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -r tests/requirements.txt
+	touch $@
+
+$(VENV_POLARS1)/.installed: tests/requirements-polars1.txt
+	rm -rf $(VENV_POLARS1)
+	$(PYTHON) -m venv $(VENV_POLARS1)
+	$(VENV_POLARS1)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_POLARS1)/bin/python -m pip install --quiet -r tests/requirements-polars1.txt "polars==$(POLARS1)"
+	touch $@
+
+python-build: $(VENV)/.installed ## Build the extension (dev profile, shared with cargo test) into .venv
+	rm -rf $(WHEEL_DEV)
+	$(VENV)/bin/maturin build --quiet --out $(WHEEL_DEV)
+	$(VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps $(WHEEL_DEV)/*.whl
+
+test-python: python-build $(VENV_POLARS1)/.installed ## Python tests: stubs, pytest (newest polars), then polars $(POLARS1)
+	$(VENV)/bin/python -m mypy.stubtest crimeperf._crimeperf
+	$(VENV)/bin/python -m pytest tests
+	$(VENV_POLARS1)/bin/python -m pip install --quiet --force-reinstall --no-deps $(WHEEL_DEV)/*.whl
+	$(VENV_POLARS1)/bin/python -c "import polars; print('polars', polars.__version__)"
+	$(VENV_POLARS1)/bin/python -m pytest $(INTEROP_TESTS)
+
 fmt: ## Format the Rust code
 	$(CARGO) fmt --all
 
 bench: ## Criterion benchmarks of the kernels (release build; not part of `make test`)
 	$(CARGO) bench -p crimeperf --bench kernels
+
+bench-python: ## Python benchmark against scipy/statsmodels (release build; not part of `make test`)
+	rm -rf $(VENV_BENCH) $(WHEEL_RELEASE)
+	$(PYTHON) -m venv $(VENV_BENCH)
+	$(VENV_BENCH)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_BENCH)/bin/python -m pip install --quiet -r benches/python/requirements.txt
+	$(VENV_BENCH)/bin/maturin build --quiet --release --out $(WHEEL_RELEASE)
+	$(VENV_BENCH)/bin/python -m pip install --quiet --no-deps $(WHEEL_RELEASE)/*.whl
+	$(VENV_BENCH)/bin/python benches/python/bench_frames.py
 
 doc: ## Build the API documentation
 	$(CARGO) doc --workspace --no-deps

@@ -4,6 +4,25 @@
 from typing import Any, Literal, Optional, Union, final
 
 __version__: str
+__all__ = [
+    "ArrowStream",
+    "Change",
+    "Proportion",
+    "ProportionChange",
+    "Rag",
+    "Rate",
+    "__version__",
+    "change",
+    "changes_frame",
+    "proportion",
+    "proportion_change",
+    "proportions_frame",
+    "rag",
+    "rate",
+    "rates_frame",
+    "target",
+    "targets_frame",
+]
 
 _Significance = Literal["increase", "reduction", "no significant change"]
 
@@ -36,7 +55,7 @@ class Rate:
     def confidence(self) -> float: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class Proportion:
@@ -56,7 +75,7 @@ class Proportion:
     def confidence(self) -> float: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class ProportionChange:
@@ -77,7 +96,7 @@ class ProportionChange:
     def describe(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class Change:
@@ -118,7 +137,7 @@ class Change:
     def describe(self, unit: Optional[str] = None) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 @final
 class Rag:
@@ -138,7 +157,7 @@ class Rag:
     def change(self) -> Optional[Change]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
 
 def rate(
     count: int,
@@ -186,6 +205,7 @@ def rates_frame(
     confidence: float = 0.95,
     method: str = "auto",
     errors: str = "raise",
+    frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def proportions_frame(
     stream: object,
@@ -196,6 +216,7 @@ def proportions_frame(
     previous_denominator: Optional[str] = None,
     confidence: float = 0.95,
     errors: str = "raise",
+    frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def changes_frame(
     stream: object,
@@ -208,6 +229,7 @@ def changes_frame(
     min_base: int = 50,
     unit: str = "crimes",
     errors: str = "raise",
+    frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def targets_frame(
     stream: object,
@@ -220,4 +242,5 @@ def targets_frame(
     require_significance: bool = False,
     confidence: float = 0.95,
     errors: str = "raise",
+    frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...

@@ -17,7 +17,7 @@ from typing import Any, Literal, Optional, Union
 import polars as pl
 
 from crimeperf import _crimeperf
-from crimeperf.exceptions import UnsupportedFrameError
+from crimeperf.exceptions import ColumnTypeError, UnsupportedFrameError
 
 __all__ = ["rates", "proportions", "changes", "targets"]
 
@@ -33,7 +33,7 @@ def _to_polars(frame: Any) -> pl.DataFrame:
     if isinstance(frame, dict):
         return pl.DataFrame(frame)
     package = type(frame).__module__.split(".")[0]
-    converted: Any
+    converted: Any = None
     if package == "pandas":
         try:
             converted = pl.from_pandas(frame)
@@ -41,12 +41,12 @@ def _to_polars(frame: Any) -> pl.DataFrame:
             raise UnsupportedFrameError(
                 "reading a pandas DataFrame needs pyarrow: pip install pyarrow"
             ) from err
+    elif package == "pyarrow":
+        # Tables, record batches and readers (older polars cannot build a DataFrame from a
+        # RecordBatchReader through its constructor).
+        converted = pl.from_arrow(frame)
     elif hasattr(frame, "__arrow_c_stream__"):
         converted = pl.DataFrame(frame)
-    elif package == "pyarrow":
-        converted = pl.from_arrow(frame)
-    else:
-        converted = None
     if not isinstance(converted, pl.DataFrame):
         raise UnsupportedFrameError(
             "expected a polars, pandas or pyarrow DataFrame/table, a dict of columns, or an "
@@ -56,18 +56,22 @@ def _to_polars(frame: Any) -> pl.DataFrame:
     return converted
 
 
-def _stream(df: pl.DataFrame, names: list[Any]) -> Any:
-    """The columns ``names`` of ``df`` for the extension, through the Arrow PyCapsule interface.
+def _stream(df: pl.DataFrame, names: list[str]) -> Any:
+    """The columns ``names`` of ``df`` that exist, for the extension (Arrow PyCapsule interface).
 
-    When a name is missing the whole frame is passed, so that the extension can name every
-    missing column and list those present.
+    Only needed columns cross: the extension names any that are missing.
     """
-    wanted = list(dict.fromkeys(n for n in names if isinstance(n, str)))
-    if len(wanted) == len(names) and all(n in df.columns for n in wanted):
-        df = df.select(wanted)
-    if hasattr(df, "__arrow_c_stream__"):
-        return df
-    return df.to_arrow()  # polars releases without the PyCapsule interface export; needs pyarrow
+    present = [name for name in dict.fromkeys(names) if name in df.columns]
+    selected = df.select(present)
+    for name, dtype in selected.schema.items():
+        if dtype == pl.Object:
+            # polars cannot export Python objects through the Arrow interface (1.x aborts).
+            error = ColumnTypeError(f'column "{name}" has type Object, but numbers are needed')
+            error.columns = [name]
+            raise error
+    if hasattr(selected, "__arrow_c_stream__"):
+        return selected
+    return selected.to_arrow()  # polars without the PyCapsule interface export; needs pyarrow
 
 
 def _attach(df: pl.DataFrame, result: _crimeperf.ArrowStream) -> pl.DataFrame:
@@ -158,6 +162,7 @@ def rates(
         confidence=confidence,
         method=method,
         errors=errors,
+        frame_columns=df.columns,
     )
     return _attach(df, result)
 
@@ -233,6 +238,7 @@ def proportions(
         previous_denominator=previous_denominator,
         confidence=confidence,
         errors=errors,
+        frame_columns=df.columns,
     )
     return _attach(df, result)
 
@@ -295,7 +301,7 @@ def changes(
     >>> out["description"].to_list()
     ['22.6% increase (38 crimes)', '5.3% reduction (237 crimes)']
     >>> out["significance"].to_list(), out["p_value"].round(4).to_list()
-    (['no significant change', 'reduction'], [0.0556, 0.0113])
+    (['no significant change', 'reduction'], [0.0556, 0.0112])
     """
     df = _to_polars(frame)
     names = [current, previous]
@@ -310,6 +316,7 @@ def changes(
         min_base=min_base,
         unit=unit,
         errors=errors,
+        frame_columns=df.columns,
     )
     return _attach(df, result)
 
@@ -377,7 +384,7 @@ def targets(
     ([293.0, 162.0], ['amber', 'green'])
     """
     df = _to_polars(frame)
-    names: list[Any] = [baseline]
+    names = [baseline]
     if isinstance(change_percent, str):
         names.append(change_percent)
     if actual is not None:
@@ -392,5 +399,6 @@ def targets(
         require_significance=require_significance,
         confidence=confidence,
         errors=errors,
+        frame_columns=df.columns,
     )
     return _attach(df, result)

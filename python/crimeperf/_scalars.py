@@ -141,7 +141,7 @@ def proportion_change(
     >>> solved.describe()
     '1.8 percentage points higher (26.1% against 24.3%)'
     >>> print(f"{solved.lower:.2f} to {solved.upper:.2f} points: {solved.significance}")
-    -0.03 to 3.62 points: no significant change
+    -0.03 to 3.63 points: no significant change
     """
     return _crimeperf.proportion_change(
         numerator,

@@ -26,6 +26,7 @@ __all__ = [
     "CrimeperfError",
     "InvalidInputError",
     "NegativeCountError",
+    "CountTooLargeError",
     "CountOverflowError",
     "InvalidDenominatorError",
     "NumeratorAboveDenominatorError",
@@ -62,6 +63,10 @@ class InvalidInputError(CrimeperfError, ValueError):
 
 class NegativeCountError(InvalidInputError):
     """A count (crimes, incidents, solved crimes) is negative."""
+
+
+class CountTooLargeError(InvalidInputError):
+    """A count is larger than the largest accepted (one billion: more than any real area records)."""
 
 
 class CountOverflowError(InvalidInputError):

@@ -27,21 +27,31 @@ pub struct Table {
     pub batches: Vec<Vec<Box<dyn Array>>>,
     /// The number of rows over all batches.
     pub len: usize,
+    /// The names of all the columns of the frame the stream was taken from, when the caller
+    /// passed only some of them (used to say what the frame has when a column is missing).
+    pub frame_columns: Option<Vec<String>>,
 }
 
 impl Table {
     /// Imports a table from an object with `__arrow_c_stream__` (or a stream capsule itself).
-    pub fn import(source: &Bound<'_, PyAny>) -> Result<Table> {
+    ///
+    /// `frame_columns` are the names of all the columns of the frame the stream was taken from,
+    /// if the stream holds only some of them.
+    pub fn import(source: &Bound<'_, PyAny>, frame_columns: Option<Vec<String>>) -> Result<Table> {
         let capsule = match source.cast::<PyCapsule>() {
             Ok(capsule) => capsule.clone(),
             Err(_) => {
-                let exported = source.call_method0("__arrow_c_stream__").map_err(|err| {
-                    BindingError::NotATable(format!(
-                        "expected an object with the Arrow PyCapsule interface \
+                // `None` is passed explicitly: some producers (polars 1.3) require the argument.
+                let requested_schema = source.py().None();
+                let exported = source
+                    .call_method1("__arrow_c_stream__", (requested_schema,))
+                    .map_err(|err| {
+                        BindingError::NotATable(format!(
+                            "expected an object with the Arrow PyCapsule interface \
                              (__arrow_c_stream__), got {}: {err}",
-                        type_name(source)
-                    ))
-                })?;
+                            type_name(source)
+                        ))
+                    })?;
                 exported.cast_into::<PyCapsule>().map_err(|_| {
                     BindingError::NotATable(
                         "__arrow_c_stream__ did not return a capsule".to_owned(),
@@ -101,6 +111,7 @@ impl Table {
             fields,
             batches,
             len,
+            frame_columns,
         })
     }
 }

@@ -200,6 +200,7 @@ impl Table {
         if missing.is_empty() {
             Ok(())
         } else {
+            let available = self.frame_columns.clone().unwrap_or(available);
             Err(BindingError::MissingColumns { missing, available })
         }
     }

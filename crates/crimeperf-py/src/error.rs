@@ -107,6 +107,7 @@ fn core_class(err: &crimeperf::Error) -> &'static str {
     use crimeperf::Error as E;
     match err {
         E::NegativeCount { .. } => "NegativeCountError",
+        E::CountTooLarge { .. } => "CountTooLargeError",
         E::CountOverflow { .. } => "CountOverflowError",
         E::InvalidDenominator { .. } => "InvalidDenominatorError",
         E::NumeratorAboveDenominator { .. } => "NumeratorAboveDenominatorError",
@@ -127,7 +128,8 @@ fn problem_class(problem: &RowProblem) -> &'static str {
     match problem {
         RowProblem::Core(err) => core_class(err),
         RowProblem::Missing { .. } => "MissingValueError",
-        RowProblem::NotWhole { .. } | RowProblem::TooLarge { .. } => "InvalidInputError",
+        RowProblem::NotWhole { .. } => "InvalidInputError",
+        RowProblem::TooLarge { .. } => "CountTooLargeError",
     }
 }
 

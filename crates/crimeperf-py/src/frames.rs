@@ -11,8 +11,9 @@ use crimeperf::{
     ChangeOptions, Confidence, Polarity, RagRule, RateEstimator, RateMethod, Rounding, Target,
 };
 use polars_arrow::array::{
-    MutableArray, MutableBinaryViewArray, MutableBooleanArray, MutablePrimitiveArray,
+    Array, MutableArray, MutableBinaryViewArray, MutableBooleanArray, MutablePrimitiveArray,
 };
+use polars_arrow::compute::concatenate::concatenate;
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
@@ -153,7 +154,28 @@ fn run<K: Kernel>(py: Python<'_>, kernel: &K, rows: usize, errors: Errors) -> Re
             }
         }
     }
-    Ok(ArrowStream::new(Vec::new(), batches))
+    Ok(ArrowStream::new(Vec::new(), vec![merge(batches)?]))
+}
+
+/// One record batch from the blocks' batches: some consumers (polars 1.3) read only the first
+/// batch of a stream.
+fn merge(mut blocks: Vec<(usize, Vec<Finished>)>) -> Result<(usize, Vec<Finished>)> {
+    if blocks.len() <= 1 {
+        return Ok(blocks.pop().unwrap_or_default());
+    }
+    let rows = blocks.iter().map(|(len, _)| len).sum();
+    let width = blocks.first().map_or(0, |(_, columns)| columns.len());
+    let mut merged = Vec::with_capacity(width);
+    for index in 0..width {
+        let arrays: Vec<&dyn Array> = blocks
+            .iter()
+            .map(|(_, columns)| columns[index].1.as_ref())
+            .collect();
+        let array = concatenate(&arrays)
+            .map_err(|err| BindingError::NotATable(format!("cannot join the results: {err}")))?;
+        merged.push((blocks[0].1[index].0.clone(), array));
+    }
+    Ok((rows, merged))
 }
 
 fn floats(capacity: usize) -> MutablePrimitiveArray<f64> {
@@ -234,7 +256,7 @@ impl Sink for RateSink {
 /// Rates per `per` people for every row: columns `rate`, `rate_lower`, `rate_upper`,
 /// `rate_method`.
 #[pyfunction]
-#[pyo3(signature = (stream, *, count, population, per = 1000.0, confidence = 0.95, method = "auto", errors = "raise"))]
+#[pyo3(signature = (stream, *, count, population, per = 1000.0, confidence = 0.95, method = "auto", errors = "raise", frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn rates_frame(
     py: Python<'_>,
@@ -245,6 +267,7 @@ pub fn rates_frame(
     confidence: f64,
     method: &str,
     errors: &str,
+    frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let errors = Errors::from_str(errors)?;
     let estimator = RateEstimator::new(
@@ -252,7 +275,7 @@ pub fn rates_frame(
         Confidence::new(confidence)?,
         RateMethod::from_str(method)?,
     )?;
-    let table = Table::import(stream)?;
+    let table = Table::import(stream, frame_columns)?;
     table.require(&[count, population])?;
     let kernel = Rates {
         count: table.numeric(count)?,
@@ -395,7 +418,7 @@ impl Sink for ProportionSink {
 /// (`proportion_change`, `proportion_change_lower`, `proportion_change_upper`,
 /// `proportion_change_significance`).
 #[pyfunction]
-#[pyo3(signature = (stream, *, numerator, denominator, previous_numerator = None, previous_denominator = None, confidence = 0.95, errors = "raise"))]
+#[pyo3(signature = (stream, *, numerator, denominator, previous_numerator = None, previous_denominator = None, confidence = 0.95, errors = "raise", frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn proportions_frame(
     py: Python<'_>,
@@ -406,6 +429,7 @@ pub fn proportions_frame(
     previous_denominator: Option<&str>,
     confidence: f64,
     errors: &str,
+    frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let errors = Errors::from_str(errors)?;
     let confidence = Confidence::new(confidence)?;
@@ -423,7 +447,7 @@ pub fn proportions_frame(
             }))
         }
     };
-    let table = Table::import(stream)?;
+    let table = Table::import(stream, frame_columns)?;
     let mut names = vec![numerator, denominator];
     if let Some((n, d)) = previous_names {
         names.extend([n, d]);
@@ -555,7 +579,7 @@ impl Sink for ChangeSink {
 /// `absolute`, `percent`, `ratio`, `ratio_lower`, `ratio_upper`, `p_value`, `significance`,
 /// `small_base`, `description`.
 #[pyfunction]
-#[pyo3(signature = (stream, *, current, previous, exposure = None, previous_exposure = None, confidence = 0.95, min_base = 50, unit = "crimes", errors = "raise"))]
+#[pyo3(signature = (stream, *, current, previous, exposure = None, previous_exposure = None, confidence = 0.95, min_base = 50, unit = "crimes", errors = "raise", frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn changes_frame(
     py: Python<'_>,
@@ -568,11 +592,12 @@ pub fn changes_frame(
     min_base: i64,
     unit: &str,
     errors: &str,
+    frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let errors = Errors::from_str(errors)?;
     let confidence = Confidence::new(confidence)?;
     let min_base = self::min_base(min_base)?;
-    let table = Table::import(stream)?;
+    let table = Table::import(stream, frame_columns)?;
     let mut names = vec![current, previous];
     for source in [&exposure, &previous_exposure] {
         if let Some(NameOrValue::Name(name)) = source {
@@ -682,7 +707,7 @@ impl Sink for TargetSink {
 /// Targets from baselines for every row (`target`), and with an `actual` column the RAG status
 /// against them (`rag`, `rag_reason`).
 #[pyfunction]
-#[pyo3(signature = (stream, *, baseline, change_percent, rounding = "half-up", actual = None, polarity = "lower-is-better", require_significance = false, confidence = 0.95, errors = "raise"))]
+#[pyo3(signature = (stream, *, baseline, change_percent, rounding = "half-up", actual = None, polarity = "lower-is-better", require_significance = false, confidence = 0.95, errors = "raise", frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn targets_frame(
     py: Python<'_>,
@@ -695,12 +720,13 @@ pub fn targets_frame(
     require_significance: bool,
     confidence: f64,
     errors: &str,
+    frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let errors = Errors::from_str(errors)?;
     let rounding = Rounding::from_str(rounding)?;
     let polarity = Polarity::from_str(polarity)?;
     let rule = rag_rule(require_significance, confidence)?;
-    let table = Table::import(stream)?;
+    let table = Table::import(stream, frame_columns)?;
     let mut names = vec![baseline];
     if let NameOrValue::Name(name) = &change_percent {
         names.push(name);

@@ -1,0 +1,57 @@
+"""Docstrings: every public function documents itself in numpy style, and its examples run."""
+
+from __future__ import annotations
+
+import doctest
+import inspect
+from types import ModuleType
+
+import pytest
+
+import crimeperf as cp
+from crimeperf import _frames, _scalars, exceptions
+
+MODULES: list[ModuleType] = [cp, _scalars, _frames, exceptions]
+
+FUNCTIONS = [
+    name for name in cp.__all__ if inspect.isfunction(getattr(cp, name))
+]
+
+
+def test_the_contract_functions_are_all_here() -> None:
+    assert sorted(FUNCTIONS) == sorted([
+        "rate", "proportion", "proportion_change", "change", "target", "rag",
+        "rates", "proportions", "changes", "targets",
+    ])
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_numpy_style_docstring(name: str) -> None:
+    doc = inspect.getdoc(getattr(cp, name))
+    assert doc is not None
+    for section in ("Parameters", "Returns", "Raises", "Examples"):
+        assert f"\n{section}\n{'-' * len(section)}\n" in doc, (name, section)
+    assert ">>> " in doc
+    signature = inspect.signature(getattr(cp, name))
+    for parameter in signature.parameters:
+        assert parameter in doc.split("Returns")[0], (name, parameter)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_docstring_examples_run(module: ModuleType) -> None:
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False)
+    assert result.failed == 0
+    if module is not cp:
+        assert result.attempted > 0
+
+
+@pytest.mark.parametrize(
+    "name", ["Rate", "Proportion", "ProportionChange", "Change", "Rag", "ArrowStream"]
+)
+def test_result_classes_are_documented(name: str) -> None:
+    cls = getattr(cp, name)
+    for attribute, value in vars(cls).items():
+        if attribute.startswith("_") or not (callable(value) or isinstance(value, property)
+                                             or type(value).__name__ == "getset_descriptor"):
+            continue
+        assert getattr(value, "__doc__", None), f"{name}.{attribute}"

@@ -1,0 +1,144 @@
+"""The same results from polars, pandas and pyarrow input, through the Arrow PyCapsule interface.
+
+This file runs in the main environment (newest polars) and again against the oldest supported
+polars 1.x (`make test` builds one wheel and installs it in both environments).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import crimeperf as cp
+from crimeperf import _crimeperf
+
+DATA = {
+    "area": ["Basildon", "Rochford", "Tiny", "Empty"],
+    "crimes": [17_512, 4208, 3, 0],
+    "last_year": [18_003, 4445, 7, 0],
+    "population": [191_000.0, 87_200.0, 1_200.0, 900.0],
+    "solved": [3101, 1098, 1, 0],
+    "baseline": [18_000, 4400, 6, 1],
+}
+
+CALLS: dict[str, Callable[[Any], pl.DataFrame]] = {
+    "rates": lambda f: cp.rates(f, count="crimes", population="population"),
+    "rates exact": lambda f: cp.rates(f, count="crimes", population="population", method="exact"),
+    "changes": lambda f: cp.changes(f, current="crimes", previous="last_year"),
+    "proportions": lambda f: cp.proportions(
+        f, numerator="solved", denominator="crimes", errors="null"
+    ),
+    "targets": lambda f: cp.targets(
+        f, baseline="baseline", change_percent=-5, actual="crimes"
+    ),
+}
+
+
+class StreamOnly:
+    """Any producer of the Arrow PyCapsule interface (here wrapping pyarrow, e.g. duckdb)."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        return self.table.__arrow_c_stream__(requested_schema)
+
+
+def frames() -> dict[str, Any]:
+    table = pa.table(DATA)
+    return {
+        "polars": pl.DataFrame(DATA),
+        "polars lazy": pl.DataFrame(DATA).lazy(),
+        "pandas": pd.DataFrame(DATA),
+        "pyarrow table": table,
+        "pyarrow chunked": pa.concat_tables([table.slice(0, 1), table.slice(1, 3)]),
+        "pyarrow reader": pa.RecordBatchReader.from_batches(table.schema, table.to_batches()),
+        "pyarrow batch": table.to_batches()[0],
+        "capsule producer": StreamOnly(table),
+        "dict": dict(DATA),
+    }
+
+
+@pytest.mark.parametrize("call", sorted(CALLS))
+@pytest.mark.parametrize("source", sorted(frames()))
+def test_same_results_from_every_source(call: str, source: str) -> None:
+    expected = CALLS[call](pl.DataFrame(DATA))
+    got = CALLS[call](frames()[source])
+    assert isinstance(got, pl.DataFrame)
+    assert got.columns == expected.columns
+    assert got.select(expected.columns[len(DATA):]).equals(
+        expected.select(expected.columns[len(DATA):])
+    )
+    assert got["area"].to_list() == DATA["area"]
+
+
+def test_pandas_nullable_and_float_columns() -> None:
+    df = pd.DataFrame(
+        {
+            "crimes": pd.array([206, None, 3], dtype="Int64"),
+            "last_year": [168.0, 10.0, float("nan")],  # NaN in a float column becomes null
+        }
+    )
+    out = cp.changes(df, current="crimes", previous="last_year", errors="null")
+    assert out["description"].to_list() == ["22.6% increase (38 crimes)", None, None]
+    assert out["error"].to_list() == [
+        None,
+        'the value in column "crimes" is missing (null)',
+        'the value in column "last_year" is missing (null)',
+    ]
+
+
+def test_pandas_index_is_not_a_column() -> None:
+    df = pd.DataFrame(DATA).set_index("area")
+    out = cp.rates(df, count="crimes", population="population")
+    assert "area" not in out.columns
+    assert out.height == len(DATA["area"])
+
+
+def test_pyarrow_types() -> None:
+    table = pa.table(
+        {
+            "c": pa.array([206, 4208], type=pa.int32()),
+            "p": pa.array([168, 4445], type=pa.uint16()),
+            "pop": pa.array([1000.0, 87_200.0], type=pa.float32()),
+        }
+    )
+    out = cp.changes(table, current="c", previous="p")
+    assert out["p_value"].to_list() == [cp.change(206, 168).p_value, cp.change(4208, 4445).p_value]
+    rates = cp.rates(table, count="c", population="pop")
+    assert rates["rate"].to_list() == [cp.rate(206, 1000).value, cp.rate(4208, 87_200).value]
+
+
+def test_extension_reads_pyarrow_streams_directly() -> None:
+    # The extension itself consumes any producer of the C stream interface: here pyarrow's,
+    # including a sliced table (record batches with offsets) and several batches.
+    table = pa.table(DATA)
+    sliced = table.slice(1, 2)
+    result = _crimeperf.rates_frame(sliced, count="crimes", population="population")
+    assert len(result) == 2
+    assert result.columns == ["rate", "rate_lower", "rate_upper", "rate_method"]
+    back = pa.table(result)  # pyarrow consumes our stream too
+    assert back.column("rate").to_pylist() == [
+        cp.rate(4208, 87_200).value, cp.rate(3, 1200).value,
+    ]
+    capsule = table.__arrow_c_stream__()
+    direct = pl.DataFrame(_crimeperf.changes_frame(capsule, current="crimes", previous="last_year"))
+    assert direct.height == 4
+
+
+def test_result_stream_can_be_read_twice() -> None:
+    result = _crimeperf.rates_frame(pa.table(DATA), count="crimes", population="population")
+    assert pl.DataFrame(result).equals(pl.DataFrame(result))
+    assert "ArrowStream(columns=" in repr(result)
+
+
+def test_pandas_and_polars_results_for_a_larger_frame() -> None:
+    n = 5000
+    data = {"c": [i % 97 for i in range(n)], "p": [(i * 31) % 89 for i in range(n)]}
+    from_pandas = cp.changes(pd.DataFrame(data), current="c", previous="p")
+    from_polars = cp.changes(pl.DataFrame(data), current="c", previous="p")
+    assert from_pandas.equals(from_polars)
