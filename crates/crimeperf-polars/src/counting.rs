@@ -156,16 +156,26 @@ pub fn count_crimes(records: &DataFrame, by: &[&str], period: PeriodUnit) -> Res
     }
     let mut crimes = vec![0u64; groups as usize];
     let mut incidents = vec![0u64; groups as usize];
-    for row in 0..records.height() {
-        let Some(month) = months.get(row).and_then(days_to_month) else {
-            continue;
+    let mut period_of_day: PlHashMap<i32, usize> = PlHashMap::default();
+    for (row, (day, is_asb)) in months.iter().zip(asb.iter()).enumerate() {
+        let Some(day) = day else { continue };
+        let slot = match period_of_day.get(&day) {
+            Some(&slot) => slot,
+            None => {
+                let Some(month) = days_to_month(day) else {
+                    continue;
+                };
+                let slot = period_index(period.period_of(month).0);
+                period_of_day.insert(day, slot);
+                slot
+            }
         };
         let mut cell = 0usize;
         for key in &keys {
             cell = cell * key.values.len() + key.codes[row] as usize;
         }
-        cell = cell * periods.len() + period_index(period.period_of(month).0);
-        if asb.get(row) == Some(true) {
+        cell = cell * periods.len() + slot;
+        if is_asb == Some(true) {
             incidents[cell] += 1;
         } else {
             crimes[cell] += 1;

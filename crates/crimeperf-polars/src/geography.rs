@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use polars::prelude::PlHashMap;
+
 use crate::error::{DataError, Result};
 
 /// The areas an LSOA belongs to. Fields are empty strings where the lookup has no value.
@@ -29,12 +31,14 @@ pub struct LsoaPlace {
     pub force_code: Arc<str>,
     /// Police force area name as ONS writes it, e.g. "Essex".
     pub force_name: Arc<str>,
+    /// [`force_key`] of the force name, to compare with police.uk's "Falls within".
+    pub force_key: Arc<str>,
 }
 
 /// The LSOA lookup.
 #[derive(Debug, Clone, Default)]
 pub struct Geography {
-    lsoas: HashMap<Box<str>, LsoaPlace>,
+    lsoas: PlHashMap<Box<str>, LsoaPlace>,
     source: PathBuf,
 }
 
@@ -132,7 +136,7 @@ impl Geography {
             Ok(())
         })?;
         let lsoa_path = dir.join("lsoa_lookup.csv");
-        let mut lsoas = HashMap::new();
+        let mut lsoas = PlHashMap::default();
         read_lookup(&lsoa_path, &LSOA_COLUMNS, |line, field| {
             let code = field("lsoa_code");
             if code.is_empty() {
@@ -147,6 +151,7 @@ impl Geography {
                 .get(&force_code)
                 .cloned()
                 .unwrap_or_else(|| intern(String::new()));
+            let key = force_key(&force_name);
             let place = LsoaPlace {
                 boundary_years: intern(field("boundary_year")),
                 ward_code: intern(field("ward_code")),
@@ -156,6 +161,7 @@ impl Geography {
                 csp_name: intern(field("csp_name")),
                 force_code: intern(force_code),
                 force_name,
+                force_key: intern(key),
             };
             lsoas.insert(code.into_boxed_str(), place);
             Ok(())

@@ -1,7 +1,5 @@
 //! Group keys over string, boolean and date columns, shared by counting and solved rates.
 
-use std::collections::HashMap;
-
 use polars::prelude::*;
 
 use crate::error::{DataError, Result};
@@ -57,22 +55,28 @@ impl KeyValues {
 fn encode<T: Ord + Clone + std::hash::Hash>(
     values: impl Iterator<Item = Option<T>>,
 ) -> (Vec<u32>, Vec<Option<T>>) {
-    let raw: Vec<Option<T>> = values.collect();
-    let mut distinct: Vec<Option<T>> = raw.clone();
-    distinct.sort_by(|a, b| match (a, b) {
+    // First-seen codes, then a remap to sorted order: one hash lookup per row, no copies.
+    let mut first_seen: PlHashMap<Option<T>, u32> = PlHashMap::default();
+    let mut codes: Vec<u32> = Vec::new();
+    for value in values {
+        let next = first_seen.len() as u32;
+        codes.push(*first_seen.entry(value).or_insert(next));
+    }
+    let mut distinct: Vec<(Option<T>, u32)> = first_seen.into_iter().collect();
+    distinct.sort_by(|(a, _), (b, _)| match (a, b) {
         (None, None) => std::cmp::Ordering::Equal,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (Some(_), None) => std::cmp::Ordering::Less,
         (Some(x), Some(y)) => x.cmp(y),
     });
-    distinct.dedup();
-    let index: HashMap<&Option<T>, u32> = distinct
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v, i as u32))
-        .collect();
-    let codes = raw.iter().map(|v| index[v]).collect();
-    (codes, distinct)
+    let mut remap = vec![0u32; distinct.len()];
+    for (sorted, (_, seen)) in distinct.iter().enumerate() {
+        remap[*seen as usize] = sorted as u32;
+    }
+    for code in &mut codes {
+        *code = remap[*code as usize];
+    }
+    (codes, distinct.into_iter().map(|(v, _)| v).collect())
 }
 
 /// Reads `name` from `frame` as a key column.
@@ -80,8 +84,11 @@ pub(crate) fn key_column(frame: &DataFrame, name: &str) -> Result<KeyColumn> {
     let column = column(frame, name)?;
     let (codes, values) = match column.dtype() {
         DataType::String => {
-            let (codes, v) = encode(column.str()?.iter().map(|s| s.map(str::to_owned)));
-            (codes, KeyValues::Str(v))
+            let (codes, v) = encode(column.str()?.iter());
+            (
+                codes,
+                KeyValues::Str(v.into_iter().map(|s| s.map(str::to_owned)).collect()),
+            )
         }
         DataType::Boolean => {
             let (codes, v) = encode(column.bool()?.iter());

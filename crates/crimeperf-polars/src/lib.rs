@@ -4,7 +4,8 @@
 //! single files or the zip archives themselves) into clean, typed polars frames with a log of
 //! everything odd in them; place every row in its local authority and Community Safety
 //! Partnership; count crimes by area, type and period with zeros where there were none; and
-//! compute solved rates with the core's exact intervals.
+//! compute solved rates with the core's exact intervals; and read the ONS Community Safety
+//! Partnership tables into a tidy frame.
 //!
 //! Rows with problems are never dropped silently: the [`PoliceUkData::log`] frame says what was
 //! found, where, how often, and what was done.
@@ -13,12 +14,14 @@ mod counting;
 mod error;
 mod geography;
 mod grouping;
+mod ons;
 mod police_uk;
 mod solved;
 
 pub use counting::{count_crimes, PeriodUnit};
 pub use error::{DataError, Result};
 pub use geography::{bundled_data_dir, force_key, Geography, LsoaPlace};
+pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions,
 };

@@ -179,7 +179,13 @@ impl Change {
         let exposure_ratio = e0 / e1;
 
         let ratio = (y0 > 0).then(|| (y1 as f64 / y0 as f64) * exposure_ratio);
-        let percent = ratio.map(|r| (r - 1.0) * 100.0);
+        // (y₁e₀ − y₀e₁)·100 / (y₀e₁) rather than (ratio − 1)·100: with equal exposures it is
+        // (y₁ − y₀)·100 / y₀, exact whenever the decimal answer is (393 against 400 is −1.75,
+        // which must print as −1.8 like ONS's tables, not −1.7 from −1.7499999999999996).
+        let percent = (y0 > 0).then(|| {
+            let (current, previous) = (y1 as f64 * e0, y0 as f64 * e1);
+            (current - previous) * 100.0 / previous
+        });
 
         let (p_value, mid_p_value) = if n == 0 {
             (1.0, 1.0)
@@ -242,6 +248,8 @@ impl Change {
     /// assert_eq!(Change::new(75, 75)?.describe("crimes"), "no change");
     /// assert_eq!(Change::new(5, 0)?.describe("crimes"), "increase of 5 crimes from none");
     /// assert_eq!(Change::new(9, 10)?.describe("burglaries"), "10.0% reduction (1 burglary)");
+    /// // Half-way cases round away from zero, as ONS prints them: 393 against 400 is -1.75%.
+    /// assert_eq!(Change::new(393, 400)?.describe("crimes"), "1.8% reduction (7 crimes)");
     /// # Ok::<(), crimeperf::Error>(())
     /// ```
     pub fn describe(&self, unit: &str) -> String {
@@ -256,7 +264,7 @@ impl Change {
                 } else {
                     "reduction"
                 };
-                format!("{:.1}% {direction} ({size})", percent.abs())
+                format!("{}% {direction} ({size})", text::one_decimal(percent.abs()))
             }
         }
     }

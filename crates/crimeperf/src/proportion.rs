@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{input, Confidence, Error, Result, Significance};
+use crate::{input, text, Confidence, Error, Result, Significance};
 
 /// A proportion with its Wilson score interval, e.g. a solved rate of 26.1% (24.8% to 27.5%).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -196,24 +196,16 @@ impl ProportionChange {
 
     /// The committee sentence, e.g. `"1.8 percentage points higher (26.1% against 24.3%)"`.
     pub fn describe(&self) -> String {
-        let rounded = (self.value * 10.0).round() / 10.0;
-        let direction = if rounded > 0.0 {
-            "higher"
-        } else if rounded < 0.0 {
-            "lower"
-        } else {
-            return format!(
-                "no change ({:.1}% against {:.1}%)",
-                self.current.percent(),
-                self.previous.percent()
-            );
-        };
-        format!(
-            "{:.1} percentage points {direction} ({:.1}% against {:.1}%)",
-            self.value.abs(),
-            self.current.percent(),
-            self.previous.percent()
-        )
+        let (now, then) = (
+            text::one_decimal(self.current.percent()),
+            text::one_decimal(self.previous.percent()),
+        );
+        let points = text::one_decimal(self.value.abs());
+        if points == "0.0" {
+            return format!("no change ({now}% against {then}%)");
+        }
+        let direction = if self.value > 0.0 { "higher" } else { "lower" };
+        format!("{points} percentage points {direction} ({now}% against {then}%)")
     }
 }
 

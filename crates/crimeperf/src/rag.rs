@@ -216,7 +216,7 @@ fn movement(baseline: f64, actual: f64) -> String {
     } else {
         "reduction"
     };
-    format!("{:.1}% {direction}", percent.abs())
+    format!("{}% {direction}", text::one_decimal(percent.abs()))
 }
 
 fn whole(what: &'static str, value: f64) -> Result<i64> {

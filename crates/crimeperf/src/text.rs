@@ -31,6 +31,14 @@ pub(crate) fn amount(value: f64) -> String {
     }
 }
 
+/// A non-negative value to one decimal place, half-way cases rounded up (away from zero) as ONS
+/// and spreadsheets print them: 1.75 → "1.8", where `format!("{:.1}")` gives "1.7" for the
+/// binary number just below 1.75 that a division may produce.
+pub(crate) fn one_decimal(value: f64) -> String {
+    let tenths = (value * 10.0 * (1.0 + 1e-12)).round() / 10.0;
+    format!("{tenths:.1}")
+}
+
 /// The singular of a plural unit word: "crimes" → "crime", "burglaries" → "burglary".
 pub(crate) fn singular(unit: &str) -> String {
     if let Some(stem) = unit.strip_suffix("ies") {
@@ -65,5 +73,9 @@ mod tests {
         assert_eq!(counted(1, "offences"), "1 offence");
         assert_eq!(counted(38, "crimes"), "38 crimes");
         assert_eq!(counted(1, "burglaries"), "1 burglary");
+        assert_eq!(one_decimal(1.75), "1.8");
+        assert_eq!(one_decimal(1.7499999999999996), "1.8");
+        assert_eq!(one_decimal(22.61904761904762), "22.6");
+        assert_eq!(one_decimal(0.04), "0.0");
     }
 }

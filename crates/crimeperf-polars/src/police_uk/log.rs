@@ -1,7 +1,7 @@
 //! The data-quality log: one row per finding, with the file, the line, what was odd, how many
 //! rows it touched and what was done about it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
@@ -80,10 +80,19 @@ impl Finding {
     }
 }
 
-/// Findings keyed by (file, kind, detail): the first line and the number of rows.
+/// The first line a finding was seen at, and how many rows it touched.
+type Tally = (Option<u64>, u64);
+
+/// One row of the log frame: file, kind, detail and tally.
+type LogRow = (String, Finding, Box<str>, Tally);
+
+/// Findings keyed by file, kind and detail: the first line and the number of rows.
+///
+/// Nested maps so that recording a finding already seen allocates nothing (a big file can have
+/// thousands of "No Location" rows).
 #[derive(Debug, Default)]
 pub(crate) struct Log {
-    entries: BTreeMap<(String, Finding, String), (Option<u64>, u64)>,
+    entries: BTreeMap<String, BTreeMap<Finding, HashMap<Box<str>, Tally>>>,
 }
 
 impl Log {
@@ -96,10 +105,15 @@ impl Log {
         detail: &str,
         count: u64,
     ) {
-        let entry = self
-            .entries
-            .entry((file.to_owned(), finding, detail.to_owned()))
-            .or_insert((line, 0));
+        let by_kind = match self.entries.get_mut(file) {
+            Some(by_kind) => by_kind,
+            None => self.entries.entry(file.to_owned()).or_default(),
+        };
+        let details = by_kind.entry(finding).or_default();
+        let entry = match details.get_mut(detail) {
+            Some(entry) => entry,
+            None => details.entry(detail.into()).or_insert((line, 0)),
+        };
         entry.1 += count;
         if entry.0.is_none() || (line.is_some() && line < entry.0) {
             entry.0 = line.or(entry.0);
@@ -108,25 +122,39 @@ impl Log {
 
     /// Merges another log into this one.
     pub fn extend(&mut self, other: Log) {
-        for ((file, finding, detail), (line, count)) in other.entries {
-            self.add(&file, line, finding, &detail, count);
+        for (file, by_kind) in other.entries {
+            for (finding, details) in by_kind {
+                for (detail, (line, count)) in details {
+                    self.add(&file, line, finding, &detail, count);
+                }
+            }
         }
     }
 
     /// The log as a frame: `file, line, kind, detail, count, action`.
     pub fn into_frame(self) -> PolarsResult<DataFrame> {
-        let n = self.entries.len();
+        let mut rows: Vec<LogRow> = Vec::new();
+        for (file, by_kind) in self.entries {
+            for (finding, details) in by_kind {
+                let mut details: Vec<_> = details.into_iter().collect();
+                details.sort_by(|a, b| (a.1 .0, &a.0).cmp(&(b.1 .0, &b.0)));
+                for (detail, (line, count)) in details {
+                    rows.push((file.clone(), finding, detail, (line, count)));
+                }
+            }
+        }
+        let n = rows.len();
         let mut file = Vec::with_capacity(n);
         let mut line = Vec::with_capacity(n);
         let mut kind = Vec::with_capacity(n);
         let mut detail = Vec::with_capacity(n);
         let mut count = Vec::with_capacity(n);
         let mut action = Vec::with_capacity(n);
-        for ((f, finding, d), (l, c)) in self.entries {
+        for (f, finding, d, (l, c)) in rows {
             file.push(f);
             line.push(l);
             kind.push(finding.label());
-            detail.push(d);
+            detail.push(d.into_string());
             count.push(c);
             action.push(finding.action());
         }

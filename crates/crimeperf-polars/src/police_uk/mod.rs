@@ -256,7 +256,7 @@ fn resolve_duplicates(
     log: &mut Log,
 ) -> Result<DataFrame> {
     let ids = records.column("crime_id")?.str()?.clone();
-    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    let mut first_seen: PlHashMap<&str, usize> = PlHashMap::default();
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (row, id) in ids.iter().enumerate() {
         let Some(id) = id else { continue };

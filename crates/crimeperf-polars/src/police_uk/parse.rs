@@ -1,8 +1,6 @@
 //! Parsing one police.uk CSV into columns, placing each row with the geography lookup and
 //! recording everything odd in the log.
 
-use std::collections::HashMap;
-
 use crimeperf::{CrimeType, Month, Outcome};
 use polars::prelude::*;
 
@@ -240,10 +238,10 @@ pub(crate) fn parse(
     let layout = Layout::from_header(&header, kind, display)?;
     // Roughly 230 bytes a row.
     let mut columns = Columns::new(file.bytes.len() / 200 + 16);
-    let mut crime_types: HashMap<Vec<u8>, (String, bool, bool)> = HashMap::new();
-    let mut outcomes: HashMap<Vec<u8>, (String, Option<&'static str>)> = HashMap::new();
-    let mut forces: HashMap<Vec<u8>, String> = HashMap::new();
-    let mut months: HashMap<Vec<u8>, Option<i32>> = HashMap::new();
+    let mut crime_types: PlHashMap<Vec<u8>, (String, bool, bool)> = PlHashMap::default();
+    let mut outcomes: PlHashMap<Vec<u8>, (String, Option<&'static str>)> = PlHashMap::default();
+    let mut forces: PlHashMap<Vec<u8>, String> = PlHashMap::default();
+    let mut months: PlHashMap<Vec<u8>, Option<i32>> = PlHashMap::default();
 
     for record in records {
         let record = match record {
@@ -283,9 +281,14 @@ pub(crate) fn parse(
         let optional = |index: Option<usize>| index.map_or("", text);
 
         let month_bytes = record.get(layout.month).unwrap_or(b"");
-        let month = *months
-            .entry(month_bytes.to_vec())
-            .or_insert_with(|| text(layout.month).parse::<Month>().ok().map(month_to_days));
+        let month = match months.get(month_bytes) {
+            Some(&month) => month,
+            None => {
+                let month = text(layout.month).parse::<Month>().ok().map(month_to_days);
+                months.insert(month_bytes.to_vec(), month);
+                month
+            }
+        };
         let Some(month) = month else {
             let detail = format!("Month {:?}", text(layout.month));
             log.add(display, Some(line), Finding::BadMonth, &detail, 1);
@@ -296,20 +299,23 @@ pub(crate) fn parse(
         let mut is_asb = false;
         if let Some(index) = layout.crime_type {
             let raw = record.get(index).unwrap_or(b"");
-            let (label, known, asb) = crime_types
-                .entry(raw.to_vec())
-                .or_insert_with(|| match text(index).parse::<CrimeType>() {
+            if !crime_types.contains_key(raw) {
+                let parsed = match text(index).parse::<CrimeType>() {
                     Ok(t) => (t.label().to_owned(), true, t.is_incident()),
                     Err(_) => (text(index).to_owned(), false, false),
-                })
-                .clone();
-            if !known {
-                log.add(display, Some(line), Finding::UnknownCrimeType, &label, 1);
+                };
+                crime_types.insert(raw.to_vec(), parsed);
             }
-            is_asb = asb;
-            columns.crime_type.append_value(&label);
-            columns.crime_type_known.push(known);
-            columns.is_asb.push(asb);
+            let Some((label, known, asb)) = crime_types.get(raw) else {
+                continue;
+            };
+            if !known {
+                log.add(display, Some(line), Finding::UnknownCrimeType, label, 1);
+            }
+            is_asb = *asb;
+            columns.crime_type.append_value(label);
+            columns.crime_type_known.push(*known);
+            columns.is_asb.push(*asb);
         }
 
         // Outcome.
@@ -320,17 +326,21 @@ pub(crate) fn parse(
                 columns.outcome_group.append_null();
                 columns.outcome_known.push(None);
             } else {
-                let (label, group) = outcomes
-                    .entry(raw.to_vec())
-                    .or_insert_with(|| match text(index).parse::<Outcome>() {
+                if !outcomes.contains_key(raw) {
+                    let parsed = match text(index).parse::<Outcome>() {
                         Ok(o) => (o.label().to_owned(), Some(o.group().label())),
                         Err(_) => (text(index).to_owned(), None),
-                    })
-                    .clone();
-                if group.is_none() {
-                    log.add(display, Some(line), Finding::UnknownOutcome, &label, 1);
+                    };
+                    outcomes.insert(raw.to_vec(), parsed);
                 }
-                columns.outcome.append_value(&label);
+                let Some((label, group)) = outcomes.get(raw) else {
+                    continue;
+                };
+                let group = *group;
+                if group.is_none() {
+                    log.add(display, Some(line), Finding::UnknownOutcome, label, 1);
+                }
+                columns.outcome.append_value(label);
                 columns.outcome_group.append_option(group);
                 columns.outcome_known.push(Some(group.is_some()));
             }
@@ -398,10 +408,13 @@ pub(crate) fn parse(
             columns.lsoa_name.append_value(optional(layout.lsoa_name));
             match geography.get(lsoa) {
                 Some(place) => {
+                    if !forces.contains_key(falls_within.as_bytes()) {
+                        forces.insert(falls_within.as_bytes().to_vec(), force_key(falls_within));
+                    }
                     let home = forces
-                        .entry(falls_within.as_bytes().to_vec())
-                        .or_insert_with(|| force_key(falls_within));
-                    if !place.force_name.is_empty() && force_key(&place.force_name) != *home {
+                        .get(falls_within.as_bytes())
+                        .map_or("", String::as_str);
+                    if !place.force_name.is_empty() && *place.force_key != *home {
                         outside = true;
                         let detail = format!(
                             "{lsoa} is in {} ({})",
