@@ -6,10 +6,9 @@
 //! bad row (`errors="raise"`) or gives nulls and a reason in an `error` column (`errors="null"`).
 
 use std::str::FromStr;
+use std::sync::Arc;
 
-use crimeperf::{
-    ChangeOptions, Confidence, Polarity, RagRule, RateEstimator, RateMethod, Rounding, Target,
-};
+use crimeperf::{Confidence, Polarity, RagRule, RateEstimator, RateMethod, Rounding, Target};
 use polars_arrow::array::{
     Array, MutableArray, MutableBinaryViewArray, MutableBooleanArray, MutablePrimitiveArray,
 };
@@ -22,6 +21,7 @@ use crate::columns::{
     bool_column, float_column, int_column, text_column, Column, Finished, NameOrValue, Source,
 };
 use crate::error::{BindingError, Result, RowProblem};
+use crate::memo::{ChangeInputs, ChangeMemo, ChangeResult, CountIntervals};
 use crate::scalar::{min_base, rag_rule};
 
 /// Rows per block; blocks are computed in parallel.
@@ -193,6 +193,9 @@ struct Rates {
     count: Column,
     population: Column,
     estimator: RateEstimator,
+    /// With exact limits: a Byar estimator with the same options, which checks the inputs and
+    /// computes the rate cheaply, and the exact limits of each distinct count.
+    exact: Option<(RateEstimator, CountIntervals)>,
 }
 
 struct RateSink {
@@ -218,7 +221,21 @@ impl Kernel for Rates {
     fn compute(&self, row: usize) -> std::result::Result<crimeperf::Rate, RowProblem> {
         let count = self.count.count(row)?;
         let population = self.population.real(row)?;
-        Ok(self.estimator.rate(count, population)?)
+        let Some((checker, intervals)) = &self.exact else {
+            return Ok(self.estimator.rate(count, population)?);
+        };
+        let checked = checker.rate(count, population)?;
+        let limits = intervals
+            .get(checked.count)
+            .unwrap_or_else(|| self.estimator.count_interval(checked.count));
+        // As `RateEstimator::rate`: the limits of the count times per / population.
+        let scale = checked.per / checked.population;
+        Ok(crimeperf::Rate {
+            lower: limits.lower * scale,
+            upper: limits.upper * scale,
+            method: limits.method,
+            ..checked
+        })
     }
 
     fn inputs(&self) -> Vec<&Column> {
@@ -270,17 +287,24 @@ pub fn rates_frame(
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let errors = Errors::from_str(errors)?;
-    let estimator = RateEstimator::new(
-        per,
-        Confidence::new(confidence)?,
-        RateMethod::from_str(method)?,
-    )?;
+    let confidence = Confidence::new(confidence)?;
+    let method = RateMethod::from_str(method)?;
+    let estimator = RateEstimator::new(per, confidence, method)?;
     let table = Table::import(stream, frame_columns)?;
     table.require(&[count, population])?;
+    let count = table.numeric(count)?;
+    let exact = match method {
+        RateMethod::Exact => Some((
+            RateEstimator::new(per, confidence, RateMethod::Byar)?,
+            py.detach(|| CountIntervals::new(&count, &estimator)),
+        )),
+        _ => None,
+    };
     let kernel = Rates {
-        count: table.numeric(count)?,
+        count,
         population: table.numeric(population)?,
         estimator,
+        exact,
     };
     run(py, &kernel, table.len, errors)
 }
@@ -477,9 +501,25 @@ struct Changes {
     confidence: Confidence,
     min_base: u64,
     unit: String,
+    memo: ChangeMemo,
+}
+
+impl Changes {
+    fn view(&self) -> ChangeInputs<'_> {
+        ChangeInputs {
+            current: &self.current,
+            previous: &self.previous,
+            exposure: &self.exposure,
+            previous_exposure: &self.previous_exposure,
+            confidence: self.confidence,
+            min_base: self.min_base,
+            unit: &self.unit,
+        }
+    }
 }
 
 struct ChangeSink {
+    results: Arc<Vec<ChangeResult>>,
     absolute: MutablePrimitiveArray<i64>,
     percent: MutablePrimitiveArray<f64>,
     ratio: MutablePrimitiveArray<f64>,
@@ -489,15 +529,16 @@ struct ChangeSink {
     significance: MutableBinaryViewArray<str>,
     small_base: MutableBooleanArray,
     description: MutableBinaryViewArray<str>,
-    unit: String,
 }
 
 impl Kernel for Changes {
-    type Row = crimeperf::Change;
+    /// The index of the row's change in the memo.
+    type Row = usize;
     type Sink = ChangeSink;
 
     fn sink(&self, n: usize) -> ChangeSink {
         ChangeSink {
+            results: self.memo.results(),
             absolute: MutablePrimitiveArray::with_capacity(n),
             percent: floats(n),
             ratio: floats(n),
@@ -507,22 +548,11 @@ impl Kernel for Changes {
             significance: texts(n),
             small_base: MutableBooleanArray::with_capacity(n),
             description: texts(n),
-            unit: self.unit.clone(),
         }
     }
 
-    fn compute(&self, row: usize) -> std::result::Result<crimeperf::Change, RowProblem> {
-        let options = ChangeOptions {
-            exposure: self.exposure.real(row)?,
-            previous_exposure: self.previous_exposure.real(row)?,
-            confidence: self.confidence,
-            min_base: self.min_base,
-        };
-        Ok(crimeperf::Change::with_options(
-            self.current.count(row)?,
-            self.previous.count(row)?,
-            &options,
-        )?)
+    fn compute(&self, row: usize) -> std::result::Result<Self::Row, RowProblem> {
+        self.memo.get(&self.view(), row)
     }
 
     fn inputs(&self) -> Vec<&Column> {
@@ -534,9 +564,14 @@ impl Kernel for Changes {
 }
 
 impl Sink for ChangeSink {
-    type Row = crimeperf::Change;
+    type Row = usize;
 
-    fn push(&mut self, c: crimeperf::Change) {
+    fn push(&mut self, index: usize) {
+        let Some(Ok((c, sentence))) = self.results.get(index) else {
+            // The kernel only passes indices of changes.
+            self.push_null();
+            return;
+        };
         self.absolute.push_value(c.absolute);
         self.percent.push(c.percent);
         self.ratio.push(c.ratio);
@@ -545,7 +580,7 @@ impl Sink for ChangeSink {
         self.p_value.push_value(c.p_value);
         self.significance.push_value(c.significance.label());
         self.small_base.push_value(c.small_base);
-        self.description.push_value(c.describe(&self.unit));
+        self.description.push_value(sentence);
     }
 
     fn push_null(&mut self) {
@@ -605,7 +640,7 @@ pub fn changes_frame(
         }
     }
     table.require(&names)?;
-    let kernel = Changes {
+    let mut kernel = Changes {
         current: table.numeric(current)?,
         previous: table.numeric(previous)?,
         exposure: table.source(exposure, 1.0)?,
@@ -613,7 +648,9 @@ pub fn changes_frame(
         confidence,
         min_base,
         unit: unit.to_owned(),
+        memo: ChangeMemo::default(),
     };
+    kernel.memo = py.detach(|| ChangeMemo::new(&kernel.view(), table.len));
     run(py, &kernel, table.len, errors)
 }
 

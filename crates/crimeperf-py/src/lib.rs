@@ -15,6 +15,7 @@ pub mod arrow;
 pub mod columns;
 pub mod error;
 pub mod frames;
+pub mod memo;
 pub mod results;
 pub mod scalar;
 
