@@ -54,9 +54,11 @@ const LSOA_COLUMNS: [&str; 8] = [
     "force_code",
 ];
 
-/// Reads a CSV lookup, calling `row` with a field getter for each data line.
+/// Reads a CSV lookup, calling `row` with a field getter for each data line. `path` names the
+/// lookup in errors.
 fn read_lookup(
     path: &Path,
+    input: impl std::io::Read,
     required: &[&str],
     mut row: impl FnMut(u64, &dyn Fn(&str) -> String) -> Result<()>,
 ) -> Result<()> {
@@ -65,11 +67,7 @@ fn read_lookup(
         line,
         reason,
     };
-    let file = std::fs::File::open(path).map_err(|source| DataError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
+    let mut reader = csv::Reader::from_reader(input);
     let headers = reader
         .headers()
         .map_err(|e| lookup_error(1, e.to_string()))?
@@ -119,6 +117,23 @@ impl Geography {
     /// ```
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self> {
         let dir = dir.as_ref();
+        let open = |name: &str| {
+            let path = dir.join(name);
+            std::fs::File::open(&path)
+                .map(std::io::BufReader::new)
+                .map_err(|source| DataError::Io { path, source })
+        };
+        Self::from_readers(open("lsoa_lookup.csv")?, open("csp_lookup.csv")?, dir)
+    }
+
+    /// Reads the lookup from the contents of `lsoa_lookup.csv` and `csp_lookup.csv`; `source`
+    /// names them in errors.
+    fn from_readers(
+        lsoa: impl std::io::Read,
+        csp: impl std::io::Read,
+        source: &Path,
+    ) -> Result<Self> {
+        let dir = source;
         let mut interned: HashMap<String, Arc<str>> = HashMap::new();
         let mut intern = |text: String| -> Arc<str> {
             interned
@@ -128,7 +143,7 @@ impl Geography {
         };
         let mut force_names: HashMap<String, Arc<str>> = HashMap::new();
         let csp_path = dir.join("csp_lookup.csv");
-        read_lookup(&csp_path, &["force_code", "force_name"], |_, field| {
+        read_lookup(&csp_path, csp, &["force_code", "force_name"], |_, field| {
             let code = field("force_code");
             if !code.is_empty() {
                 force_names.insert(code, intern(field("force_name")));
@@ -137,7 +152,7 @@ impl Geography {
         })?;
         let lsoa_path = dir.join("lsoa_lookup.csv");
         let mut lsoas = PlHashMap::default();
-        read_lookup(&lsoa_path, &LSOA_COLUMNS, |line, field| {
+        read_lookup(&lsoa_path, lsoa, &LSOA_COLUMNS, |line, field| {
             let code = field("lsoa_code");
             if code.is_empty() {
                 return Err(DataError::Lookup {
@@ -172,14 +187,19 @@ impl Geography {
         })
     }
 
-    /// The lookup shipped in the repository's `data/geography/` folder (or under the folder
-    /// named by the `CRIMEPERF_DATA` environment variable).
+    /// The lookup built into the library: the repository's `data/geography/` (England and Wales,
+    /// 2011 and 2021 LSOAs; see its README for sources and gaps). Reading it takes about a tenth
+    /// of a second, so keep the result rather than calling this for every file.
     ///
     /// # Errors
     ///
-    /// As [`Geography::from_dir`].
+    /// Only if the built-in tables were corrupted ([`DataError::Lookup`]).
     pub fn bundled() -> Result<Self> {
-        Self::from_dir(bundled_data_dir().join("geography"))
+        Self::from_readers(
+            BUNDLED_LSOA_LOOKUP.as_bytes(),
+            BUNDLED_CSP_LOOKUP.as_bytes(),
+            Path::new("(built-in data/geography)"),
+        )
     }
 
     /// The place of an LSOA code (either boundary vintage).
@@ -202,6 +222,11 @@ impl Geography {
         &self.source
     }
 }
+
+/// `data/geography/lsoa_lookup.csv`, compiled in so the library works from any directory.
+const BUNDLED_LSOA_LOOKUP: &str = include_str!("../../../data/geography/lsoa_lookup.csv");
+/// `data/geography/csp_lookup.csv`.
+const BUNDLED_CSP_LOOKUP: &str = include_str!("../../../data/geography/csp_lookup.csv");
 
 /// The folder holding the bundled data: `CRIMEPERF_DATA` if set, else the repository's `data/`.
 pub fn bundled_data_dir() -> PathBuf {
