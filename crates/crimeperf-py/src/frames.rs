@@ -6,22 +6,17 @@
 //! bad row (`errors="raise"`) or gives nulls and a reason in an `error` column (`errors="null"`).
 
 use std::str::FromStr;
-use std::sync::Arc;
 
 use crimeperf::{Confidence, Polarity, RagRule, RateEstimator, RateMethod, Rounding, Target};
-use polars_arrow::array::{
-    Array, MutableArray, MutableBinaryViewArray, MutableBooleanArray, MutablePrimitiveArray,
-};
+use polars_arrow::array::{Array, MutableArray, MutableBinaryViewArray, MutablePrimitiveArray};
 use polars_arrow::compute::concatenate::concatenate;
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
 use crate::arrow::{ArrowStream, Table};
-use crate::columns::{
-    bool_column, float_column, int_column, text_column, Column, Finished, NameOrValue, Source,
-};
+use crate::columns::{float_column, text_column, Column, Finished, NameOrValue, Source};
 use crate::error::{BindingError, Result, RowProblem};
-use crate::memo::{ChangeInputs, ChangeMemo, ChangeResult, CountIntervals};
+use crate::memo::{ChangeInputs, ChangeMemo, CountIntervals};
 use crate::scalar::{min_base, rag_rule};
 
 /// Rows per block; blocks are computed in parallel.
@@ -140,18 +135,7 @@ fn run<K: Kernel>(py: Python<'_>, kernel: &K, rows: usize, errors: Errors) -> Re
             Ok(batch) => batches.push(batch),
             // Blocks are in row order and each stops at its first bad row, so the first error
             // met is the first bad row of the frame.
-            Err((row, problem)) => {
-                let values = kernel
-                    .inputs()
-                    .into_iter()
-                    .map(|column| (column.name.clone(), column.cells[row]))
-                    .collect();
-                return Err(BindingError::Row {
-                    row,
-                    values,
-                    problem,
-                });
-            }
+            Err((row, problem)) => return Err(row_error(&kernel.inputs(), row, problem)),
         }
     }
     Ok(ArrowStream::new(Vec::new(), vec![merge(batches)?]))
@@ -176,6 +160,19 @@ fn merge(mut blocks: Vec<(usize, Vec<Finished>)>) -> Result<(usize, Vec<Finished
         merged.push((blocks[0].1[index].0.clone(), array));
     }
     Ok((rows, merged))
+}
+
+/// The error for bad row `row`, quoting its values in `inputs`.
+fn row_error(inputs: &[&Column], row: usize, problem: RowProblem) -> BindingError {
+    let values = inputs
+        .iter()
+        .map(|column| (column.name.clone(), column.cells[row]))
+        .collect();
+    BindingError::Row {
+        row,
+        values,
+        problem,
+    }
 }
 
 fn floats(capacity: usize) -> MutablePrimitiveArray<f64> {
@@ -505,6 +502,14 @@ struct Changes {
 }
 
 impl Changes {
+    /// The input columns, whose values an error quotes.
+    fn inputs(&self) -> Vec<&Column> {
+        let mut inputs = vec![&self.current, &self.previous];
+        inputs.extend(self.exposure.column());
+        inputs.extend(self.previous_exposure.column());
+        inputs
+    }
+
     fn view(&self) -> ChangeInputs<'_> {
         ChangeInputs {
             current: &self.current,
@@ -515,98 +520,6 @@ impl Changes {
             min_base: self.min_base,
             unit: &self.unit,
         }
-    }
-}
-
-struct ChangeSink {
-    results: Arc<Vec<ChangeResult>>,
-    absolute: MutablePrimitiveArray<i64>,
-    percent: MutablePrimitiveArray<f64>,
-    ratio: MutablePrimitiveArray<f64>,
-    lower: MutablePrimitiveArray<f64>,
-    upper: MutablePrimitiveArray<f64>,
-    p_value: MutablePrimitiveArray<f64>,
-    significance: MutableBinaryViewArray<str>,
-    small_base: MutableBooleanArray,
-    description: MutableBinaryViewArray<str>,
-}
-
-impl Kernel for Changes {
-    /// The index of the row's change in the memo.
-    type Row = usize;
-    type Sink = ChangeSink;
-
-    fn sink(&self, n: usize) -> ChangeSink {
-        ChangeSink {
-            results: self.memo.results(),
-            absolute: MutablePrimitiveArray::with_capacity(n),
-            percent: floats(n),
-            ratio: floats(n),
-            lower: floats(n),
-            upper: floats(n),
-            p_value: floats(n),
-            significance: texts(n),
-            small_base: MutableBooleanArray::with_capacity(n),
-            description: texts(n),
-        }
-    }
-
-    fn compute(&self, row: usize) -> std::result::Result<Self::Row, RowProblem> {
-        self.memo.get(&self.view(), row)
-    }
-
-    fn inputs(&self) -> Vec<&Column> {
-        let mut inputs = vec![&self.current, &self.previous];
-        inputs.extend(self.exposure.column());
-        inputs.extend(self.previous_exposure.column());
-        inputs
-    }
-}
-
-impl Sink for ChangeSink {
-    type Row = usize;
-
-    fn push(&mut self, index: usize) {
-        let Some(Ok((c, sentence))) = self.results.get(index) else {
-            // The kernel only passes indices of changes.
-            self.push_null();
-            return;
-        };
-        self.absolute.push_value(c.absolute);
-        self.percent.push(c.percent);
-        self.ratio.push(c.ratio);
-        self.lower.push_value(c.lower);
-        self.upper.push_value(c.upper);
-        self.p_value.push_value(c.p_value);
-        self.significance.push_value(c.significance.label());
-        self.small_base.push_value(c.small_base);
-        self.description.push_value(sentence);
-    }
-
-    fn push_null(&mut self) {
-        self.absolute.push_null();
-        self.percent.push_null();
-        self.ratio.push_null();
-        self.lower.push_null();
-        self.upper.push_null();
-        self.p_value.push_null();
-        self.significance.push_null();
-        self.small_base.push_null();
-        self.description.push_null();
-    }
-
-    fn finish(self) -> Vec<Finished> {
-        vec![
-            int_column("absolute", self.absolute),
-            float_column("percent", self.percent),
-            float_column("ratio", self.ratio),
-            float_column("ratio_lower", self.lower),
-            float_column("ratio_upper", self.upper),
-            float_column("p_value", self.p_value),
-            text_column("significance", self.significance),
-            bool_column("small_base", self.small_base),
-            text_column("description", self.description),
-        ]
     }
 }
 
@@ -651,7 +564,16 @@ pub fn changes_frame(
         memo: ChangeMemo::default(),
     };
     kernel.memo = py.detach(|| ChangeMemo::new(&kernel.view(), table.len));
-    run(py, &kernel, table.len, errors)
+    let view = kernel.view();
+    let columns = py.detach(|| {
+        kernel
+            .memo
+            .columns(&view, table.len, errors == Errors::Null)
+    });
+    match columns {
+        Ok(columns) => Ok(ArrowStream::new(Vec::new(), vec![(table.len, columns)])),
+        Err((row, problem)) => Err(row_error(&kernel.inputs(), row, problem)),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
