@@ -56,7 +56,7 @@ python-build: $(VENV)/.installed ## Build the extension (dev profile, shared wit
 	$(VENV)/bin/maturin build --quiet --out $(WHEEL_DEV)
 	$(VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps $(WHEEL_DEV)/*.whl
 
-test-python: python-build $(VENV_POLARS1)/.installed ## Python tests: stubs, pytest (newest polars), then polars $(POLARS1)
+test-python: python-build $(VENV_POLARS1)/.installed ## Python tests: stubtest, pytest on the newest polars, again on polars 1.x
 	$(VENV)/bin/python -m mypy.stubtest crimeperf._crimeperf
 	$(VENV)/bin/python -m pytest tests
 	$(VENV_POLARS1)/bin/python -m pip install --quiet --force-reinstall --no-deps $(WHEEL_DEV)/*.whl
