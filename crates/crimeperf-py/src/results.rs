@@ -526,13 +526,6 @@ pub struct Rag {
     pub(crate) inner: crimeperf::Rag,
 }
 
-fn polarity_label(polarity: crimeperf::Polarity) -> &'static str {
-    match polarity {
-        crimeperf::Polarity::LowerIsBetter => "lower-is-better",
-        crimeperf::Polarity::HigherIsBetter => "higher-is-better",
-    }
-}
-
 impl Rag {
     fn fields(&self) -> Vec<(&'static str, Val)> {
         let r = &self.inner;
@@ -552,7 +545,7 @@ impl Rag {
             ("baseline", Val::Float(r.baseline)),
             ("actual", Val::Float(r.actual)),
             ("target", Val::Float(r.target)),
-            ("polarity", Val::Str(polarity_label(r.polarity).to_owned())),
+            ("polarity", Val::Str(r.polarity.label().to_owned())),
             ("change", change),
         ]
     }
@@ -591,7 +584,7 @@ record_methods!(Rag, "Rag", {
     /// `"lower-is-better"` or `"higher-is-better"`.
     #[getter]
     fn polarity(&self) -> &'static str {
-        polarity_label(self.inner.polarity)
+        self.inner.polarity.label()
     }
     /// The test of change from baseline to actual, when significance was required.
     #[getter]
