@@ -207,7 +207,9 @@ proptest! {
     }
 
     #[test]
-    fn months_round_trip(year in 1000..9000i32, month in 1..=12u32, shift in -5000..5000i64) {
+    // From 1001: January to March 1000 fall in financial year 999/00, outside the four-digit years
+    // that periods accept.
+    fn months_round_trip(year in 1001..9000i32, month in 1..=12u32, shift in -5000..5000i64) {
         let m = Month::new(year, month).expect("valid");
         prop_assert_eq!(m.to_string().parse::<Month>().expect("own output parses"), m);
         prop_assert_eq!(m.plus(shift).plus(-shift), m);
