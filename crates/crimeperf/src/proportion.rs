@@ -87,9 +87,9 @@ impl Proportion {
             numerator: x,
             denominator: n,
             value: xf / nf,
-            // The clamps only remove rounding noise at x = 0 and x = n, where a limit is 0 or 1.
-            lower: (centre - half).max(0.0),
-            upper: (centre + half).min(1.0),
+            // At x = 0 and x = n a limit is exactly 0 or 1; the formula gives it to within an ulp.
+            lower: if x == 0 { 0.0 } else { (centre - half).clamp(0.0, xf / nf) },
+            upper: if x == n { 1.0 } else { (centre + half).clamp(xf / nf, 1.0) },
             confidence,
         })
     }
