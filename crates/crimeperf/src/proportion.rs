@@ -88,8 +88,16 @@ impl Proportion {
             denominator: n,
             value: xf / nf,
             // At x = 0 and x = n a limit is exactly 0 or 1; the formula gives it to within an ulp.
-            lower: if x == 0 { 0.0 } else { (centre - half).clamp(0.0, xf / nf) },
-            upper: if x == n { 1.0 } else { (centre + half).clamp(xf / nf, 1.0) },
+            lower: if x == 0 {
+                0.0
+            } else {
+                (centre - half).clamp(0.0, xf / nf)
+            },
+            upper: if x == n {
+                1.0
+            } else {
+                (centre + half).clamp(xf / nf, 1.0)
+            },
             confidence,
         })
     }
