@@ -16,7 +16,7 @@ POLARS1 ?= 1.3.0
 WHEEL_DEV := target/wheels/dev
 WHEEL_RELEASE := target/wheels/release
 # The tests that need no scipy/statsmodels run again against $(POLARS1).
-INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py
+INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test test-rust test-python python-build lint fmt bench bench-python doc clean

@@ -1,9 +1,10 @@
 """crimeperf: crime performance statistics for Community Safety Partnerships.
 
-Year-on-year change with an exact test, rates per 1,000 residents with exact or Byar intervals,
-solved rates with Wilson intervals, targets from baselines and RAG status, on single numbers or
-on every row of a polars, pandas or pyarrow frame, each result able to say itself in the words a
-committee report uses.
+Read data.police.uk downloads and the ONS CSP tables into clean frames with a log of what was
+odd in them; count crimes by area, type and period; and compute year-on-year change with an
+exact test, rates per 1,000 residents with exact or Byar intervals, solved rates with Wilson
+intervals, targets from baselines and RAG status, on single numbers or on every row of a polars,
+pandas or pyarrow frame, each result able to say itself in the words a committee report uses.
 
 Examples
 --------
@@ -23,6 +24,15 @@ from crimeperf._crimeperf import (
     Rate,
     __version__,
 )
+from crimeperf._data import (
+    OnsCspTables,
+    PoliceUkData,
+    count_crimes,
+    outcomes,
+    read_ons_csp_tables,
+    read_police_uk,
+    solved_rates,
+)
 from crimeperf._frames import changes, proportions, rates, targets
 from crimeperf._scalars import change, proportion, proportion_change, rag, rate, target
 from crimeperf.exceptions import (
@@ -31,12 +41,16 @@ from crimeperf.exceptions import (
     CountOverflowError,
     CountTooLargeError,
     CrimeperfError,
+    DataFileError,
+    DataFileNotFoundError,
+    DataFormatError,
     InvalidConfidenceError,
     InvalidDenominatorError,
     InvalidInputError,
     MissingValueError,
     NegativeCountError,
     NumeratorAboveDenominatorError,
+    TooManyGroupsError,
     UnknownOptionError,
     UnsupportedFrameError,
 )
@@ -55,6 +69,14 @@ __all__ = [
     "proportions",
     "changes",
     "targets",
+    # data: police.uk files, ONS tables, counting, solved rates
+    "read_police_uk",
+    "read_ons_csp_tables",
+    "count_crimes",
+    "solved_rates",
+    "outcomes",
+    "PoliceUkData",
+    "OnsCspTables",
     # results
     "Rate",
     "Proportion",
@@ -76,4 +98,8 @@ __all__ = [
     "ColumnNotFoundError",
     "ColumnTypeError",
     "UnsupportedFrameError",
+    "TooManyGroupsError",
+    "DataFileError",
+    "DataFileNotFoundError",
+    "DataFormatError",
 ]

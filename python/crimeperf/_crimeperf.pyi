@@ -14,12 +14,17 @@ __all__ = [
     "__version__",
     "change",
     "changes_frame",
+    "count_crimes_frame",
+    "outcome_table",
     "proportion",
     "proportion_change",
     "proportions_frame",
     "rag",
     "rate",
     "rates_frame",
+    "read_ons_tables",
+    "read_police_uk_files",
+    "solved_rates_frame",
     "target",
     "targets_frame",
 ]
@@ -244,3 +249,28 @@ def targets_frame(
     errors: str = "raise",
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
+def read_police_uk_files(
+    source: str,
+    *,
+    kind: str = "street",
+    duplicates: str = "prefer-located-latest-outcome",
+    geography: Optional[str] = None,
+    threads: int = 0,
+) -> tuple[ArrowStream, ArrowStream, ArrowStream]: ...
+def read_ons_tables(path: str) -> tuple[ArrowStream, ArrowStream]: ...
+def count_crimes_frame(
+    stream: object,
+    *,
+    by: list[str],
+    period: str = "month",
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def solved_rates_frame(
+    stream: object,
+    *,
+    by: list[str],
+    solved: Optional[list[str]] = None,
+    confidence: float = 0.95,
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def outcome_table() -> ArrowStream: ...

@@ -36,6 +36,10 @@ __all__ = [
     "ColumnNotFoundError",
     "ColumnTypeError",
     "UnsupportedFrameError",
+    "TooManyGroupsError",
+    "DataFileError",
+    "DataFileNotFoundError",
+    "DataFormatError",
 ]
 
 
@@ -107,3 +111,31 @@ class ColumnTypeError(CrimeperfError, TypeError):
 
 class UnsupportedFrameError(CrimeperfError, TypeError):
     """The object is not a DataFrame or table crimeperf can read."""
+
+
+class TooManyGroupsError(InvalidInputError):
+    """Counting by these columns would give more combinations (zeros included) than the limit."""
+
+
+class DataFileError(CrimeperfError, OSError):
+    """A data file, folder or zip archive cannot be read (also an :class:`OSError`).
+
+    ``filename`` is the path at fault.
+    """
+
+    def __str__(self) -> str:
+        # OSError would print "[Errno None] None: <filename>"; print the message itself.
+        return str(self.args[0]) if self.args else ""
+
+
+class DataFileNotFoundError(DataFileError, FileNotFoundError):
+    """A path does not exist, or a folder holds no files of the kind asked for (also a
+    :class:`FileNotFoundError`)."""
+
+
+class DataFormatError(CrimeperfError, ValueError):
+    """A file is not what it should be: a CSV whose header is not a data.police.uk header, a
+    workbook without the ONS tables, a lookup with a malformed row (also a :class:`ValueError`).
+
+    ``filename`` is the file at fault; the message names the line or sheet.
+    """

@@ -157,6 +157,40 @@ fn every_pitfall_is_kept_or_logged() {
     assert_eq!(data.coverage.height(), 2);
 }
 
+/// The `line` column and the log's lines, for a file written with `ending`.
+fn lines_with(ending: &str) -> (Vec<Option<u32>>, Vec<Option<u64>>) {
+    let scratch = Scratch::new(if ending == "\n" {
+        "lines-lf"
+    } else {
+        "lines-crlf"
+    });
+    let text = january().replace("\r\n", ending);
+    scratch.write("2025-01/2025-01-essex-street.csv", &text);
+    let data = read(&scratch.0, DuplicatePolicy::KeepAll);
+    let lines = data.records.column("line").unwrap().u32().unwrap();
+    let malformed = data
+        .log
+        .column("kind")
+        .unwrap()
+        .str()
+        .unwrap()
+        .equal("malformed_line");
+    let log_lines = data.log.filter(&malformed).unwrap();
+    let log_lines = log_lines.column("line").unwrap().u64().unwrap();
+    (lines.iter().collect(), log_lines.iter().collect())
+}
+
+#[test]
+fn line_numbers_are_the_same_with_crlf_and_lf() {
+    let (lf, lf_log) = lines_with("\n");
+    let (crlf, crlf_log) = lines_with("\r\n");
+    assert_eq!(lf, crlf);
+    assert_eq!(lf_log, crlf_log);
+    // The header is line 1; a1 is line 2; the malformed a6 is line 8.
+    assert_eq!(lf.first(), Some(&Some(2)));
+    assert_eq!(lf_log, [Some(8)]);
+}
+
 #[test]
 fn keep_all_keeps_differing_copies() {
     let scratch = Scratch::new("keep-all");

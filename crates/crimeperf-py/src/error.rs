@@ -36,6 +36,9 @@ pub enum BindingError {
     },
     /// The object is not an Arrow table stream, or the stream failed.
     NotATable(String),
+    /// Reading or shaping data files failed (the data layer's error: a missing file, a file
+    /// that is not what it should be, too many groups).
+    Data(crimeperf_polars::DataError),
     /// One row of a frame is bad (raised for the first bad row when `errors="raise"`).
     Row {
         /// The row's position in the frame, from 0.
@@ -99,6 +102,61 @@ impl From<crimeperf::Error> for RowProblem {
 impl From<crimeperf::Error> for BindingError {
     fn from(err: crimeperf::Error) -> Self {
         BindingError::Core(err)
+    }
+}
+
+impl From<crimeperf_polars::DataError> for BindingError {
+    fn from(err: crimeperf_polars::DataError) -> Self {
+        use crimeperf_polars::DataError as D;
+        match err {
+            // Bad values and columns are the same errors as the statistics raise.
+            D::Core(err) => BindingError::Core(err),
+            D::MissingColumn { name, available } => BindingError::MissingColumns {
+                missing: vec![name],
+                available: available.split(", ").map(str::to_owned).collect(),
+            },
+            // Other errors, column types among them, keep the data layer's own message.
+            other => BindingError::Data(other),
+        }
+    }
+}
+
+impl From<polars::prelude::PolarsError> for BindingError {
+    fn from(err: polars::prelude::PolarsError) -> Self {
+        BindingError::Data(crimeperf_polars::DataError::Polars(err))
+    }
+}
+
+/// The exception class for a data-layer error.
+fn data_class(err: &crimeperf_polars::DataError) -> &'static str {
+    use crimeperf_polars::DataError as D;
+    match err {
+        D::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+            "DataFileNotFoundError"
+        }
+        D::NoFiles { .. } => "DataFileNotFoundError",
+        D::Io { .. } | D::Zip { .. } => "DataFileError",
+        D::UnknownHeader { .. } | D::Workbook { .. } | D::Lookup { .. } => "DataFormatError",
+        D::TooManyGroups { .. } => "TooManyGroupsError",
+        D::MissingColumn { .. } => "ColumnNotFoundError",
+        D::ColumnType { .. } => "ColumnTypeError",
+        D::Core(err) => core_class(err),
+        // Polars failing to build a frame, and variants added later: not the caller's values.
+        _ => "CrimeperfError",
+    }
+}
+
+/// The path a data-layer error is about, if any.
+fn data_path(err: &crimeperf_polars::DataError) -> Option<String> {
+    use crimeperf_polars::DataError as D;
+    match err {
+        D::Io { path, .. }
+        | D::Zip { path, .. }
+        | D::NoFiles { path, .. }
+        | D::Workbook { path, .. }
+        | D::Lookup { path, .. } => Some(path.display().to_string()),
+        D::UnknownHeader { file, .. } => Some(file.clone()),
+        _ => None,
     }
 }
 
@@ -177,6 +235,7 @@ impl BindingError {
                 format!("column {column:?} has type {dtype}, but {expected} are needed"),
             ),
             BindingError::NotATable(reason) => ("UnsupportedFrameError", reason.clone()),
+            BindingError::Data(err) => (data_class(err), err.to_string()),
             BindingError::Row {
                 row,
                 values,
@@ -219,6 +278,15 @@ impl BindingError {
             }
             BindingError::ColumnType { column, .. } => {
                 exception.setattr("columns", PyList::new(py, [column])?)?;
+            }
+            BindingError::Data(crimeperf_polars::DataError::ColumnType { name, .. }) => {
+                exception.setattr("columns", PyList::new(py, [name])?)?;
+            }
+            BindingError::Data(err) => {
+                if let Some(path) = data_path(&err) {
+                    // OSError's own attribute for the file at fault.
+                    exception.setattr("filename", path)?;
+                }
             }
             _ => {}
         }

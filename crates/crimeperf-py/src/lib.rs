@@ -10,9 +10,12 @@
 //! * [`frames`]: the same kernels over every row of an Arrow table, which comes in through the
 //!   Arrow PyCapsule interface and goes back out through it ([`arrow`]), so that any polars
 //!   (1.x or 2.x), pandas (via pyarrow) or pyarrow table can be used without pinning a version.
+//! * [`data`]: the data layer of `crimeperf-polars` (police.uk files, the ONS CSP tables,
+//!   counting, solved rates), its frames crossing the same way.
 
 pub mod arrow;
 pub mod columns;
+pub mod data;
 pub mod error;
 pub mod frames;
 pub mod memo;
@@ -41,5 +44,10 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(frames::proportions_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::changes_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::targets_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(data::read_police_uk_files, m)?)?;
+    m.add_function(wrap_pyfunction!(data::read_ons_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(data::count_crimes_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(data::solved_rates_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(data::outcome_table, m)?)?;
     Ok(())
 }

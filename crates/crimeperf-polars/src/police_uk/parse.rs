@@ -202,6 +202,48 @@ pub(crate) fn days_to_month(days: i32) -> Option<Month> {
     Month::new(i32::try_from(y).ok()?, m as u32).ok()
 }
 
+/// Line numbers of positions in a file, counted forwards as the reader moves on.
+///
+/// The `csv` crate's own line numbers are one short in files with CRLF line endings (it counts
+/// the `\n` of a record's `\r\n` only once the next record has started), so lines are counted
+/// here from byte offsets, the same way for both endings.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    /// The offset counted up to, and the 1-based line it is on.
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record that starts at byte `start` (or just after the line break found
+    /// there): offsets must not go backwards.
+    fn line_of(&mut self, start: u64) -> u64 {
+        let mut start = usize::try_from(start)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start > self.offset {
+            let breaks = self.bytes[self.offset..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.line += breaks as u64;
+            self.offset = start;
+        }
+        self.line
+    }
+}
+
 /// A parsed file: its rows as a frame and its findings.
 pub(crate) struct ParsedFile {
     pub frame: DataFrame,
@@ -242,17 +284,18 @@ pub(crate) fn parse(
     let mut outcomes: PlHashMap<Vec<u8>, (String, Option<&'static str>)> = PlHashMap::default();
     let mut forces: PlHashMap<Vec<u8>, String> = PlHashMap::default();
     let mut months: PlHashMap<Vec<u8>, Option<i32>> = PlHashMap::default();
+    let mut lines = LineCounter::new(&file.bytes);
 
     for record in records {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map(|p| p.line());
+                let line = e.position().map(|p| lines.line_of(p.byte()));
                 log.add(display, line, Finding::MalformedLine, &e.to_string(), 1);
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         if record.len() != layout.fields {
             // A blank line at the end of a file is not a finding.
             if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {

@@ -1,0 +1,225 @@
+//! The data layer of `crimeperf-polars` for Python: reading police.uk files and the ONS CSP
+//! tables, counting crimes and solved rates.
+//!
+//! Frames cross in both directions through the Arrow C stream interface ([`ArrowStream`],
+//! [`Table`]), never as pyo3-polars types, so the Python package works with any polars. The
+//! readers and counters are `crimeperf-polars`' own; this module only converts and releases the
+//! GIL while they run.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use crimeperf::{Confidence, Outcome, OutcomeGroup, SolvedDefinition};
+use crimeperf_polars::{
+    count_crimes, read_ons_csp_tables, read_police_uk, solved_rates, DuplicatePolicy, FileKind,
+    Geography, PeriodUnit, ReadOptions,
+};
+use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
+use polars_arrow::array::Array;
+use pyo3::prelude::*;
+
+use crate::arrow::{ArrowStream, Table};
+use crate::error::{BindingError, Result};
+
+/// The bundled LSOA lookup, read once per process (it takes about a tenth of a second).
+static BUNDLED_GEOGRAPHY: OnceLock<Geography> = OnceLock::new();
+
+fn bundled_geography() -> Result<&'static Geography> {
+    if let Some(geography) = BUNDLED_GEOGRAPHY.get() {
+        return Ok(geography);
+    }
+    let geography = Geography::bundled()?;
+    Ok(BUNDLED_GEOGRAPHY.get_or_init(|| geography))
+}
+
+/// A polars frame as a C stream of one record batch (some consumers, polars 1.3 among them,
+/// read only the first batch of a stream).
+pub fn export(mut frame: DataFrame) -> Result<ArrowStream> {
+    frame.rechunk_mut_par();
+    let fields = frame
+        .columns()
+        .iter()
+        .map(|column| column.field().to_arrow(CompatLevel::newest()))
+        .collect::<Vec<_>>();
+    let height = frame.height();
+    let mut batches = Vec::new();
+    for batch in frame.iter_chunks(CompatLevel::newest(), true) {
+        let columns = fields.iter().cloned().zip(batch.into_arrays()).collect();
+        batches.push((height, columns));
+    }
+    Ok(ArrowStream::new(fields, batches))
+}
+
+/// The columns `names` of an imported table as a polars frame.
+fn import(table: &Table, names: &[&str]) -> Result<DataFrame> {
+    table.require(names)?;
+    let mut columns = Vec::with_capacity(names.len());
+    for name in names {
+        let index = table
+            .fields
+            .iter()
+            .position(|f| f.name.as_str() == *name)
+            .unwrap_or_default();
+        let chunks: Vec<Box<dyn Array>> = table
+            .batches
+            .iter()
+            .filter_map(|batch| batch.get(index).cloned())
+            .collect();
+        let series = if chunks.is_empty() {
+            let dtype = table.fields[index].dtype();
+            Series::new_empty(
+                (*name).into(),
+                &polars::prelude::DataType::from_arrow_dtype(dtype),
+            )
+        } else {
+            Series::from_arrow_chunks((*name).into(), chunks).map_err(|_| {
+                BindingError::ColumnType {
+                    column: (*name).to_owned(),
+                    dtype: format!("{:?}", table.fields[index].dtype()),
+                    expected: "text, boolean or date values (as police.uk records have)",
+                }
+            })?
+        };
+        columns.push(series.into_column());
+    }
+    Ok(DataFrame::new(table.len, columns)?)
+}
+
+/// Reads data.police.uk street or outcome files: returns the records, the data-quality log and
+/// the coverage table.
+#[pyfunction]
+#[pyo3(signature = (source, *, kind = "street", duplicates = "prefer-located-latest-outcome", geography = None, threads = 0))]
+pub fn read_police_uk_files(
+    py: Python<'_>,
+    source: PathBuf,
+    kind: &str,
+    duplicates: &str,
+    geography: Option<PathBuf>,
+    threads: usize,
+) -> Result<(ArrowStream, ArrowStream, ArrowStream)> {
+    let options = ReadOptions {
+        kind: FileKind::from_str(kind)?,
+        duplicates: DuplicatePolicy::from_str(duplicates)?,
+        threads,
+    };
+    let data = py.detach(|| -> Result<_> {
+        let own;
+        let geography = match geography {
+            Some(dir) => {
+                own = Geography::from_dir(dir)?;
+                &own
+            }
+            None => bundled_geography()?,
+        };
+        Ok(read_police_uk(&source, geography, &options)?)
+    })?;
+    Ok((
+        export(data.records)?,
+        export(data.log)?,
+        export(data.coverage)?,
+    ))
+}
+
+/// Reads the ONS CSP tables workbook: returns the tidy frame and the log.
+#[pyfunction]
+pub fn read_ons_tables(py: Python<'_>, path: PathBuf) -> Result<(ArrowStream, ArrowStream)> {
+    let tables = py.detach(|| read_ons_csp_tables(&path))?;
+    Ok((export(tables.frame)?, export(tables.log)?))
+}
+
+/// Counts crimes and ASB incidents by the `by` columns and period, zeros filled in.
+#[pyfunction]
+#[pyo3(signature = (stream, *, by, period = "month", frame_columns = None))]
+pub fn count_crimes_frame(
+    py: Python<'_>,
+    stream: &Bound<'_, PyAny>,
+    by: Vec<String>,
+    period: &str,
+    frame_columns: Option<Vec<String>>,
+) -> Result<ArrowStream> {
+    let period = PeriodUnit::from_str(period)?;
+    let table = Table::import(stream, frame_columns)?;
+    let by: Vec<&str> = by.iter().map(String::as_str).collect();
+    let mut names = by.clone();
+    names.extend(["month", "is_asb"]);
+    let records = import(&table, &names)?;
+    let counts = py.detach(|| count_crimes(&records, &by, period))?;
+    export(counts)
+}
+
+/// The solved definition from labels of outcomes or outcome groups (`None`: the default).
+fn solved_definition(labels: Option<Vec<String>>) -> Result<SolvedDefinition> {
+    let Some(labels) = labels else {
+        return Ok(SolvedDefinition::default());
+    };
+    let mut outcomes = Vec::new();
+    for label in &labels {
+        if let Ok(outcome) = Outcome::from_str(label) {
+            outcomes.push(outcome);
+            continue;
+        }
+        match OutcomeGroup::from_str(label) {
+            Ok(group) => outcomes.extend(Outcome::ALL.into_iter().filter(|o| o.group() == group)),
+            Err(_) => {
+                return Err(BindingError::Core(crimeperf::Error::UnknownCategory {
+                    label: label.clone(),
+                    expected: format!(
+                        "a police.uk outcome category (see crimeperf.outcomes()) or an outcome group: {}",
+                        OutcomeGroup::ALL.map(OutcomeGroup::label).join(", ")
+                    ),
+                }))
+            }
+        }
+    }
+    Ok(SolvedDefinition::from_outcomes(outcomes))
+}
+
+/// Solved rates with Wilson intervals by the `by` columns.
+#[pyfunction]
+#[pyo3(signature = (stream, *, by, solved = None, confidence = 0.95, frame_columns = None))]
+pub fn solved_rates_frame(
+    py: Python<'_>,
+    stream: &Bound<'_, PyAny>,
+    by: Vec<String>,
+    solved: Option<Vec<String>>,
+    confidence: f64,
+    frame_columns: Option<Vec<String>>,
+) -> Result<ArrowStream> {
+    let confidence = Confidence::new(confidence)?;
+    let definition = solved_definition(solved)?;
+    let table = Table::import(stream, frame_columns)?;
+    let by: Vec<&str> = by.iter().map(String::as_str).collect();
+    let mut names = by.clone();
+    names.extend(["last_outcome", "is_asb"]);
+    let records = import(&table, &names)?;
+    let rates = py.detach(|| solved_rates(&records, &by, &definition, confidence))?;
+    export(rates)
+}
+
+/// The police.uk outcome categories: label, group, whether pending, and whether solved under
+/// the default definition.
+#[pyfunction]
+pub fn outcome_table() -> Result<ArrowStream> {
+    let solved = SolvedDefinition::default();
+    let all = Outcome::ALL;
+    let columns = vec![
+        polars::prelude::Column::new(
+            "outcome".into(),
+            all.iter().map(|o| o.label()).collect::<Vec<_>>(),
+        ),
+        polars::prelude::Column::new(
+            "outcome_group".into(),
+            all.iter().map(|o| o.group().label()).collect::<Vec<_>>(),
+        ),
+        polars::prelude::Column::new(
+            "pending".into(),
+            all.iter().map(|o| o.is_pending()).collect::<Vec<_>>(),
+        ),
+        polars::prelude::Column::new(
+            "solved_by_default".into(),
+            all.iter().map(|o| solved.is_solved(*o)).collect::<Vec<_>>(),
+        ),
+    ];
+    export(DataFrame::new(all.len(), columns)?)
+}

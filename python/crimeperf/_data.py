@@ -1,0 +1,453 @@
+"""The data layer: data.police.uk files and the ONS CSP tables read into clean polars frames, with
+a log of everything odd in them; crimes counted by area, type and period; solved rates.
+
+The reading, cleaning and counting are done by the compiled extension (the Rust crate
+``crimeperf-polars``); frames cross through the Arrow PyCapsule interface, so any polars works.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence, Union
+
+import polars as pl
+
+from crimeperf import _crimeperf
+from crimeperf._frames import _to_polars
+
+__all__ = [
+    "PoliceUkData",
+    "OnsCspTables",
+    "read_police_uk",
+    "read_ons_csp_tables",
+    "count_crimes",
+    "solved_rates",
+    "outcomes",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _frame(stream: _crimeperf.ArrowStream) -> pl.DataFrame:
+    return pl.DataFrame(stream)
+
+
+def _columns_arg(by: Union[str, Sequence[str]]) -> list[str]:
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def _as_exchanged(name: str, dtype: Any) -> pl.Expr:
+    """Column ``name`` in a type the extension reads: categoricals as text, datetimes (pandas
+    turns dates into them) as dates."""
+    column = pl.col(name)
+    if dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+        return column.cast(pl.String)
+    if isinstance(dtype, pl.Datetime):
+        return column.dt.date()
+    return column
+
+
+def _stream_of(df: pl.DataFrame, names: list[str]) -> Any:
+    """The columns ``names`` of ``df`` that exist, for the extension.
+
+    Only needed columns cross; the extension names any that are missing.
+    """
+    present = [name for name in dict.fromkeys(names) if name in df.columns]
+    selected = df.select(_as_exchanged(name, df.schema[name]) for name in present)
+    if hasattr(selected, "__arrow_c_stream__"):
+        return selected
+    return selected.to_arrow()  # polars without the PyCapsule interface export; needs pyarrow
+
+
+def _html_section(title: str, df: pl.DataFrame, rows: int = 10) -> str:
+    shown = df.head(rows)
+    more = f" (first {rows} of {df.height:,})" if df.height > rows else ""
+    return f"<h4>{html.escape(title)}{more}</h4>" + shown._repr_html_()
+
+
+@dataclass(frozen=True)
+class PoliceUkData:
+    """data.police.uk records read by :func:`read_police_uk`, with their data-quality log.
+
+    Attributes
+    ----------
+    records : polars.DataFrame
+        One row per crime (or ASB incident, or outcome): ``crime_id``, ``month`` (a date, the
+        1st of the month), ``reported_by``, ``falls_within``, ``longitude``, ``latitude``,
+        ``location``, ``lsoa_code``, ``lsoa_name``, ``local_authority_code``,
+        ``local_authority_name``, ``csp_code``, ``csp_name``, then for street files
+        ``crime_type``, ``crime_type_known``, ``last_outcome``, ``outcome_group``,
+        ``outcome_known``, ``is_asb`` (for outcome files ``outcome``, ``outcome_group``,
+        ``outcome_known``), and ``outside_force``, ``file``, ``line``.
+    log : polars.DataFrame
+        One row per data-quality finding: ``file``, ``line`` (where it applies), ``kind``,
+        ``detail``, ``count`` and ``action`` (what was done: kept and flagged, collapsed,
+        dropped...). Rows are never dropped without a log row.
+    coverage : polars.DataFrame
+        Records by force and month (``falls_within``, ``month``, ``rows``, ``crimes``,
+        ``asb_incidents``, ``no_location``), so a missing or thin month is visible.
+
+    Examples
+    --------
+    >>> import crimeperf as cp
+    >>> data = cp.read_police_uk("data/police_uk")               # doctest: +SKIP
+    >>> data.records.filter(pl.col("csp_name") == "Rochford")    # doctest: +SKIP
+    """
+
+    records: pl.DataFrame
+    log: pl.DataFrame
+    coverage: pl.DataFrame
+
+    def findings(self) -> dict[str, int]:
+        """The number of rows (or cells) behind each kind of finding in the log.
+
+        Examples
+        --------
+        >>> data.findings()                                    # doctest: +SKIP
+        {'no_location': 4310, 'outside_force_area': 155, ...}
+        """
+        totals = self.log.group_by("kind", maintain_order=True).agg(pl.col("count").sum())
+        return dict(zip(totals["kind"].to_list(), totals["count"].to_list()))
+
+    def _summary(self) -> str:
+        records = self.records
+        parts = [f"{records.height:,} records"]
+        if records.height and "falls_within" in records.columns:
+            forces = records["falls_within"].drop_nulls().unique().sort().to_list()
+            parts.append(", ".join(forces))
+        if records.height and "month" in records.columns:
+            months = records["month"].drop_nulls()
+            if len(months):
+                parts.append(f"{months.min():%Y-%m} to {months.max():%Y-%m}")
+        if "is_asb" in records.columns:
+            asb = int(records["is_asb"].sum())
+            parts.append(f"{records.height - asb:,} crimes and {asb:,} ASB incidents")
+        parts.append(f"{self.log.height:,} log rows")
+        return "; ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"PoliceUkData({self._summary()})"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div><b>PoliceUkData</b>: {html.escape(self._summary())}"
+            + _html_section("log", self.log)
+            + _html_section("coverage", self.coverage)
+            + _html_section("records", self.records, rows=5)
+            + "</div>"
+        )
+
+    def to_dict(self) -> dict[str, pl.DataFrame]:
+        """The three frames by name: ``records``, ``log`` and ``coverage``."""
+        return {"records": self.records, "log": self.log, "coverage": self.coverage}
+
+
+@dataclass(frozen=True)
+class OnsCspTables:
+    """The ONS CSP tables read by :func:`read_ons_csp_tables`.
+
+    Attributes
+    ----------
+    frame : polars.DataFrame
+        One row per area, offence group and year ending: ``area_code``, ``area_name``,
+        ``level`` (``"csp"``, ``"force"``, ``"unassigned"``, ``"other"``, ``"country"``),
+        ``force_name``, ``local_authority_code``, ``offence_group``, ``year_ending`` (a date),
+        ``count`` and ``count_marker``, ``population``, ``households`` and their markers (on
+        the later year's rows), and ONS's printed ``ons_percent_change``,
+        ``ons_rate_per_1000_population`` and ``ons_rate_per_1000_households``, each with its
+        ``_marker`` column. Suppression markers (``[x]``, ``[u]``, ``[u1]``, any case) are
+        nulls, the marker kept (lower case) in the ``_marker`` column.
+    log : polars.DataFrame
+        What was odd in the workbook and what was done about it (``file`` is
+        ``<path>!<sheet>``, ``line`` the spreadsheet row).
+    """
+
+    frame: pl.DataFrame
+    log: pl.DataFrame
+
+    def _summary(self) -> str:
+        frame = self.frame
+        levels = frame.group_by("level").agg(pl.col("area_name").n_unique()).sort("level")
+        areas = ", ".join(f"{n:,} {level}" for level, n in levels.iter_rows())
+        years = frame["year_ending"].unique().sort().to_list()
+        span = " and ".join(f"{y:%Y-%m-%d}" for y in years)
+        return f"{frame.height:,} rows ({areas}); years ending {span}; {self.log.height:,} log rows"
+
+    def __repr__(self) -> str:
+        return f"OnsCspTables({self._summary()})"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div><b>OnsCspTables</b>: {html.escape(self._summary())}"
+            + _html_section("log", self.log)
+            + _html_section("frame", self.frame, rows=5)
+            + "</div>"
+        )
+
+    def to_dict(self) -> dict[str, pl.DataFrame]:
+        """The two frames by name: ``frame`` and ``log``."""
+        return {"frame": self.frame, "log": self.log}
+
+
+def read_police_uk(
+    source: PathLike,
+    *,
+    kind: str = "street",
+    duplicates: str = "prefer-located-latest-outcome",
+    geography: Optional[PathLike] = None,
+    threads: int = 0,
+) -> PoliceUkData:
+    """Reads data.police.uk monthly downloads into clean records, a log and a coverage table.
+
+    Parameters
+    ----------
+    source : str or path
+        A folder (searched recursively: the unzipped download with its ``YYYY-MM`` folders), a
+        single CSV, or a zip archive (or a folder holding archives). Any forces, any months.
+    kind : {"street", "outcomes"}, default "street"
+        Street files (crimes and ASB incidents with their last outcome) or outcome files.
+    duplicates : {"prefer-located-latest-outcome", "keep-first", "keep-all"}
+        What to do with copies of a Crime ID that differ (street files; identical copies are
+        always collapsed to one and logged). The default keeps the copy with a location, then
+        the one with the most advanced outcome, then the later month, then the first read.
+    geography : str or path, optional
+        A folder laid out like the bundled ``data/geography`` (``lsoa_lookup.csv`` and
+        ``csp_lookup.csv``) to place LSOAs with instead of the bundled lookup.
+    threads : int, default 0
+        Files are parsed in parallel on this many threads; 0 means one per core.
+
+    Returns
+    -------
+    PoliceUkData
+        ``records``, ``log`` and ``coverage`` frames.
+
+    Raises
+    ------
+    DataFileNotFoundError
+        ``source`` does not exist or holds no files of the kind.
+    DataFileError
+        A file or archive cannot be read.
+    DataFormatError
+        A CSV whose header is not a data.police.uk header of the kind.
+    UnknownOptionError
+        ``kind`` or ``duplicates`` is not one of those accepted.
+
+    Examples
+    --------
+    The sample of real Essex files bundled in the repository's ``data/police_uk``:
+
+    >>> import crimeperf as cp
+    >>> data = cp.read_police_uk("data/police_uk")
+    >>> data
+    PoliceUkData(2,278 records; Essex Police; 2025-01 to 2025-06; 2,088 crimes and 190 ASB incidents; 49 log rows)
+    >>> findings = data.findings()
+    >>> findings["no_location"], findings["lsoa_outside_force"], findings["duplicate_crime_id_conflicting"]
+    (105, 71, 2)
+    >>> data.coverage.select("month", "rows", "crimes").head(2).rows()
+    [(datetime.date(2025, 1, 1), 344, 314), (datetime.date(2025, 2, 1), 351, 326)]
+    """
+    records, log, coverage = _crimeperf.read_police_uk_files(
+        os.fspath(source),
+        kind=kind,
+        duplicates=duplicates,
+        geography=None if geography is None else os.fspath(geography),
+        threads=threads,
+    )
+    return PoliceUkData(records=_frame(records), log=_frame(log), coverage=_frame(coverage))
+
+
+def read_ons_csp_tables(path: PathLike) -> OnsCspTables:
+    """Reads the ONS "Police force area data tables" workbook (Tables C2–C5) into a tidy frame.
+
+    Parameters
+    ----------
+    path : str or path
+        ``policeforceareatablesyedecember2024.xlsx`` or another edition laid out the same way.
+
+    Returns
+    -------
+    OnsCspTables
+        ``frame`` (one row per area, offence group and year ending) and ``log``.
+
+    Raises
+    ------
+    DataFileNotFoundError
+        The file does not exist.
+    DataFormatError
+        The file is not an xlsx workbook, or lacks the tables or columns expected (named).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import crimeperf as cp
+    >>> ons = cp.read_ons_csp_tables("policeforceareatablesyedecember2024.xlsx")  # doctest: +SKIP
+    >>> ons.frame.filter(                                                          # doctest: +SKIP
+    ...     pl.col("area_name") == "Rochford",
+    ...     pl.col("offence_group") == "Total recorded crime (excluding fraud)",
+    ... )["count"].to_list()
+    [4445, 4208]
+    """
+    frame, log = _crimeperf.read_ons_tables(os.fspath(path))
+    return OnsCspTables(frame=_frame(frame), log=_frame(log))
+
+
+def count_crimes(
+    records: Any,
+    *,
+    by: Union[str, Sequence[str]],
+    period: str = "month",
+) -> pl.DataFrame:
+    """Counts crimes and ASB incidents by the ``by`` columns and period, zeros included.
+
+    Every combination of the values seen in each ``by`` column with every period from the first
+    to the last record appears, with 0 where nothing was recorded: a zero is data. Rows with a
+    null in a ``by`` column (e.g. "No Location" crimes have no CSP) form their own group rather
+    than vanishing. ASB incidents are counted apart, so they never enter a crime total.
+
+    Parameters
+    ----------
+    records : polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
+        Street records as :func:`read_police_uk` gives them (filtered as you like); they need
+        ``month`` (a date), ``is_asb`` and the ``by`` columns.
+    by : str or list of str
+        Text, boolean or date columns to count by, e.g. ``["csp_name", "crime_type"]``.
+    period : {"month", "quarter", "financial_year", "calendar_year"}, default "month"
+        The periods to count in (financial years run April to March, labelled ``"2024/25"``).
+
+    Returns
+    -------
+    polars.DataFrame
+        The ``by`` columns, ``period`` (its label), ``period_start`` (a date), ``crimes`` and
+        ``asb_incidents``, ordered by the ``by`` values then by period.
+
+    Raises
+    ------
+    ColumnNotFoundError
+        A column is missing (named, with the columns the frame has).
+    ColumnTypeError
+        A ``by`` column is not text, boolean or a date.
+    TooManyGroupsError
+        The combinations would exceed 200 million rows.
+    UnknownOptionError
+        ``period`` is not one of those accepted.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import crimeperf as cp
+    >>> from datetime import date
+    >>> records = pl.DataFrame({
+    ...     "month": [date(2025, 1, 1), date(2025, 1, 1), date(2025, 3, 1)],
+    ...     "csp_name": ["Rochford", "Rochford", "Basildon"],
+    ...     "is_asb": [False, True, False],
+    ... })
+    >>> counts = cp.count_crimes(records, by="csp_name", period="month")
+    >>> counts.select("csp_name", "period", "crimes", "asb_incidents").rows()
+    [('Basildon', '2025-01', 0, 0), ('Basildon', '2025-02', 0, 0), ('Basildon', '2025-03', 1, 0), ('Rochford', '2025-01', 1, 1), ('Rochford', '2025-02', 0, 0), ('Rochford', '2025-03', 0, 0)]
+    """
+    df = _to_polars(records)
+    columns = _columns_arg(by)
+    result = _crimeperf.count_crimes_frame(
+        _stream_of(df, columns + ["month", "is_asb"]),
+        by=columns,
+        period=period,
+        frame_columns=df.columns,
+    )
+    return _frame(result)
+
+
+def solved_rates(
+    records: Any,
+    *,
+    by: Union[str, Sequence[str]],
+    solved: Optional[Sequence[str]] = None,
+    confidence: float = 0.95,
+) -> pl.DataFrame:
+    """Solved rates (the share of crimes with a positive outcome) with Wilson intervals.
+
+    ASB incidents are left out. The default definition of solved is a charge or summons
+    (including the court stages police.uk shows in place of the charge, and "Awaiting court
+    outcome") plus out-of-court disposals (cautions, penalty notices, drugs warnings, community
+    resolutions); :func:`outcomes` lists every category with its group and whether it counts.
+
+    Parameters
+    ----------
+    records : polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
+        Street records as :func:`read_police_uk` gives them; they need ``last_outcome``,
+        ``is_asb`` and the ``by`` columns.
+    by : str or list of str
+        Text, boolean or date columns to group by.
+    solved : list of str, optional
+        Your own definition: police.uk outcome categories and/or outcome groups (e.g.
+        ``["charged or summonsed", "court result"]`` for charges only).
+    confidence : float, default 0.95
+        The confidence level of the Wilson intervals.
+
+    Returns
+    -------
+    polars.DataFrame
+        The ``by`` columns, ``crimes``, ``solved``, ``awaiting_outcome`` (still under
+        investigation or awaiting court: recent months lag, so their solved rates will rise),
+        ``outcome_unknown``, ``solved_rate``, ``lower`` and ``upper`` (fractions; null for a
+        group with no crimes).
+
+    Raises
+    ------
+    ColumnNotFoundError, ColumnTypeError
+        As in :func:`count_crimes`.
+    InvalidInputError
+        A label in ``solved`` is neither an outcome category nor a group.
+    InvalidConfidenceError
+        ``confidence`` is not strictly between 0 and 1.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import crimeperf as cp
+    >>> records = pl.DataFrame({
+    ...     "csp_name": ["Rochford"] * 4,
+    ...     "last_outcome": ["Local resolution", "Under investigation",
+    ...                      "Investigation complete; no suspect identified", "Suspect charged"],
+    ...     "is_asb": [False] * 4,
+    ... })
+    >>> out = cp.solved_rates(records, by="csp_name")
+    >>> out.select("crimes", "solved", "awaiting_outcome", "solved_rate").row(0)
+    (4, 2, 1, 0.5)
+    >>> cp.solved_rates(records, by="csp_name", solved=["charged or summonsed"])["solved"][0]
+    1
+    """
+    df = _to_polars(records)
+    columns = _columns_arg(by)
+    result = _crimeperf.solved_rates_frame(
+        _stream_of(df, columns + ["last_outcome", "is_asb"]),
+        by=columns,
+        solved=None if solved is None else list(solved),
+        confidence=confidence,
+        frame_columns=df.columns,
+    )
+    return _frame(result)
+
+
+def outcomes() -> pl.DataFrame:
+    """The police.uk outcome categories with their group and whether they count as solved.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``outcome`` (the label police.uk prints), ``outcome_group``, ``pending`` (still under
+        investigation or awaiting court) and ``solved_by_default``.
+
+    Examples
+    --------
+    >>> import crimeperf as cp
+    >>> table = cp.outcomes()
+    >>> table.height
+    28
+    >>> table.filter(table["solved_by_default"])["outcome_group"].unique().sort().to_list()
+    ['awaiting court or under investigation', 'charged or summonsed', 'court result', 'out-of-court disposal']
+    """
+    return _frame(_crimeperf.outcome_table())

@@ -1,0 +1,513 @@
+"""The data layer: police.uk files, counting, solved rates and the ONS CSP tables.
+
+Counts are checked against plain-Python ``csv`` code written here, independent of crimeperf. The
+bundled sample (``data/police_uk``) is always there; the full real files under ``../shared`` are
+used when present, and those tests skip cleanly when not.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import zipfile
+from collections import Counter
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Iterator
+
+import polars as pl
+import pytest
+
+import crimeperf as cp
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "police_uk"
+LOOKUP = ROOT / "data" / "geography" / "lsoa_lookup.csv"
+RAW = ROOT.parent / "shared" / "data" / "raw"
+ESSEX_2025 = RAW / "police_uk_street_2025_essex_suffolk_norfolk"
+CITY_OUTCOMES = RAW / "police_uk_outcomes_2024_25_city_of_london"
+CITY_2017 = RAW / "police_uk_street_2017_20_city_of_london"
+ESSEX_2018 = RAW / "police_uk_street_2018_19_essex"
+WORKBOOK = RAW / "ons_pfa_csp_tables_ye_dec2024" / "policeforceareatablesyedecember2024.xlsx"
+ESSEX_FORCE = "E23000028"
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+    "Crime type,Last outcome category,Context"
+)
+
+
+def needs(path: Path) -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} is not here (it lives in ../shared)")
+
+
+# --- independent counting with the csv module --------------------------------------------------
+
+
+def lsoa_places() -> dict[str, dict[str, str]]:
+    with LOOKUP.open(newline="", encoding="utf-8") as f:
+        return {row["lsoa_code"]: row for row in csv.DictReader(f)}
+
+
+def plain_rows(files: list[Path]) -> Iterator[dict[str, str]]:
+    for path in files:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            yield from csv.DictReader(f)
+
+
+def plain_counts(files: list[Path], force_code: str) -> Counter:
+    places = lsoa_places()
+    counts: Counter = Counter()
+    ids: Counter = Counter()
+    for row in plain_rows(files):
+        counts["rows"] += 1
+        if row["Crime type"] == "Anti-social behaviour":
+            counts["asb"] += 1
+        if row["Location"] == "No Location" and not row["LSOA code"]:
+            counts["no_location"] += 1
+        code = row["LSOA code"]
+        if code and code in places and places[code]["force_code"] != force_code:
+            counts["outside_force"] += 1
+        if row["Crime ID"]:
+            ids[row["Crime ID"]] += 1
+    counts["extra_copies"] = sum(n - 1 for n in ids.values() if n > 1)
+    return counts
+
+
+def csv_files(folder: Path, force: str = "") -> list[Path]:
+    return sorted(p for p in folder.rglob("*-street.csv") if force in p.name)
+
+
+# --- the bundled sample ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample() -> cp.PoliceUkData:
+    return cp.read_police_uk(SAMPLE)
+
+
+def test_sample_agrees_with_plain_csv_counts(sample: cp.PoliceUkData) -> None:
+    plain = plain_counts(csv_files(SAMPLE), ESSEX_FORCE)
+    assert plain["extra_copies"] == 1  # one Crime ID twice in 2025-02, the copies differ
+    assert sample.records.height == plain["rows"] - plain["extra_copies"]
+    # Every row, before the duplicate policy chooses between the two copies.
+    records = cp.read_police_uk(SAMPLE, duplicates="keep-all").records
+    assert records.height == plain["rows"]
+    assert int(records["is_asb"].sum()) == plain["asb"]
+    assert records.filter(pl.col("lsoa_code").is_null()).height == plain["no_location"]
+    assert int(records["outside_force"].sum()) == plain["outside_force"]
+    findings = sample.findings()
+    assert findings["no_location"] == plain["no_location"]
+    assert findings["lsoa_outside_force"] == plain["outside_force"]
+    assert findings["duplicate_crime_id_conflicting"] == 2
+
+
+def test_records_are_typed_and_placed(sample: cp.PoliceUkData) -> None:
+    records = sample.records
+    schema = records.schema
+    assert schema["month"] == pl.Date
+    assert schema["longitude"] == pl.Float64
+    assert schema["is_asb"] == pl.Boolean
+    assert records["month"].min() == date(2025, 1, 1)
+    assert records["month"].max() == date(2025, 6, 1)
+    rochford = records.filter(pl.col("lsoa_name").str.starts_with("Rochford "))
+    assert rochford.height > 2000
+    assert rochford["local_authority_code"].unique().to_list() == ["E07000075"]
+    assert rochford["csp_code"].unique().to_list() == ["E22000088"]
+    assert set(records["crime_type"].unique()) <= set(
+        cp.outcomes()["outcome"].to_list()
+    ) | {
+        "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson",
+        "Drugs", "Other crime", "Other theft", "Possession of weapons", "Public order",
+        "Robbery", "Shoplifting", "Theft from the person", "Vehicle crime",
+        "Violence and sexual offences",
+    }
+    assert records["crime_type_known"].all()
+
+
+def test_duplicate_policy_is_selectable(sample: cp.PoliceUkData) -> None:
+    kept_all = cp.read_police_uk(SAMPLE, duplicates="keep-all")
+    assert kept_all.records.height == sample.records.height + 1
+    first = cp.read_police_uk(SAMPLE, duplicates="keep-first")
+    assert first.records.height == sample.records.height
+    duplicated = kept_all.records.filter(
+        pl.col("crime_id").is_not_null() & pl.col("crime_id").is_duplicated()
+    )
+    crime_id = duplicated["crime_id"][0]
+    chosen = sample.records.filter(pl.col("crime_id") == crime_id).row(0, named=True)
+    # The default keeps the copy with a location (and here the final outcome).
+    assert chosen["lsoa_code"] is not None
+
+
+def test_coverage_counts_records_by_force_and_month(sample: cp.PoliceUkData) -> None:
+    coverage = sample.coverage
+    assert coverage["falls_within"].unique().to_list() == ["Essex Police"]
+    assert coverage.height == 6
+    assert int(coverage["rows"].sum()) == sample.records.height
+    assert int(coverage["asb_incidents"].sum()) == int(sample.records["is_asb"].sum())
+
+
+def test_zip_single_file_and_crlf_read_alike(sample: cp.PoliceUkData, tmp_path: Path) -> None:
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in csv_files(SAMPLE):
+            z.write(path, path.relative_to(SAMPLE).as_posix())
+    zipped = cp.read_police_uk(archive)
+    columns = [c for c in sample.records.columns if c != "file"]
+    assert zipped.records.select(columns).equals(sample.records.select(columns))
+
+    one = csv_files(SAMPLE)[0]
+    single = cp.read_police_uk(one)
+    assert single.records.height == sum(1 for _ in plain_rows([one]))
+
+    crlf = tmp_path / one.name
+    crlf.write_bytes(one.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    from_crlf = cp.read_police_uk(crlf)
+    assert from_crlf.records.select(columns).equals(single.records.select(columns))
+
+
+def test_the_same_file_twice_is_read_once(tmp_path: Path) -> None:
+    one = csv_files(SAMPLE)[0]
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(one, tmp_path / folder / one.name)
+    data = cp.read_police_uk(tmp_path)
+    assert data.records.height == sum(1 for _ in plain_rows([one]))
+    assert data.findings()["duplicate_file"] == 1
+
+
+def write_street_file(folder: Path, month: str, lines: list[str]) -> Path:
+    path = folder / month / f"{month}-essex-street.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_odd_rows_are_logged_with_file_and_line(tmp_path: Path) -> None:
+    good = (
+        "id{n},{month},Essex Police,Essex Police,0.70,51.58,On or near X,E01021914,"
+        "Rochford 011A,{type},{outcome},"
+    )
+    lines = [
+        good.format(n=1, month="2025-01", type="Burglary", outcome="Local resolution"),
+        "id2,2025-01,Essex Police,Essex Police,too,few,fields",
+        good.format(n=3, month="2025-01", type="Cyber stalking", outcome="Local resolution"),
+        good.format(n=4, month="2025-01", type="Burglary", outcome="Sent to the moon"),
+        good.format(n=5, month="2025-01", type="Burglary", outcome="Under investigation"),
+    ]
+    write_street_file(tmp_path, "2025-01", lines)
+    write_street_file(tmp_path, "2025-03", [good.format(n=6, month="2025-03", type="Robbery", outcome="")])
+    data = cp.read_police_uk(tmp_path)
+    log = data.log
+    malformed = log.filter(pl.col("kind") == "malformed_line").row(0, named=True)
+    assert malformed["line"] == 3 and malformed["file"].endswith("2025-01-essex-street.csv")
+    assert malformed["action"] == "row dropped"
+    unknown_type = log.filter(pl.col("kind") == "unknown_crime_type").row(0, named=True)
+    assert unknown_type["line"] == 4 and "Cyber stalking" in unknown_type["detail"]
+    assert log.filter(pl.col("kind") == "unknown_outcome").row(0, named=True)["line"] == 5
+    assert log.filter(pl.col("kind") == "missing_month")["detail"].to_list() == [
+        "Essex Police: 2025-02"
+    ]
+    # Unknown labels are kept and flagged, never dropped.
+    assert data.records.height == 5
+    flagged = data.records.filter(~pl.col("crime_type_known"))
+    assert flagged["crime_type"].to_list() == ["Cyber stalking"]
+
+
+def test_read_errors_are_typed(tmp_path: Path) -> None:
+    with pytest.raises(cp.DataFileNotFoundError) as missing:
+        cp.read_police_uk(tmp_path / "nowhere")
+    assert isinstance(missing.value, FileNotFoundError)
+    assert isinstance(missing.value, cp.CrimeperfError)
+    assert "nowhere" in str(missing.value)
+    with pytest.raises(FileNotFoundError, match="no data.police.uk street files"):
+        cp.read_police_uk(tmp_path)
+    bad = tmp_path / "2025-01" / "2025-01-essex-street.csv"
+    bad.parent.mkdir()
+    bad.write_text("name,age\nbob,3\n")
+    with pytest.raises(cp.DataFormatError, match="line 1: unrecognised header") as header:
+        cp.read_police_uk(bad)
+    assert isinstance(header.value, ValueError)
+    with pytest.raises(cp.UnknownOptionError, match="kind"):
+        cp.read_police_uk(SAMPLE, kind="burglaries")
+    with pytest.raises(cp.UnknownOptionError, match="duplicate policy"):
+        cp.read_police_uk(SAMPLE, duplicates="newest")
+    not_a_zip = tmp_path / "broken.zip"
+    not_a_zip.write_bytes(b"PK\x03\x04 this is not a zip archive")
+    with pytest.raises(cp.DataFileError):
+        cp.read_police_uk(not_a_zip)
+
+
+def test_repr_and_html(sample: cp.PoliceUkData) -> None:
+    text = repr(sample)
+    assert text.startswith("PoliceUkData(") and "Essex Police" in text and "2025-01 to 2025-06" in text
+    page = sample._repr_html_()
+    assert "<table" in page and "log" in page and "coverage" in page
+    assert set(sample.to_dict()) == {"records", "log", "coverage"}
+
+
+# --- counting ----------------------------------------------------------------------------------
+
+
+def test_count_crimes_fills_zeros_and_keeps_asb_apart(sample: cp.PoliceUkData) -> None:
+    records = sample.records
+    counts = cp.count_crimes(records, by=["csp_name", "crime_type"], period="month")
+    assert counts.columns == ["csp_name", "crime_type", "period", "period_start", "crimes",
+                              "asb_incidents"]
+    groups = records.select("csp_name", "crime_type").unique().height
+    csps, types = records["csp_name"].n_unique(), records["crime_type"].n_unique()
+    assert groups < csps * types  # so zeros must have been filled in
+    assert counts.height == csps * types * 6
+    assert int(counts["crimes"].sum()) == int((~records["is_asb"]).sum())
+    assert int(counts["asb_incidents"].sum()) == int(records["is_asb"].sum())
+    asb = counts.filter(pl.col("crime_type") == "Anti-social behaviour")
+    assert int(asb["crimes"].sum()) == 0
+    # Independent: Rochford burglaries by month with the csv module.
+    places = lsoa_places()
+    plain: Counter = Counter()
+    for row in plain_rows(csv_files(SAMPLE)):
+        place = places.get(row["LSOA code"])
+        if place and place["csp_code"] == "E22000088" and row["Crime type"] == "Burglary":
+            plain[row["Month"]] += 1
+    ours = counts.filter((pl.col("csp_name") == "Rochford") & (pl.col("crime_type") == "Burglary"))
+    assert dict(zip(ours["period"], ours["crimes"])) == {f"2025-{m:02d}": plain[f"2025-{m:02d}"]
+                                                          for m in range(1, 7)}
+
+
+@pytest.mark.parametrize(
+    ("period", "labels"),
+    [
+        ("quarter", ["2025 Q1", "2025 Q2"]),
+        ("financial_year", ["2024/25", "2025/26"]),
+        ("calendar_year", ["2025"]),
+        ("month", [f"2025-{m:02d}" for m in range(1, 7)]),
+    ],
+)
+def test_count_crimes_periods(sample: cp.PoliceUkData, period: str, labels: list[str]) -> None:
+    counts = cp.count_crimes(sample.records, by="falls_within", period=period)
+    assert counts["period"].to_list() == labels
+    assert int(counts["crimes"].sum()) == int((~sample.records["is_asb"]).sum())
+
+
+def test_count_crimes_from_pandas_and_pyarrow(sample: cp.PoliceUkData) -> None:
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("pandas")
+    records = sample.records.select("month", "is_asb", "csp_name")
+    expected = cp.count_crimes(records, by="csp_name")
+    assert cp.count_crimes(records.to_pandas(), by="csp_name").equals(expected)
+    assert cp.count_crimes(records.to_arrow(), by="csp_name").equals(expected)
+    categorical = records.with_columns(pl.col("csp_name").cast(pl.Categorical))
+    assert cp.count_crimes(categorical, by="csp_name").equals(expected)
+
+
+def test_count_crimes_errors(sample: cp.PoliceUkData) -> None:
+    with pytest.raises(cp.ColumnNotFoundError, match='"ward"') as missing:
+        cp.count_crimes(sample.records, by=["csp_name", "ward"])
+    assert missing.value.columns == ["ward"] and "lsoa_code" in str(missing.value)
+    with pytest.raises(cp.ColumnTypeError, match="longitude"):
+        cp.count_crimes(sample.records, by="longitude")
+    with pytest.raises(cp.UnknownOptionError, match="period"):
+        cp.count_crimes(sample.records, by="csp_name", period="fortnight")
+    with pytest.raises(cp.ColumnNotFoundError, match="is_asb"):
+        cp.count_crimes(sample.records.drop("is_asb"), by="csp_name")
+
+
+# --- solved rates ------------------------------------------------------------------------------
+
+
+def test_solved_rates_agree_with_plain_counts_and_statsmodels(sample: cp.PoliceUkData) -> None:
+    proportion_confint = pytest.importorskip("statsmodels.stats.proportion").proportion_confint
+    table = cp.outcomes()
+    solved_labels = set(table.filter(pl.col("solved_by_default"))["outcome"].to_list())
+    pending_labels = set(table.filter(pl.col("pending"))["outcome"].to_list())
+    rates = cp.solved_rates(sample.records, by="csp_name")
+    rochford = rates.filter(pl.col("csp_name") == "Rochford").row(0, named=True)
+    crimes = sample.records.filter((pl.col("csp_name") == "Rochford") & ~pl.col("is_asb"))
+    outcomes = crimes["last_outcome"].to_list()
+    solved = sum(o in solved_labels for o in outcomes)
+    assert rochford["crimes"] == len(outcomes)
+    assert rochford["solved"] == solved
+    assert rochford["awaiting_outcome"] == sum(o in pending_labels for o in outcomes)
+    # statsmodels.stats.proportion.proportion_confint(solved, crimes, alpha=0.05, method="wilson")
+    lower, upper = proportion_confint(solved, len(outcomes), alpha=0.05, method="wilson")
+    assert rochford["solved_rate"] == pytest.approx(solved / len(outcomes), rel=1e-12)
+    assert rochford["lower"] == pytest.approx(lower, rel=1e-10)
+    assert rochford["upper"] == pytest.approx(upper, rel=1e-10)
+
+
+def test_solved_definition_can_be_changed(sample: cp.PoliceUkData) -> None:
+    default = cp.solved_rates(sample.records, by="falls_within")
+    cautions = cp.solved_rates(sample.records, by="falls_within",
+                               solved=["Offender given a caution"])
+    groups = cp.solved_rates(sample.records, by="falls_within",
+                             solved=["out-of-court disposal"])
+    assert 0 < cautions["solved"][0] <= groups["solved"][0] < default["solved"][0]
+    with pytest.raises(cp.InvalidInputError, match="Solved by magic"):
+        cp.solved_rates(sample.records, by="falls_within", solved=["Solved by magic"])
+    with pytest.raises(cp.InvalidConfidenceError):
+        cp.solved_rates(sample.records, by="falls_within", confidence=95)
+
+
+def test_outcome_taxonomy() -> None:
+    table = cp.outcomes()
+    assert table.height == 28
+    assert table["outcome"].n_unique() == 28
+    assert set(table["outcome_group"]) <= {
+        "charged or summonsed", "out-of-court disposal", "no suspect identified",
+        "evidential difficulties", "not in the public interest", "transferred",
+        "awaiting court or under investigation", "court result", "unknown",
+    }
+
+
+# --- the real files in ../shared ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def essex_2025() -> cp.PoliceUkData:
+    if not ESSEX_2025.exists():
+        pytest.skip(f"{ESSEX_2025} is not here (it lives in ../shared)")
+    return cp.read_police_uk(ESSEX_2025)
+
+
+def test_real_essex_agrees_with_plain_csv_counts(essex_2025: cp.PoliceUkData) -> None:
+    plain = plain_counts(csv_files(ESSEX_2025, "essex"), ESSEX_FORCE)
+    assert plain["rows"] == 158_217  # PROVENANCE.md
+    deduplicated = essex_2025.records.filter(pl.col("falls_within") == "Essex Police")
+    assert deduplicated.height == plain["rows"] - plain["extra_copies"]
+    essex = cp.read_police_uk(
+        csv_files(ESSEX_2025, "essex")[0].parent.parent, duplicates="keep-all"
+    ).records.filter(pl.col("falls_within") == "Essex Police")
+    assert essex.height == plain["rows"]
+    assert int(essex["is_asb"].sum()) == plain["asb"] == 14_541
+    assert essex.filter(pl.col("lsoa_code").is_null()).height == plain["no_location"] == 2_140
+    assert int(essex["outside_force"].sum()) == plain["outside_force"] == 155
+
+
+def test_real_rochford_lsoas_map_to_rochford(essex_2025: cp.PoliceUkData) -> None:
+    rochford = essex_2025.records.filter(pl.col("lsoa_name").str.starts_with("Rochford "))
+    assert rochford["lsoa_code"].n_unique() == 53
+    assert rochford["local_authority_code"].unique().to_list() == ["E07000075"]
+
+
+def test_real_counts_add_up(essex_2025: cp.PoliceUkData) -> None:
+    counts = cp.count_crimes(essex_2025.records, by=["falls_within", "csp_name"],
+                             period="quarter")
+    by_force = counts.group_by("falls_within").agg(pl.col("crimes").sum()).sort("falls_within")
+    direct = (essex_2025.records.filter(~pl.col("is_asb")).group_by("falls_within").len()
+              .sort("falls_within"))
+    assert by_force["crimes"].to_list() == direct["len"].to_list()
+
+
+@needs(ESSEX_2018)
+def test_real_2011_boundary_lsoas_are_placed() -> None:
+    data = cp.read_police_uk(ESSEX_2018)
+    located = data.records.filter(pl.col("lsoa_code").is_not_null())
+    assert located["csp_code"].null_count() == 0
+    assert "unknown_lsoa" not in data.findings()
+
+
+@needs(CITY_OUTCOMES)
+def test_real_outcome_files() -> None:
+    data = cp.read_police_uk(CITY_OUTCOMES, kind="outcomes")
+    files = sorted(CITY_OUTCOMES.rglob("*-outcomes.csv"))
+    rows = 0
+    for path in files:
+        with path.open(newline="", encoding="utf-8-sig") as f:
+            rows += sum(1 for _ in csv.DictReader(f))
+    assert data.records.height + data.findings().get("malformed_line", 0) == rows
+    assert data.records["outcome_known"].all()
+    months = data.log.filter(pl.col("kind") == "missing_month")["detail"].to_list()
+    assert "City of London Police: 2024-12" in months
+
+
+@needs(CITY_2017)
+def test_real_36_month_series_has_every_month() -> None:
+    data = cp.read_police_uk(CITY_2017)
+    assert data.coverage.height == 36
+    assert "missing_month" not in data.findings()
+
+
+# --- the ONS CSP tables ------------------------------------------------------------------------
+
+
+def printed_one_decimal(value: float) -> Decimal:
+    """As Excel prints a percent to one decimal: 15 significant digits, then half away from 0."""
+    return Decimal(f"{value:.15g}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@pytest.fixture(scope="module")
+def ons() -> cp.OnsCspTables:
+    if not WORKBOOK.exists():
+        pytest.skip(f"{WORKBOOK} is not here (it lives in ../shared)")
+    return cp.read_ons_csp_tables(WORKBOOK)
+
+
+def wide_csps(ons: cp.OnsCspTables) -> pl.DataFrame:
+    """One row per CSP and offence group, with both years' counts beside each other."""
+    frame = ons.frame.filter(pl.col("level") == "csp").with_columns(
+        year=pl.col("year_ending").dt.year()
+    )
+    keys = ["area_code", "area_name", "offence_group"]  # never null on CSP rows
+    earlier = frame.filter(pl.col("year") == 2023).select(*keys, count_2023="count")
+    later = frame.filter(pl.col("year") == 2024).drop("year_ending", "year")
+    return later.rename({"count": "count_2024"}).join(earlier, on=keys, how="left")
+
+
+def test_ons_rochford(ons: cp.OnsCspTables) -> None:
+    rochford = ons.frame.filter(
+        (pl.col("area_name") == "Rochford")
+        & (pl.col("offence_group") == "Total recorded crime (excluding fraud)")
+    ).sort("year_ending")
+    assert rochford["count"].to_list() == [4445, 4208]
+    assert rochford["level"].unique().to_list() == ["csp"]
+    assert rochford["area_code"].unique().to_list() == ["E22000088"]
+
+
+def test_ons_markers_and_unassigned_rows(ons: cp.OnsCspTables) -> None:
+    frame = ons.frame
+    markers = set(frame["ons_percent_change_marker"].drop_nulls())
+    assert {"[u]", "[x]"} <= markers
+    marked = frame.filter(pl.col("ons_percent_change_marker").is_not_null())
+    assert marked["ons_percent_change"].null_count() == marked.height
+    unassigned = frame.filter(pl.col("level") == "unassigned")
+    assert unassigned.height > 0
+    assert unassigned["area_name"].str.starts_with("Unassigned").all() or unassigned[
+        "area_name"].str.to_lowercase().str.starts_with("unassigned").all()
+    assert "[u1]" in set(frame["ons_rate_per_1000_population_marker"].drop_nulls())
+
+
+def test_ons_percent_changes_reproduced_to_printed_precision(ons: cp.OnsCspTables) -> None:
+    table = wide_csps(ons).filter(pl.col("ons_percent_change").is_not_null())
+    assert table.height > 6000
+    out = cp.changes(table, current="count_2024", previous="count_2023")
+    mismatches = [
+        row for row in out.select("area_name", "offence_group", "percent", "ons_percent_change")
+        .iter_rows(named=True)
+        if printed_one_decimal(row["percent"]) != printed_one_decimal(row["ons_percent_change"])
+    ]
+    assert mismatches == []
+
+
+def test_ons_rates_reproduced_within_population_rounding(ons: cp.OnsCspTables) -> None:
+    table = ons.frame.filter(
+        pl.col("ons_rate_per_1000_population").is_not_null() & pl.col("population").is_not_null()
+    )
+    assert table.height > 6000
+    out = cp.rates(table, count="count", population="population")
+    # The printed populations are rounded to 100, so ONS's unrounded one is within +-50.
+    tolerance = out["rate"] * 50 / (out["population"] - 50)
+    assert ((out["rate"] - out["ons_rate_per_1000_population"]).abs() <= tolerance + 1e-9).all()
+
+
+def test_ons_errors(tmp_path: Path) -> None:
+    with pytest.raises(cp.DataFileNotFoundError):
+        cp.read_ons_csp_tables(tmp_path / "missing.xlsx")
+    fake = tmp_path / "fake.xlsx"
+    fake.write_bytes(b"not a workbook")
+    with pytest.raises(cp.DataFormatError, match="fake.xlsx"):
+        cp.read_ons_csp_tables(fake)
+
+
+def test_ons_repr(ons: cp.OnsCspTables) -> None:
+    assert repr(ons).startswith("OnsCspTables(") and "2024-12-31" in repr(ons)
+    assert "<table" in ons._repr_html_()
