@@ -27,6 +27,47 @@ fn counts() -> Vec<i64> {
         .collect()
 }
 
+/// Pairs `(current, previous)` as a year-on-year comparison sees them: `previous ~ Poisson(m)`
+/// and `current ~ Poisson(m u)`, with the mean `m` log-uniform on 0.5 to 5,000 and the change
+/// `u` log-uniform on 0.8 to 1.25 (totals from 0 to about 11,000, median about 100).
+fn year_on_year_pairs() -> Vec<(i64, i64)> {
+    let mut state: u64 = 42;
+    // SplitMix64, so that the benchmark sees the same pairs on every machine.
+    let mut uniform = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    // Knuth's product method below a mean of 30; the rounded normal approximation above it,
+    // which is all a benchmark input needs.
+    fn poisson(mean: f64, uniform: &mut impl FnMut() -> f64) -> i64 {
+        if mean < 30.0 {
+            let limit = (-mean).exp();
+            let (mut k, mut product) = (0, uniform());
+            while product > limit {
+                k += 1;
+                product *= uniform();
+            }
+            k
+        } else {
+            let (u1, u2) = (uniform().max(1e-300), uniform());
+            let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+            (mean + mean.sqrt() * z).round().max(0.0) as i64
+        }
+    }
+    (0..ROWS)
+        .map(|_| {
+            let mean = 0.5 * 10_000f64.powf(uniform());
+            let change = 0.8 * (1.25f64 / 0.8).powf(uniform());
+            let previous = poisson(mean, &mut uniform);
+            let current = poisson(mean * change, &mut uniform);
+            (current, previous)
+        })
+        .collect()
+}
+
 fn rates(c: &mut Criterion) {
     let counts = counts();
     let populations: Vec<f64> = counts.iter().map(|k| 1_000.0 + 20.0 * *k as f64).collect();
@@ -77,6 +118,17 @@ fn changes(c: &mut Criterion) {
             for (y1, y0) in current.iter().zip(&previous) {
                 let change = Change::new(*y1, *y0).expect("valid rows");
                 checksum += change.p_value + change.lower;
+            }
+            checksum
+        })
+    });
+    let pairs = year_on_year_pairs();
+    group.bench_function("year_on_year_change", |b| {
+        b.iter(|| {
+            let mut checksum = 0.0;
+            for (current, previous) in &pairs {
+                let change = Change::new(*current, *previous).expect("valid rows");
+                checksum += change.p_value + change.lower + change.upper.min(1e6);
             }
             checksum
         })

@@ -187,18 +187,21 @@ impl Change {
             (current - previous) * 100.0 / previous
         });
 
+        // The mass at y₁ is needed at the null share for the test and at many others for the
+        // exact limits; the terms of it that depend on y₁ and n alone are computed once.
+        let mass = binomial::FixedMass::new(y1, n);
         let (p_value, mid_p_value) = if n == 0 {
             (1.0, 1.0)
         } else {
-            let p = binomial::two_sided_test(y1, n, share);
-            (p, (p - 0.5 * binomial::pmf(y1, n, share)).max(0.0))
+            let (p, mass_y1) = binomial::two_sided_test_and_mass(&mass, share);
+            (p, (p - 0.5 * mass_y1).max(0.0))
         };
 
         let tail = confidence.tail();
         let (lower, upper) = if n == 0 {
             (0.0, f64::INFINITY)
         } else {
-            let (low, high) = binomial::clopper_pearson_log_odds(y1, n, tail);
+            let (low, high) = binomial::clopper_pearson_with(&mass, tail);
             (low.exp() * exposure_ratio, high.exp() * exposure_ratio)
         };
         let (score_lower, score_upper) = score_interval(y1, y0, exposure_ratio, confidence.z());

@@ -20,6 +20,7 @@
 //! 1e-12 absolute, Wilson, Newcombe and score limits to 1e-10.
 
 pub mod binomial;
+pub(crate) mod cornish_fisher;
 pub mod normal;
 pub mod poisson;
 pub(crate) mod root;

@@ -1,5 +1,6 @@
 //! The Poisson distribution: mass, tails and the exact (Garwood) interval for a count.
 
+use super::cornish_fisher::{self, log_gamma_cumulants};
 use super::root::{self, Evaluation};
 use super::stirling::{bd0, stirlerr, LN_SQRT_2PI};
 
@@ -147,36 +148,59 @@ fn garwood_lower(k: u64, tail: f64, z: f64) -> f64 {
     }
     let target = tail.ln();
     let kf = k as f64;
-    // With φ = ln(mean): T = P(X ≥ k) rises with φ; T' = mean · P(X = k − 1) = k · P(X = k) and
-    // T'' = T' · (k − mean).
+    // With φ = ln(mean): T = P(X ≥ k) rises with φ; T' = mean · P(X = k − 1) = k · P(X = k),
+    // T'' = T' · (k − mean) and T''' = T' · ((k − mean)² − mean).
     let equation = |log_mean: f64| {
         let mean = log_mean.exp();
         let (t, mass) = sf_from_and_mass(k, mean);
         let derivative = kf * mass;
-        Evaluation::of_log_tail(t, target, derivative, derivative * (kf - mean))
+        let a = kf - mean;
+        let derivatives = [derivative, derivative * a, derivative * (a * a - mean)];
+        Evaluation::of_log_tail(t, target, derivatives)
     };
-    // Byar's (Wilson–Hilferty) approximation is within a fraction of a percent from k ≈ 5.
-    let byar = kf * (1.0 - 1.0 / (9.0 * kf) - z / (3.0 * kf.sqrt())).powi(3);
-    let start = if byar > 0.0 {
-        byar.ln()
-    } else {
-        start(kf, tail, -1.0)
-    };
+    // The lower limit is the `tail` quantile of Gamma(k). Where its expansion is not to be
+    // trusted, Byar's (Wilson–Hilferty) approximation, within a fraction of a percent from k ≈ 5.
+    let start = log_gamma_quantile(kf, -z).unwrap_or_else(|| {
+        let byar = kf * (1.0 - 1.0 / (9.0 * kf) - z / (3.0 * kf.sqrt())).powi(3);
+        if byar > 0.0 {
+            byar.ln()
+        } else {
+            start(kf, tail, -1.0)
+        }
+    });
     root::solve(equation, start, true).exp()
 }
 
 fn garwood_upper(k: u64, tail: f64, z: f64) -> f64 {
     let target = tail.ln();
     let k1 = k as f64 + 1.0;
-    // T = P(X ≤ k) falls as φ rises: T' = −mean · P(X = k), T'' = T' · (k + 1 − mean).
+    // T = P(X ≤ k) falls as φ rises: T' = −mean · P(X = k), T'' = T' · (k + 1 − mean) and
+    // T''' = T' · ((k + 1 − mean)² − mean).
     let equation = |log_mean: f64| {
         let mean = log_mean.exp();
         let (t, mass) = cdf_and_mass(k, mean);
         let derivative = -mean * mass;
-        Evaluation::of_log_tail(t, target, derivative, derivative * (k1 - mean))
+        let a = k1 - mean;
+        let derivatives = [derivative, derivative * a, derivative * (a * a - mean)];
+        Evaluation::of_log_tail(t, target, derivatives)
     };
-    let byar = k1 * (1.0 - 1.0 / (9.0 * k1) + z / (3.0 * k1.sqrt())).powi(3);
-    root::solve(equation, byar.ln(), false).exp()
+    // The upper limit is the `1 − tail` quantile of Gamma(k + 1).
+    let start = log_gamma_quantile(k1, z).unwrap_or_else(|| {
+        let byar = k1 * (1.0 - 1.0 / (9.0 * k1) + z / (3.0 * k1.sqrt())).powi(3);
+        byar.ln()
+    });
+    root::solve(equation, start, false).exp()
+}
+
+/// The Cornish–Fisher approximation to the quantile of `ln G`, `G ~ Gamma(a)`, at the normal
+/// deviate `z`, whose cumulants are `ψ(a), ψ'(a), …`: the start of the Garwood solves on the log
+/// mean scale. `None` where the expansion diverges (see [`cornish_fisher::trusted`]).
+fn log_gamma_quantile(a: f64, z: f64) -> Option<f64> {
+    if !cornish_fisher::trusted(a, z) {
+        return None;
+    }
+    let (y, [psi, rest @ ..]) = log_gamma_cumulants(a);
+    Some(cornish_fisher::quantile(y.ln() + psi, rest, z))
 }
 
 /// A starting log mean from the square-root (Anscombe-type) normal approximation.
