@@ -31,7 +31,12 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 
 def _frame(stream: _crimeperf.ArrowStream) -> pl.DataFrame:
-    return pl.DataFrame(stream)
+    """The stream as a polars frame, keeping its record batches (one per file) as chunks."""
+    frame = pl.DataFrame(stream)
+    if frame.height != len(stream):
+        # Older polars (1.3) read only the first batch of a stream.
+        frame = pl.DataFrame(stream.single_batch())
+    return frame
 
 
 def _columns_arg(by: Union[str, Sequence[str]]) -> list[str]:

@@ -122,14 +122,8 @@ pub fn count_crimes(records: &DataFrame, by: &[&str], period: PeriodUnit) -> Res
         .collect::<Result<Vec<_>>>()?;
 
     // The periods from the first to the last record, each with its label.
-    let starts: Vec<Month> = months
-        .iter()
-        .flatten()
-        .filter_map(days_to_month)
-        .map(|m| period.period_of(m).0)
-        .collect();
-    let (Some(first), Some(last)) = (starts.iter().min().copied(), starts.iter().max().copied())
-    else {
+    let start_of = |day: Option<i32>| day.and_then(days_to_month).map(|m| period.period_of(m).0);
+    let (Some(first), Some(last)) = (start_of(months.min()), start_of(months.max())) else {
         return empty_result(&keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>());
     };
     let mut periods = vec![first];

@@ -51,19 +51,24 @@ pub fn solved_rates(
     let mut classified: BTreeMap<Option<&str>, (bool, bool, bool)> = BTreeMap::new();
     // (crimes, solved, awaiting, unknown) by group
     let mut tallies: BTreeMap<Vec<u32>, [u64; 4]> = BTreeMap::new();
-    for row in 0..records.height() {
-        if asb.get(row) != Some(false) {
+    let mut key: Vec<u32> = vec![0; keys.len()];
+    for (row, (is_asb, label)) in asb.iter().zip(outcomes.iter()).enumerate() {
+        if is_asb != Some(false) {
             continue;
         }
-        let label = outcomes.get(row);
         let (solved, awaiting, unknown) = *classified.entry(label).or_insert_with(|| {
             match label.and_then(|l| l.parse::<Outcome>().ok()) {
                 Some(Outcome::StatusUpdateUnavailable) | None => (false, false, true),
                 Some(o) => (definition.is_solved(o), o.is_pending(), false),
             }
         });
-        let key: Vec<u32> = keys.iter().map(|k| k.codes[row]).collect();
-        let tally = tallies.entry(key).or_default();
+        for (slot, k) in key.iter_mut().zip(&keys) {
+            *slot = k.codes[row];
+        }
+        let tally = match tallies.get_mut(key.as_slice()) {
+            Some(tally) => tally,
+            None => tallies.entry(key.clone()).or_default(),
+        };
         tally[0] += 1;
         tally[1] += u64::from(solved);
         tally[2] += u64::from(awaiting);

@@ -8,6 +8,7 @@
 use std::ffi::CStr;
 
 use polars_arrow::array::{Array, StructArray};
+use polars_arrow::compute::concatenate::concatenate;
 use polars_arrow::datatypes::{ArrowDataType, Field};
 use polars_arrow::ffi::{export_iterator, ArrowArrayStream, ArrowArrayStreamReader};
 use pyo3::prelude::*;
@@ -171,6 +172,40 @@ impl ArrowStream {
         let field = Field::new("".into(), dtype, false);
         let stream = export_iterator(Box::new(arrays.into_iter().map(Ok)), field);
         PyCapsule::new_with_value(py, stream, STREAM)
+    }
+
+    /// The same columns as a stream of one record batch (for consumers, such as polars 1.3,
+    /// that read only the first batch of a stream).
+    fn single_batch(&self) -> Result<ArrowStream> {
+        if self.batches.len() <= 1 {
+            return Ok(ArrowStream {
+                fields: self.fields.clone(),
+                batches: self.batches.clone(),
+            });
+        }
+        let rows = self.__len__();
+        let mut columns = Vec::with_capacity(self.fields.len());
+        for index in 0..self.fields.len() {
+            let arrays: Vec<&dyn Array> = self
+                .batches
+                .iter()
+                .map(|(_, arrays)| arrays[index].as_ref())
+                .collect();
+            let array = concatenate(&arrays).map_err(|err| {
+                BindingError::NotATable(format!("cannot join the batches: {err}"))
+            })?;
+            columns.push(array);
+        }
+        Ok(ArrowStream {
+            fields: self.fields.clone(),
+            batches: vec![(rows, columns)],
+        })
+    }
+
+    /// The number of record batches.
+    #[getter]
+    fn batches(&self) -> usize {
+        self.batches.len()
     }
 
     /// The names of the result columns.

@@ -33,18 +33,23 @@ fn bundled_geography() -> Result<&'static Geography> {
     Ok(BUNDLED_GEOGRAPHY.get_or_init(|| geography))
 }
 
-/// A polars frame as a C stream of one record batch (some consumers, polars 1.3 among them,
-/// read only the first batch of a stream).
+/// A polars frame as a C stream: one record batch per chunk, so that records read from many
+/// files cross without being copied into one block (Python's polars keeps the chunks; older
+/// polars that read only a stream's first batch are given [`ArrowStream::single_batch`] by
+/// the Python package).
 pub fn export(mut frame: DataFrame) -> Result<ArrowStream> {
-    frame.rechunk_mut_par();
+    if frame.should_rechunk() {
+        // Columns chunked differently cannot be cut into batches.
+        frame.rechunk_mut_par();
+    }
     let fields = frame
         .columns()
         .iter()
         .map(|column| column.field().to_arrow(CompatLevel::newest()))
         .collect::<Vec<_>>();
-    let height = frame.height();
     let mut batches = Vec::new();
     for batch in frame.iter_chunks(CompatLevel::newest(), true) {
+        let height = batch.height();
         let columns = fields.iter().cloned().zip(batch.into_arrays()).collect();
         batches.push((height, columns));
     }

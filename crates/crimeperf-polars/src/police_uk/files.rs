@@ -6,14 +6,52 @@ use std::path::{Path, PathBuf};
 use super::FileKind;
 use crate::error::{DataError, Result};
 
-/// One police.uk CSV, read into memory.
+/// One police.uk CSV, found but not yet read.
 pub(crate) struct SourceFile {
     /// How the file is named in the log: its path, or `archive.zip!inner/path.csv`.
     pub display: String,
     /// The file name alone, e.g. `2025-01-essex-street.csv`, which identifies force and month.
     pub name: String,
-    /// The bytes.
-    pub bytes: Vec<u8>,
+    /// Where its bytes are.
+    content: Content,
+}
+
+/// Where a file's bytes are. They are read only when the file is parsed (by the worker that
+/// parses it) and dropped after, so a national download is never held in memory whole.
+enum Content {
+    /// A file on disk.
+    File(PathBuf),
+    /// Entry `index` of a zip archive.
+    ZipEntry { archive: PathBuf, index: usize },
+}
+
+impl SourceFile {
+    /// Reads the file's bytes into `buffer` (emptied first). A worker reuses one buffer for all
+    /// its files: fresh memory for each would have to be zeroed by the kernel page by page.
+    pub fn load_into(&self, buffer: &mut Vec<u8>) -> Result<()> {
+        buffer.clear();
+        match &self.content {
+            Content::File(path) => {
+                let mut file = std::fs::File::open(path).map_err(io(path))?;
+                file.read_to_end(buffer).map_err(io(path))?;
+                Ok(())
+            }
+            Content::ZipEntry { archive, index } => {
+                let zip_error = |reason: String| DataError::Zip {
+                    path: archive.clone(),
+                    reason,
+                };
+                let file = std::fs::File::open(archive).map_err(io(archive))?;
+                let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+                    .map_err(|e| zip_error(e.to_string()))?;
+                let mut entry = zip.by_index(*index).map_err(|e| zip_error(e.to_string()))?;
+                entry
+                    .read_to_end(buffer)
+                    .map_err(|e| zip_error(format!("{}: {e}", self.display)))?;
+                Ok(())
+            }
+        }
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DataError + '_ {
@@ -66,11 +104,10 @@ fn collect(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>, explicit: b
     }
     // A file named explicitly is read whatever its name; inside folders only police.uk names.
     if explicit || wanted(&name, kind) {
-        let bytes = std::fs::read(path).map_err(io(path))?;
         files.push(SourceFile {
             display: path.display().to_string(),
             name,
-            bytes,
+            content: Content::File(path.to_owned()),
         });
     }
     Ok(())
@@ -85,7 +122,7 @@ fn read_zip(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>) -> Result<
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
         .map_err(|e| zip_error(e.to_string()))?;
     for index in 0..archive.len() {
-        let mut entry = archive
+        let entry = archive
             .by_index(index)
             .map_err(|e| zip_error(e.to_string()))?;
         if !entry.is_file() {
@@ -99,14 +136,13 @@ fn read_zip(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>) -> Result<
         if !wanted(&name, kind) {
             continue;
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0));
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| zip_error(format!("{inner}: {e}")))?;
         files.push(SourceFile {
             display: format!("{}!{inner}", path.display()),
             name,
-            bytes,
+            content: Content::ZipEntry {
+                archive: path.to_owned(),
+                index,
+            },
         });
     }
     Ok(())

@@ -4,6 +4,7 @@
 mod files;
 mod log;
 mod parse;
+mod repeats;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -17,6 +18,7 @@ pub(crate) use parse::{days_to_month, month_to_days};
 use crate::error::{DataError, Result};
 use crate::geography::Geography;
 use log::Log;
+use repeats::Row;
 
 /// Which police.uk files to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -163,16 +165,20 @@ pub fn read_police_uk(
         }
     }
 
-    let parsed = parse_all(&unique, kind, geography, options.threads)?;
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let parsed = parse_all(&unique, kind, geography, threads)?;
     let mut frames = Vec::with_capacity(parsed.len());
     for file in parsed {
         log.extend(file.log);
         frames.push(file.frame);
     }
-    let mut records = concat(frames)?;
     if kind == FileKind::Street {
-        records = resolve_duplicates(records, options.duplicates, &mut log)?;
+        frames = resolve_duplicates(frames, options.duplicates, threads, &mut log)?;
     }
+    let records = concat(frames)?;
     let coverage = coverage(&records, kind, &mut log)?;
     Ok(PoliceUkData {
         records,
@@ -187,13 +193,7 @@ fn parse_all(
     geography: &Geography,
     threads: usize,
 ) -> Result<Vec<parse::ParsedFile>> {
-    let threads = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, usize::from)
-    } else {
-        threads
-    }
-    .min(files.len())
-    .max(1);
+    let threads = threads.min(files.len()).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<Option<Result<parse::ParsedFile>>> =
         (0..files.len()).map(|_| None).collect();
@@ -201,12 +201,15 @@ fn parse_all(
         results.iter_mut().map(std::sync::Mutex::new).collect();
     std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(file) = files.get(index) else { break };
-                let result = parse::parse(file, kind, geography);
-                if let Ok(mut slot) = slots[index].lock() {
-                    **slot = Some(result);
+            scope.spawn(|| {
+                let mut buffer = Vec::new();
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(index) else { break };
+                    let result = parse::parse(file, &mut buffer, kind, geography);
+                    if let Ok(mut slot) = slots[index].lock() {
+                        **slot = Some(result);
+                    }
                 }
             });
         }
@@ -233,10 +236,12 @@ fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {
             kind: "police.uk",
         });
     };
+    // The frames are stacked as chunks, not copied into one: the records cross into Python as one
+    // record batch per file (see crimeperf-py's `export`), so a national download is not copied
+    // again here.
     for frame in frames {
         all.vstack_mut_owned(frame)?;
     }
-    all.rechunk_mut_par();
     Ok(all)
 }
 
@@ -250,56 +255,84 @@ fn copy_rank(located: bool, outcome: Option<&str>, month: i32) -> (bool, u8, i32
     (located, stage, month)
 }
 
+/// The columns of one file's frame that duplicate resolution reads.
+struct CopyColumns<'a> {
+    ids: &'a StringChunked,
+    files: &'a StringChunked,
+    lines: &'a UInt32Chunked,
+    lsoas: &'a StringChunked,
+    outcomes: &'a StringChunked,
+    months: &'a Int32Chunked,
+    /// Every column but `file` and `line`, to tell identical copies from differing ones.
+    compared: Vec<&'a Column>,
+}
+
+impl<'a> CopyColumns<'a> {
+    fn of(frame: &'a DataFrame) -> Result<Self> {
+        Ok(CopyColumns {
+            ids: frame.column("crime_id")?.str()?,
+            files: frame.column("file")?.str()?,
+            lines: frame.column("line")?.u32()?,
+            lsoas: frame.column("lsoa_code")?.str()?,
+            outcomes: frame.column("last_outcome")?.str()?,
+            months: frame.column("month")?.date()?.physical(),
+            compared: frame
+                .columns()
+                .iter()
+                .filter(|c| !matches!(c.name().as_str(), "file" | "line"))
+                .collect(),
+        })
+    }
+}
+
+/// Collapses identical copies of a Crime ID and resolves differing ones by `policy`, across the
+/// frames of every file (rows are `(frame, row)` pairs, in reading order). Only the frames that
+/// lose rows are filtered, so the usual case (a handful of duplicates) copies almost nothing.
 fn resolve_duplicates(
-    records: DataFrame,
+    frames: Vec<DataFrame>,
     policy: DuplicatePolicy,
+    threads: usize,
     log: &mut Log,
-) -> Result<DataFrame> {
-    let ids = records.column("crime_id")?.str()?.clone();
-    let mut first_seen: PlHashMap<&str, usize> = PlHashMap::default();
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (row, id) in ids.iter().enumerate() {
-        let Some(id) = id else { continue };
-        match first_seen.get(id) {
-            Some(&first) => groups.entry(first).or_insert_with(|| vec![first]).push(row),
-            None => {
-                first_seen.insert(id, row);
-            }
-        }
+) -> Result<Vec<DataFrame>> {
+    let columns = frames
+        .iter()
+        .map(CopyColumns::of)
+        .collect::<Result<Vec<_>>>()?;
+    let ids: Vec<&StringChunked> = columns.iter().map(|c| c.ids).collect();
+    let mut groups: BTreeMap<Row, Vec<Row>> = BTreeMap::new();
+    for (first, copy) in repeats::repeated_ids(&ids, threads) {
+        groups
+            .entry(first)
+            .or_insert_with(|| vec![first])
+            .push(copy);
     }
     if groups.is_empty() {
-        return Ok(records);
+        drop(columns);
+        return Ok(frames);
     }
-    let compared: Vec<&Column> = records
-        .columns()
-        .iter()
-        .filter(|c| !matches!(c.name().as_str(), "file" | "line"))
-        .collect();
-    let files = records.column("file")?.str()?;
-    let lines = records.column("line")?.u32()?;
-    let lsoas = records.column("lsoa_code")?.str()?;
-    let outcomes = records.column("last_outcome")?.str()?;
-    let months = records.column("month")?.date()?.physical().clone();
-    let mut keep = vec![true; records.height()];
+    // Rows to drop, by frame.
+    let mut dropped: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let place = |(f, row): Row| {
+        (
+            columns[f].files.get(row).unwrap_or("").to_owned(),
+            columns[f].lines.get(row).map(u64::from),
+        )
+    };
     for copies in groups.values() {
         let first = copies[0];
-        let id = ids.get(first).unwrap_or("");
-        let place = |row: usize| {
-            (
-                files.get(row).unwrap_or("").to_owned(),
-                lines.get(row).map(u64::from),
-            )
-        };
-        let identical = |row: usize| {
-            compared
+        let id = columns[first.0].ids.get(first.1).unwrap_or("");
+        let identical = |(f, row): Row| {
+            columns[first.0]
+                .compared
                 .iter()
-                .all(|c| c.get(first).ok() == c.get(row).ok())
+                .zip(&columns[f].compared)
+                .all(|(a, b)| a.get(first.1).ok() == b.get(row).ok())
         };
-        let (same, differing): (Vec<usize>, Vec<usize>) =
-            copies[1..].iter().partition(|&&row| identical(row));
-        for row in &same {
-            keep[*row] = false;
-            let (file, line) = place(*row);
+        let (same, differing): (Vec<Row>, Vec<Row>) =
+            copies[1..].iter().partition(|&&copy| identical(copy));
+        for &copy in &same {
+            dropped.entry(copy.0).or_default().push(copy.1);
+            let (file, line) = place(copy);
             log.add(&file, line, Finding::DuplicateIdentical, id, 1);
         }
         if differing.is_empty() {
@@ -315,18 +348,19 @@ fn resolve_duplicates(
                 .copied()
                 // max_by_key keeps the last maximum, so reverse to prefer the first read.
                 .rev()
-                .max_by_key(|&row| {
+                .max_by_key(|&(f, row)| {
+                    let c = &columns[f];
                     copy_rank(
-                        lsoas.get(row).is_some(),
-                        outcomes.get(row),
-                        months.get(row).unwrap_or(0),
+                        c.lsoas.get(row).is_some(),
+                        c.outcomes.get(row),
+                        c.months.get(row).unwrap_or(0),
                     )
                 }),
         };
         if let Some(chosen) = chosen {
-            for &row in &candidates {
-                if row != chosen {
-                    keep[row] = false;
+            for &copy in &candidates {
+                if copy != chosen {
+                    dropped.entry(copy.0).or_default().push(copy.1);
                 }
             }
         }
@@ -350,8 +384,17 @@ fn resolve_duplicates(
             candidates.len() as u64,
         );
     }
-    let mask = BooleanChunked::from_slice("keep".into(), &keep);
-    Ok(records.filter(&mask)?)
+    drop(columns);
+    let mut frames = frames;
+    for (f, rows) in dropped {
+        let mut keep = vec![true; frames[f].height()];
+        for row in rows {
+            keep[row] = false;
+        }
+        let mask = BooleanChunked::from_slice("keep".into(), &keep);
+        frames[f] = frames[f].filter(&mask)?;
+    }
+    Ok(frames)
 }
 
 /// Rows by force and month, and the months missing from each force's series.
@@ -363,21 +406,26 @@ fn coverage(records: &DataFrame, kind: FileKind, log: &mut Log) -> Result<DataFr
         FileKind::Street => Some(records.column("is_asb")?.bool()?.clone()),
         FileKind::Outcomes => None,
     };
-    // (rows, asb, no location) by (force, month)
-    let mut table: BTreeMap<(String, i32), (u64, u64, u64)> = BTreeMap::new();
-    for row in 0..records.height() {
-        let (Some(force), Some(month)) = (forces.get(row), months.get(row)) else {
+    // (rows, asb, no location) by (force, month); the names are borrowed from the records, and
+    // sorted once at the end.
+    // Iterators rather than `get(row)`: the records are in one chunk per file.
+    let mut tally: PlHashMap<(&str, i32), (u64, u64, u64)> = PlHashMap::default();
+    let mut asb_flags = asb.as_ref().map(|a| a.iter());
+    for ((force, month), lsoa) in forces.iter().zip(months.iter()).zip(lsoas.iter()) {
+        let is_asb = asb_flags.as_mut().and_then(Iterator::next).flatten();
+        let (Some(force), Some(month)) = (force, month) else {
             continue;
         };
-        let entry = table.entry((force.to_owned(), month)).or_default();
+        let entry = tally.entry((force, month)).or_default();
         entry.0 += 1;
-        if asb.as_ref().and_then(|a| a.get(row)) == Some(true) {
+        if is_asb == Some(true) {
             entry.1 += 1;
         }
-        if lsoas.get(row).is_none() {
+        if lsoa.is_none() {
             entry.2 += 1;
         }
     }
+    let table: BTreeMap<(&str, i32), (u64, u64, u64)> = tally.into_iter().collect();
     let mut by_force: BTreeMap<&str, BTreeSet<i32>> = BTreeMap::new();
     for (force, month) in table.keys() {
         by_force.entry(force).or_default().insert(*month);

@@ -163,11 +163,9 @@ impl Columns {
             }
         }
         columns.push(Column::new("outside_force".into(), self.outside_force));
-        columns.push(Column::new_scalar(
-            "file".into(),
-            Scalar::new(DataType::String, AnyValue::StringOwned(file.into())),
-            height,
-        ));
+        // Materialised (one shared copy of the name, a view per row) so that every column of a
+        // file's frame is one chunk of the same length, and the frames stack chunk by chunk.
+        columns.push(StringChunked::full("file".into(), file, height).into_column());
         columns.push(Column::new("line".into(), self.line));
         DataFrame::new(height, columns)
     }
@@ -250,85 +248,81 @@ pub(crate) struct ParsedFile {
     pub log: Log,
 }
 
-/// Parses one file.
+/// Parses one file, reading it into `buffer` (reused from file to file).
 pub(crate) fn parse(
     file: &SourceFile,
+    buffer: &mut Vec<u8>,
     kind: FileKind,
     geography: &Geography,
 ) -> Result<ParsedFile> {
     let mut log = Log::default();
     let display = file.display.as_str();
+    file.load_into(buffer)?;
+    let bytes: &[u8] = buffer;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(file.bytes.as_slice());
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        Some(Err(e)) => {
+        .from_reader(bytes);
+    let mut header = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
+            let empty = Columns::new(0).into_frame(kind, display)?;
+            return Ok(ParsedFile { frame: empty, log });
+        }
+        Err(e) => {
             return Err(DataError::UnknownHeader {
                 file: display.to_owned(),
                 header: e.to_string(),
                 kind: kind.suffix(),
             })
         }
-        None => {
-            let empty = Columns::new(0).into_frame(kind, display)?;
-            return Ok(ParsedFile { frame: empty, log });
-        }
-    };
+    }
     let layout = Layout::from_header(&header, kind, display)?;
     // Roughly 230 bytes a row.
-    let mut columns = Columns::new(file.bytes.len() / 200 + 16);
-    let mut crime_types: PlHashMap<Vec<u8>, (String, bool, bool)> = PlHashMap::default();
-    let mut outcomes: PlHashMap<Vec<u8>, (String, Option<&'static str>)> = PlHashMap::default();
-    let mut forces: PlHashMap<Vec<u8>, String> = PlHashMap::default();
-    let mut months: PlHashMap<Vec<u8>, Option<i32>> = PlHashMap::default();
-    let mut lines = LineCounter::new(&file.bytes);
+    let mut columns = Columns::new(bytes.len() / 200 + 16);
+    // Labels repeat endlessly: each distinct one is parsed once, and looked up once per row.
+    let mut crime_types: PlHashMap<Box<str>, (String, bool, bool)> = PlHashMap::default();
+    let mut outcomes: PlHashMap<Box<str>, (String, Option<&'static str>)> = PlHashMap::default();
+    let mut forces: PlHashMap<Box<str>, String> = PlHashMap::default();
+    let mut months: PlHashMap<Box<str>, Option<i32>> = PlHashMap::default();
+    let mut lines = LineCounter::new(bytes);
+    // One record, reused: reading into it validates UTF-8 once and allocates nothing per row.
+    let mut record = csv::StringRecord::new();
 
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map(|p| lines.line_of(p.byte()));
-                log.add(display, line, Finding::MalformedLine, &e.to_string(), 1);
+                let detail = match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => "bytes that are not UTF-8".to_owned(),
+                    _ => e.to_string(),
+                };
+                log.add(display, line, Finding::MalformedLine, &detail, 1);
                 continue;
             }
-        };
+        }
         let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         if record.len() != layout.fields {
             // A blank line at the end of a file is not a finding.
-            if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+            if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
                 continue;
             }
             let detail = format!("expected {} fields, found {}", layout.fields, record.len());
             log.add(display, Some(line), Finding::MalformedLine, &detail, 1);
             continue;
         }
-        if std::str::from_utf8(record.as_slice()).is_err() {
-            log.add(
-                display,
-                Some(line),
-                Finding::MalformedLine,
-                "bytes that are not UTF-8",
-                1,
-            );
-            continue;
-        }
-        // Every field is valid UTF-8 now that the whole record is.
-        let text = |index: usize| -> &str {
-            std::str::from_utf8(record.get(index).unwrap_or(b""))
-                .unwrap_or("")
-                .trim()
-        };
+        let text = |index: usize| -> &str { record.get(index).unwrap_or("").trim() };
         let optional = |index: Option<usize>| index.map_or("", text);
 
-        let month_bytes = record.get(layout.month).unwrap_or(b"");
-        let month = match months.get(month_bytes) {
+        let month_text = record.get(layout.month).unwrap_or("");
+        let month = match months.get(month_text) {
             Some(&month) => month,
             None => {
                 let month = text(layout.month).parse::<Month>().ok().map(month_to_days);
-                months.insert(month_bytes.to_vec(), month);
+                months.insert(month_text.into(), month);
                 month
             }
         };
@@ -341,16 +335,16 @@ pub(crate) fn parse(
         // Crime type (street files).
         let mut is_asb = false;
         if let Some(index) = layout.crime_type {
-            let raw = record.get(index).unwrap_or(b"");
-            if !crime_types.contains_key(raw) {
-                let parsed = match text(index).parse::<CrimeType>() {
-                    Ok(t) => (t.label().to_owned(), true, t.is_incident()),
-                    Err(_) => (text(index).to_owned(), false, false),
-                };
-                crime_types.insert(raw.to_vec(), parsed);
-            }
-            let Some((label, known, asb)) = crime_types.get(raw) else {
-                continue;
+            let raw = record.get(index).unwrap_or("");
+            let (label, known, asb) = match crime_types.get(raw) {
+                Some(parsed) => parsed,
+                None => {
+                    let parsed = match text(index).parse::<CrimeType>() {
+                        Ok(t) => (t.label().to_owned(), true, t.is_incident()),
+                        Err(_) => (text(index).to_owned(), false, false),
+                    };
+                    crime_types.entry(raw.into()).or_insert(parsed)
+                }
             };
             if !known {
                 log.add(display, Some(line), Finding::UnknownCrimeType, label, 1);
@@ -363,21 +357,21 @@ pub(crate) fn parse(
 
         // Outcome.
         if let Some(index) = layout.outcome {
-            let raw = record.get(index).unwrap_or(b"");
-            if raw.iter().all(u8::is_ascii_whitespace) {
+            let raw = record.get(index).unwrap_or("");
+            if raw.trim().is_empty() {
                 columns.outcome.append_null();
                 columns.outcome_group.append_null();
                 columns.outcome_known.push(None);
             } else {
-                if !outcomes.contains_key(raw) {
-                    let parsed = match text(index).parse::<Outcome>() {
-                        Ok(o) => (o.label().to_owned(), Some(o.group().label())),
-                        Err(_) => (text(index).to_owned(), None),
-                    };
-                    outcomes.insert(raw.to_vec(), parsed);
-                }
-                let Some((label, group)) = outcomes.get(raw) else {
-                    continue;
+                let (label, group) = match outcomes.get(raw) {
+                    Some(parsed) => parsed,
+                    None => {
+                        let parsed = match text(index).parse::<Outcome>() {
+                            Ok(o) => (o.label().to_owned(), Some(o.group().label())),
+                            Err(_) => (text(index).to_owned(), None),
+                        };
+                        outcomes.entry(raw.into()).or_insert(parsed)
+                    }
                 };
                 let group = *group;
                 if group.is_none() {
@@ -451,12 +445,13 @@ pub(crate) fn parse(
             columns.lsoa_name.append_value(optional(layout.lsoa_name));
             match geography.get(lsoa) {
                 Some(place) => {
-                    if !forces.contains_key(falls_within.as_bytes()) {
-                        forces.insert(falls_within.as_bytes().to_vec(), force_key(falls_within));
-                    }
-                    let home = forces
-                        .get(falls_within.as_bytes())
-                        .map_or("", String::as_str);
+                    let home = match forces.get(falls_within) {
+                        Some(key) => key.as_str(),
+                        None => forces
+                            .entry(falls_within.into())
+                            .or_insert_with(|| force_key(falls_within))
+                            .as_str(),
+                    };
                     if !place.force_name.is_empty() && *place.force_key != *home {
                         outside = true;
                         let detail = format!(
