@@ -6,7 +6,7 @@ use crimeperf::{FinancialYear, Month};
 use polars::prelude::*;
 
 use crate::error::{DataError, Result};
-use crate::grouping::{column, key_column};
+use crate::grouping::{column, gather, key_column};
 use crate::police_uk::{days_to_month, month_to_days};
 
 /// The length of the periods crimes are counted in.
@@ -151,16 +151,25 @@ pub fn count_crimes(records: &DataFrame, by: &[&str], period: PeriodUnit) -> Res
     let mut crimes = vec![0u64; groups as usize];
     let mut incidents = vec![0u64; groups as usize];
     let mut period_of_day: PlHashMap<i32, usize> = PlHashMap::default();
+    // One file is one month: the slot of the row before is usually this row's too.
+    let mut last_day: Option<(i32, usize)> = None;
     for (row, (day, is_asb)) in months.iter().zip(asb.iter()).enumerate() {
         let Some(day) = day else { continue };
-        let slot = match period_of_day.get(&day) {
-            Some(&slot) => slot,
-            None => {
-                let Some(month) = days_to_month(day) else {
-                    continue;
+        let slot = match last_day {
+            Some((previous, slot)) if previous == day => slot,
+            _ => {
+                let slot = match period_of_day.get(&day) {
+                    Some(&slot) => slot,
+                    None => {
+                        let Some(month) = days_to_month(day) else {
+                            continue;
+                        };
+                        let slot = period_index(period.period_of(month).0);
+                        period_of_day.insert(day, slot);
+                        slot
+                    }
                 };
-                let slot = period_index(period.period_of(month).0);
-                period_of_day.insert(day, slot);
+                last_day = Some((day, slot));
                 slot
             }
         };
@@ -184,15 +193,17 @@ pub fn count_crimes(records: &DataFrame, by: &[&str], period: PeriodUnit) -> Res
         let indices: Vec<u32> = (0..n)
             .map(|cell| ((cell / inner) % sizes[position]) as u32)
             .collect();
-        columns.push(key.values.column(&key.name, &indices));
+        columns.push(key.values.column(&key.name, &indices)?);
     }
-    let labels: Vec<String> = periods.iter().map(|&p| period.period_of(p).1).collect();
-    columns.push(Column::new(
+    let labels = Series::new(
         "period".into(),
-        (0..n)
-            .map(|cell| labels[cell % periods.len()].clone())
+        periods
+            .iter()
+            .map(|&p| period.period_of(p).1)
             .collect::<Vec<_>>(),
-    ));
+    );
+    let period_of_cell: Vec<u32> = (0..n).map(|cell| (cell % periods.len()) as u32).collect();
+    columns.push(gather(&labels, &period_of_cell)?);
     columns.push(
         Int32Chunked::from_iter_values(
             "period_start".into(),

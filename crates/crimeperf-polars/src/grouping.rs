@@ -27,28 +27,25 @@ impl KeyValues {
         }
     }
 
-    /// A column holding the values at `indices`.
-    pub fn column(&self, name: &str, indices: &[u32]) -> Column {
+    /// A column holding the values at `indices`: the distinct values gathered, so that a
+    /// value's text is not copied once per row.
+    pub fn column(&self, name: &str, indices: &[u32]) -> Result<Column> {
         let name: PlSmallStr = name.into();
-        match self {
-            KeyValues::Str(v) => Column::new(
-                name,
-                indices
-                    .iter()
-                    .map(|&i| v[i as usize].clone())
-                    .collect::<Vec<_>>(),
-            ),
-            KeyValues::Bool(v) => Column::new(
-                name,
-                indices.iter().map(|&i| v[i as usize]).collect::<Vec<_>>(),
-            ),
-            KeyValues::Date(v) => {
-                Int32Chunked::from_iter_options(name, indices.iter().map(|&i| v[i as usize]))
-                    .into_date()
-                    .into_column()
-            }
-        }
+        let distinct: Series = match self {
+            KeyValues::Str(v) => Series::new(name, v),
+            KeyValues::Bool(v) => Series::new(name, v),
+            KeyValues::Date(v) => Int32Chunked::from_iter_options(name, v.iter().copied())
+                .into_date()
+                .into_series(),
+        };
+        gather(&distinct, indices)
     }
+}
+
+/// The values of `distinct` at `indices`, as a column.
+pub(crate) fn gather(distinct: &Series, indices: &[u32]) -> Result<Column> {
+    let indices = IdxCa::from_vec("".into(), indices.to_vec());
+    Ok(distinct.take(&indices)?.into_column())
 }
 
 /// Codes `values` (in row order) by their sorted distinct values, nulls last.
@@ -58,9 +55,20 @@ fn encode<T: Ord + Clone + std::hash::Hash>(
     // First-seen codes, then a remap to sorted order: one hash lookup per row, no copies.
     let mut first_seen: PlHashMap<Option<T>, u32> = PlHashMap::default();
     let mut codes: Vec<u32> = Vec::new();
+    // Records come in runs (police.uk files are ordered by place, and one file is one force and
+    // month), so a row usually has the value of the row before: no hash lookup for it.
+    let mut last: Option<(Option<T>, u32)> = None;
     for value in values {
-        let next = first_seen.len() as u32;
-        codes.push(*first_seen.entry(value).or_insert(next));
+        let code = match &last {
+            Some((previous, code)) if *previous == value => *code,
+            _ => {
+                let next = first_seen.len() as u32;
+                let code = *first_seen.entry(value.clone()).or_insert(next);
+                last = Some((value, code));
+                code
+            }
+        };
+        codes.push(code);
     }
     let mut distinct: Vec<(Option<T>, u32)> = first_seen.into_iter().collect();
     distinct.sort_by(|(a, _), (b, _)| match (a, b) {

@@ -78,7 +78,7 @@ pub fn solved_rates(
     let mut columns = Vec::with_capacity(keys.len() + 7);
     for (position, key) in keys.iter().enumerate() {
         let indices: Vec<u32> = tallies.keys().map(|k| k[position]).collect();
-        columns.push(key.values.column(&key.name, &indices));
+        columns.push(key.values.column(&key.name, &indices)?);
     }
     let field = |i: usize| tallies.values().map(|t| t[i]).collect::<Vec<u64>>();
     let (crimes, solved) = (field(0), field(1));
