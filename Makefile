@@ -19,13 +19,15 @@ WHEEL_RELEASE := target/wheels/release
 INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-rust test-python python-build lint fmt bench bench-python doc clean
+.PHONY: help demo test test-rust test-python python-build lint fmt bench bench-python bench-data bench-env doc clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-demo: ## Committee summary for Rochford from the bundled ONS extract
+demo: ## Committee summary for Rochford from the bundled ONS extract and police.uk sample
 	$(CARGO) run --quiet -p crimeperf --example committee_summary
+	@echo
+	$(CARGO) run --quiet -p crimeperf-polars --example police_uk_summary
 
 test: lint test-rust test-python ## Run every test (lint, Rust tests, Python tests on two polars versions)
 
@@ -69,14 +71,23 @@ fmt: ## Format the Rust code
 bench: ## Criterion benchmarks of the kernels (release build; not part of `make test`)
 	$(CARGO) bench -p crimeperf --bench kernels
 
-bench-python: ## Python benchmark against scipy/statsmodels (release build; not part of `make test`)
-	rm -rf $(VENV_BENCH) $(WHEEL_RELEASE)
+$(VENV_BENCH)/.installed: benches/python/requirements.txt
+	rm -rf $(VENV_BENCH)
 	$(PYTHON) -m venv $(VENV_BENCH)
 	$(VENV_BENCH)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV_BENCH)/bin/python -m pip install --quiet -r benches/python/requirements.txt
+	touch $@
+
+bench-env: $(VENV_BENCH)/.installed ## Release build of the extension in its own environment (for the benchmarks)
+	rm -rf $(WHEEL_RELEASE)
 	$(VENV_BENCH)/bin/maturin build --quiet --release --out $(WHEEL_RELEASE)
-	$(VENV_BENCH)/bin/python -m pip install --quiet --no-deps $(WHEEL_RELEASE)/*.whl
+	$(VENV_BENCH)/bin/python -m pip install --quiet --force-reinstall --no-deps $(WHEEL_RELEASE)/*.whl
+
+bench-python: bench-env ## Python benchmark against scipy/statsmodels (release build; not part of `make test`)
 	$(VENV_BENCH)/bin/python benches/python/bench_frames.py
+
+bench-data: bench-env ## Reading and counting 10M police.uk rows against polars and pandas (needs ../shared)
+	$(VENV_BENCH)/bin/python benches/python/bench_data_layer.py
 
 doc: ## Build the API documentation
 	$(CARGO) doc --workspace --no-deps

@@ -22,10 +22,10 @@ the combinations with no crimes, anti-social behaviour counted apart:
 * pandas (`pd.read_csv` per file and `pd.concat`, `duplicated`, `merge`, `groupby`, `reindex` on
   the product of the keys).
 
-Each tool runs in its own Python process, one after the other, after the files have been read
-once to warm the page cache; the time is the best of `BENCH_REPEAT` runs inside that process and
-the peak memory is the process's maximum resident set (`getrusage`). The counts of every tool
-are compared with crimeperf's.
+Every run is a fresh Python process (tools one after the other, after the files have been read
+once to warm the page cache); the time is the best of `BENCH_REPEAT` runs and the peak memory
+the largest maximum resident set (`getrusage`) of a run's process. The counts of every tool are
+compared with crimeperf's.
 """
 
 from __future__ import annotations
@@ -177,13 +177,10 @@ def totals(tool: str, counts: Any) -> dict[str, Any]:
 
 
 def run_one(tool: str) -> None:
-    """In the child process: run the job, print its timing and answers as JSON."""
-    job = JOBS[tool]
-    times = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        counts, records = job()
-        times.append(time.perf_counter() - start)
+    """In the child process: run the job once, print its timing and answers as JSON."""
+    start = time.perf_counter()
+    counts, records = JOBS[tool]()
+    seconds = time.perf_counter() - start
     summary = totals(tool, counts)
     versions = {}
     for name in ("crimeperf", "polars", "pandas"):
@@ -191,7 +188,7 @@ def run_one(tool: str) -> None:
             versions[name] = __import__(name).__version__
         except ImportError:
             pass
-    print(json.dumps({"tool": tool, "seconds": min(times), "records": records,
+    print(json.dumps({"tool": tool, "seconds": seconds, "records": records,
                       "versions": versions, **summary}))
 
 
@@ -200,18 +197,22 @@ def main() -> None:
     for path in files():  # warm the page cache for every tool alike
         path.read_bytes()
     size = sum(p.stat().st_size for p in files())
-    results = {}
+    results: dict[str, dict[str, Any]] = {}
     for tool in TOOLS:
-        proc = subprocess.Popen([sys.executable, __file__, "--run", tool], stdout=subprocess.PIPE)
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        if status != 0:
-            sys.exit(f"{tool} failed with status {status}")
-        result = json.loads(out.decode().strip().splitlines()[-1])
-        result["peak_gib"] = usage.ru_maxrss / 1024**2  # KiB on Linux
-        results[tool] = result
-        print(f"{tool}: {result['seconds']:.2f} s, {result['peak_gib']:.2f} GiB peak", flush=True)
+        for _ in range(REPEAT):
+            proc = subprocess.Popen([sys.executable, __file__, "--run", tool],
+                                    stdout=subprocess.PIPE)
+            assert proc.stdout is not None
+            out = proc.stdout.read()
+            _, status, usage = os.wait4(proc.pid, 0)
+            if status != 0:
+                sys.exit(f"{tool} failed with status {status}")
+            run = json.loads(out.decode().strip().splitlines()[-1])
+            run["peak_gib"] = usage.ru_maxrss / 1024**2  # KiB on Linux
+            print(f"{tool}: {run['seconds']:.2f} s, {run['peak_gib']:.2f} GiB peak", flush=True)
+            best = results.setdefault(tool, run)
+            best["seconds"] = min(best["seconds"], run["seconds"])
+            best["peak_gib"] = max(best["peak_gib"], run["peak_gib"])
 
     ours = results["crimeperf"]
     versions = ours["versions"] | results["polars"]["versions"] | results["pandas"]["versions"]
