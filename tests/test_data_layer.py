@@ -511,3 +511,23 @@ def test_ons_errors(tmp_path: Path) -> None:
 def test_ons_repr(ons: cp.OnsCspTables) -> None:
     assert repr(ons).startswith("OnsCspTables(") and "2024-12-31" in repr(ons)
     assert "<table" in ons._repr_html_()
+
+
+# --- the bundled geography and population tables ---------------------------------------------
+
+
+def test_geography_tables_are_the_bundled_files() -> None:
+    for name in ("lsoa_lookup", "csp_lookup", "wards", "la_population", "la_households"):
+        table = cp.geography_table(name)
+        with (ROOT / "data" / "geography" / f"{name}.csv").open(newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert table.height == len(rows), name
+        assert table.columns == list(rows[0]), name
+    population = cp.geography_table("la_population")
+    assert population.schema["population"] == pl.Int64
+    bases = population.filter(pl.col("year") == 2021)["basis"].unique().to_list()
+    assert any("Census 2021" in b for b in bases)
+    # Codes keep their text (no leading zeros or letters lost to type inference).
+    assert cp.geography_table("lsoa_lookup")["lsoa_code"].str.starts_with("E01").any()
+    with pytest.raises(cp.UnknownOptionError, match="bundled table"):
+        cp.geography_table("postcodes")

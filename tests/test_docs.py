@@ -23,6 +23,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "rate", "proportion", "proportion_change", "change", "target", "rag",
         "rates", "proportions", "changes", "targets",
         "read_police_uk", "read_ons_csp_tables", "count_crimes", "solved_rates", "outcomes",
+        "geography_table",
     ])
 
 

@@ -28,6 +28,7 @@ from crimeperf._data import (
     OnsCspTables,
     PoliceUkData,
     count_crimes,
+    geography_table,
     outcomes,
     read_ons_csp_tables,
     read_police_uk,
@@ -75,6 +76,7 @@ __all__ = [
     "count_crimes",
     "solved_rates",
     "outcomes",
+    "geography_table",
     "PoliceUkData",
     "OnsCspTables",
     # results

@@ -13,6 +13,7 @@ __all__ = [
     "Rate",
     "__version__",
     "change",
+    "bundled_table_text",
     "changes_frame",
     "count_crimes_frame",
     "outcome_table",
@@ -277,3 +278,4 @@ def solved_rates_frame(
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def outcome_table() -> ArrowStream: ...
+def bundled_table_text(name: str) -> str: ...

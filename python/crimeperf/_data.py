@@ -8,6 +8,7 @@ The reading, cleaning and counting are done by the compiled extension (the Rust 
 from __future__ import annotations
 
 import html
+import io
 import os
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence, Union
@@ -25,6 +26,7 @@ __all__ = [
     "count_crimes",
     "solved_rates",
     "outcomes",
+    "geography_table",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -456,3 +458,59 @@ def outcomes() -> pl.DataFrame:
     ['awaiting court or under investigation', 'charged or summonsed', 'court result', 'out-of-court disposal']
     """
     return _frame(_crimeperf.outcome_table())
+
+
+# The column types of the bundled tables: codes and names are text, counts are integers.
+_TABLE_TYPES: dict[str, dict[str, Any]] = {
+    "lsoa_lookup": {},
+    "csp_lookup": {"lsoa21_count": pl.Int64},
+    "wards": {"ward_year": pl.Int64},
+    "la_population": {"year": pl.Int64, "population": pl.Int64},
+    "la_households": {"year": pl.Int64, "households": pl.Int64},
+}
+
+
+def geography_table(name: str) -> pl.DataFrame:
+    """A geography or population table bundled with crimeperf (England and Wales, ONS, OGL v3.0).
+
+    Parameters
+    ----------
+    name : {"lsoa_lookup", "csp_lookup", "wards", "la_population", "la_households"}
+        * ``"lsoa_lookup"``: every LSOA code on 2011 and/or 2021 boundaries with its ward, local
+          authority (April 2021 boundaries), CSP and police force area; the lookup
+          :func:`read_police_uk` places records with.
+        * ``"csp_lookup"``: each CSP with its force and the local authorities it is made of.
+        * ``"wards"``: the names, vintages and local authorities of the ward codes.
+        * ``"la_population"``: ONS mid-year population estimates by local authority, mid-2001 to
+          mid-2021. Mid-2021 is based on Census 2021 and the earlier years on the 2011 Census
+          (the ``basis`` column says which): a series that crosses 2020 to 2021 crosses that
+          rebasing, so a change across it is partly an artefact of the estimates.
+        * ``"la_households"``: households by local authority (Census 2011) and by CSP, force,
+          region and country (ONS, mid-2021).
+
+    Returns
+    -------
+    polars.DataFrame
+        The table, codes and names as text and counts as integers.
+
+    Raises
+    ------
+    UnknownOptionError
+        ``name`` is not one of the tables.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import crimeperf as cp
+    >>> population = cp.geography_table("la_population")
+    >>> rochford = population.filter(pl.col("local_authority_name") == "Rochford")
+    >>> rochford.filter(pl.col("year") >= 2020).select("year", "population", "basis").rows()
+    [(2020, 87627, 'mid-2020 series (2011 Census based)'), (2021, 86186, 'mid-2021 (Census 2021 based)')]
+    >>> lookup = cp.geography_table("lsoa_lookup")
+    >>> lookup.filter(pl.col("lsoa_code") == "E01021914")["csp_name"].to_list()
+    ['Rochford']
+    """
+    text = _crimeperf.bundled_table_text(name)
+    return pl.read_csv(
+        io.StringIO(text), infer_schema_length=0, schema_overrides=_TABLE_TYPES.get(name)
+    )

@@ -228,6 +228,47 @@ const BUNDLED_LSOA_LOOKUP: &str = include_str!("../../../data/geography/lsoa_loo
 /// `data/geography/csp_lookup.csv`.
 const BUNDLED_CSP_LOOKUP: &str = include_str!("../../../data/geography/csp_lookup.csv");
 
+/// The tables of `data/geography/` compiled into the library, by name (the file name without
+/// `.csv`); see that folder's README for their columns, sources and gaps.
+pub const BUNDLED_TABLES: [(&str, &str); 5] = [
+    ("lsoa_lookup", BUNDLED_LSOA_LOOKUP),
+    ("csp_lookup", BUNDLED_CSP_LOOKUP),
+    ("wards", include_str!("../../../data/geography/wards.csv")),
+    (
+        "la_population",
+        include_str!("../../../data/geography/la_population.csv"),
+    ),
+    (
+        "la_households",
+        include_str!("../../../data/geography/la_households.csv"),
+    ),
+];
+
+/// The CSV text of the bundled table `name` (one of [`BUNDLED_TABLES`]).
+///
+/// # Errors
+///
+/// [`crimeperf::Error::UnknownOption`] for a name that is not a bundled table.
+///
+/// # Examples
+///
+/// ```
+/// let population = crimeperf_polars::bundled_table("la_population")?;
+/// assert!(population.starts_with("local_authority_code,local_authority_name,country,year,population,basis"));
+/// # Ok::<(), crimeperf::Error>(())
+/// ```
+pub fn bundled_table(name: &str) -> std::result::Result<&'static str, crimeperf::Error> {
+    BUNDLED_TABLES
+        .iter()
+        .find(|(table, _)| *table == name)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| crimeperf::Error::UnknownOption {
+            what: "bundled table",
+            label: name.to_owned(),
+            expected: "lsoa_lookup, csp_lookup, wards, la_population, la_households",
+        })
+}
+
 /// The folder holding the bundled data: `CRIMEPERF_DATA` if set, else the repository's `data/`.
 pub fn bundled_data_dir() -> PathBuf {
     std::env::var_os("CRIMEPERF_DATA")

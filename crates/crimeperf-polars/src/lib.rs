@@ -20,7 +20,9 @@ mod solved;
 
 pub use counting::{count_crimes, PeriodUnit};
 pub use error::{DataError, Result};
-pub use geography::{bundled_data_dir, force_key, Geography, LsoaPlace};
+pub use geography::{
+    bundled_data_dir, bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES,
+};
 pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions,

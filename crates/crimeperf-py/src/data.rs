@@ -228,3 +228,9 @@ pub fn outcome_table() -> Result<ArrowStream> {
     ];
     export(DataFrame::new(all.len(), columns)?)
 }
+
+/// The CSV text of a bundled geography or population table (see `crimeperf.geography_table`).
+#[pyfunction]
+pub fn bundled_table_text(name: &str) -> Result<&'static str> {
+    Ok(crimeperf_polars::bundled_table(name)?)
+}

@@ -49,5 +49,6 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(data::count_crimes_frame, m)?)?;
     m.add_function(wrap_pyfunction!(data::solved_rates_frame, m)?)?;
     m.add_function(wrap_pyfunction!(data::outcome_table, m)?)?;
+    m.add_function(wrap_pyfunction!(data::bundled_table_text, m)?)?;
     Ok(())
 }
