@@ -238,6 +238,30 @@ def test_read_errors_are_typed(tmp_path: Path) -> None:
         cp.read_police_uk(not_a_zip)
 
 
+def test_progress_is_shown_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("tqdm"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    builtins.__import__ = no_tqdm  # type: ignore[assignment]
+    try:
+        data = cp.read_police_uk(SAMPLE, progress=True)
+    finally:
+        builtins.__import__ = real_import
+    err = capsys.readouterr().err
+    assert f"6/6 files, {data.records.height + 1:,} rows" in err  # before de-duplication
+    cp.read_police_uk(SAMPLE, progress=False)
+    assert capsys.readouterr().err == ""
+    # Errors from the worker thread reach the caller.
+    with pytest.raises(cp.DataFileNotFoundError):
+        cp.read_police_uk(SAMPLE / "nowhere", progress=True)
+
+
 def test_repr_and_html(sample: cp.PoliceUkData) -> None:
     text = repr(sample)
     assert text.startswith("PoliceUkData(") and "Essex Police" in text and "2025-01 to 2025-06" in text

@@ -11,6 +11,7 @@ __all__ = [
     "ProportionChange",
     "Rag",
     "Rate",
+    "ReadProgress",
     "__version__",
     "change",
     "bundled_table_text",
@@ -43,6 +44,18 @@ class ArrowStream:
     def single_batch(self) -> ArrowStream: ...
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object: ...
     def __len__(self) -> int: ...
+
+@final
+class ReadProgress:
+    """How far a read has got, readable from Python while the read runs on another thread."""
+
+    def __init__(self) -> None: ...
+    @property
+    def files_total(self) -> int: ...
+    @property
+    def files_done(self) -> int: ...
+    @property
+    def rows(self) -> int: ...
 
 @final
 class Rate:
@@ -260,6 +273,7 @@ def read_police_uk_files(
     duplicates: str = "prefer-located-latest-outcome",
     geography: Optional[str] = None,
     threads: int = 0,
+    progress: Optional[ReadProgress] = None,
 ) -> tuple[ArrowStream, ArrowStream, ArrowStream]: ...
 def read_ons_tables(path: str) -> tuple[ArrowStream, ArrowStream]: ...
 def count_crimes_frame(

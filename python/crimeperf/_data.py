@@ -10,8 +10,11 @@ from __future__ import annotations
 import html
 import io
 import os
+import sys
+import threading
+import time
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 
 import polars as pl
 
@@ -30,6 +33,78 @@ __all__ = [
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
+T = TypeVar("T")
+
+# A read that has not finished after this many seconds shows its progress (progress=None).
+_PROGRESS_AFTER = 1.0
+
+
+class _ProgressDisplay:
+    """Files and rows read so far: a tqdm bar when tqdm is installed (in Jupyter too), else a
+    line on standard error rewritten in place."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+        self.bar: Any = None
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            tqdm = None
+        if tqdm is not None:
+            self.bar = tqdm(desc=description, unit="file")
+
+    def update(self, done: int, total: int, rows: int) -> None:
+        if self.bar is not None:
+            if total and self.bar.total != total:
+                self.bar.total = total
+            self.bar.n = done
+            self.bar.set_postfix_str(f"{rows:,} rows", refresh=False)
+            self.bar.refresh()
+        else:
+            of = f"/{total:,}" if total else ""
+            sys.stderr.write(f"\r{self.description}: {done:,}{of} files, {rows:,} rows")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        else:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _with_progress(
+    call: Callable[[], T], handle: Any, show: Optional[bool], description: str
+) -> T:
+    """Runs ``call`` (which releases the GIL) on a worker thread, showing ``handle``'s progress:
+    always with ``show=True``, never with ``False``, and with ``None`` once the call has taken
+    longer than a second."""
+    if show is False:
+        return call()
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as err:  # handed to the caller's thread below
+            outcome["error"] = err
+
+    worker = threading.Thread(target=work, name="crimeperf-read", daemon=True)
+    started = time.monotonic()
+    worker.start()
+    display = _ProgressDisplay(description) if show else None
+    while worker.is_alive():
+        worker.join(0.1)
+        if display is None and worker.is_alive() and time.monotonic() - started > _PROGRESS_AFTER:
+            display = _ProgressDisplay(description)
+        if display is not None:
+            display.update(handle.files_done, handle.files_total, handle.rows)
+    if display is not None:
+        display.update(handle.files_done, handle.files_total, handle.rows)
+        display.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def _frame(stream: _crimeperf.ArrowStream) -> pl.DataFrame:
@@ -207,6 +282,7 @@ def read_police_uk(
     duplicates: str = "prefer-located-latest-outcome",
     geography: Optional[PathLike] = None,
     threads: int = 0,
+    progress: Optional[bool] = None,
 ) -> PoliceUkData:
     """Reads data.police.uk monthly downloads into clean records, a log and a coverage table.
 
@@ -226,6 +302,10 @@ def read_police_uk(
         ``csp_lookup.csv``) to place LSOAs with instead of the bundled lookup.
     threads : int, default 0
         Files are parsed in parallel on this many threads; 0 means one per core.
+    progress : bool, optional
+        Show the files and rows read so far (a tqdm bar if tqdm is installed, else a line on
+        standard error): ``True`` always, ``False`` never, ``None`` (the default) once the read
+        has taken more than a second.
 
     Returns
     -------
@@ -257,12 +337,19 @@ def read_police_uk(
     >>> data.coverage.select("month", "rows", "crimes").head(2).rows()
     [(datetime.date(2025, 1, 1), 344, 314), (datetime.date(2025, 2, 1), 351, 326)]
     """
-    records, log, coverage = _crimeperf.read_police_uk_files(
-        os.fspath(source),
-        kind=kind,
-        duplicates=duplicates,
-        geography=None if geography is None else os.fspath(geography),
-        threads=threads,
+    handle = _crimeperf.ReadProgress()
+    records, log, coverage = _with_progress(
+        lambda: _crimeperf.read_police_uk_files(
+            os.fspath(source),
+            kind=kind,
+            duplicates=duplicates,
+            geography=None if geography is None else os.fspath(geography),
+            threads=threads,
+            progress=handle,
+        ),
+        handle,
+        progress,
+        "reading police.uk files",
     )
     return PoliceUkData(records=_frame(records), log=_frame(log), coverage=_frame(coverage))
 

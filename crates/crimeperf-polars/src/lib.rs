@@ -25,6 +25,6 @@ pub use geography::{
 };
 pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use police_uk::{
-    read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions,
+    read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,
 };
 pub use solved::solved_rates;

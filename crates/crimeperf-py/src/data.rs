@@ -8,12 +8,13 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
 
 use crimeperf::{Confidence, Outcome, OutcomeGroup, SolvedDefinition};
 use crimeperf_polars::{
     count_crimes, read_ons_csp_tables, read_police_uk, solved_rates, DuplicatePolicy, FileKind,
-    Geography, PeriodUnit, ReadOptions,
+    Geography, PeriodUnit, ReadOptions, ReadProgress,
 };
 use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
 use polars_arrow::array::Array;
@@ -91,10 +92,42 @@ fn import(table: &Table, names: &[&str]) -> Result<DataFrame> {
     Ok(DataFrame::new(table.len, columns)?)
 }
 
+/// How far a read has got, readable from Python while the read runs on another thread.
+#[pyclass(frozen, module = "crimeperf._crimeperf", name = "ReadProgress")]
+#[derive(Default)]
+pub struct Progress(Arc<ReadProgress>);
+
+#[pymethods]
+impl Progress {
+    #[new]
+    fn new() -> Self {
+        Progress::default()
+    }
+
+    /// The files to read (0 until the source has been searched).
+    #[getter]
+    fn files_total(&self) -> usize {
+        self.0.files_total.load(Ordering::Relaxed)
+    }
+
+    /// The files read so far.
+    #[getter]
+    fn files_done(&self) -> usize {
+        self.0.files_done.load(Ordering::Relaxed)
+    }
+
+    /// The rows read so far.
+    #[getter]
+    fn rows(&self) -> usize {
+        self.0.rows.load(Ordering::Relaxed)
+    }
+}
+
 /// Reads data.police.uk street or outcome files: returns the records, the data-quality log and
 /// the coverage table.
 #[pyfunction]
-#[pyo3(signature = (source, *, kind = "street", duplicates = "prefer-located-latest-outcome", geography = None, threads = 0))]
+#[pyo3(signature = (source, *, kind = "street", duplicates = "prefer-located-latest-outcome", geography = None, threads = 0, progress = None))]
+#[allow(clippy::too_many_arguments)]
 pub fn read_police_uk_files(
     py: Python<'_>,
     source: PathBuf,
@@ -102,11 +135,13 @@ pub fn read_police_uk_files(
     duplicates: &str,
     geography: Option<PathBuf>,
     threads: usize,
+    progress: Option<PyRef<'_, Progress>>,
 ) -> Result<(ArrowStream, ArrowStream, ArrowStream)> {
     let options = ReadOptions {
         kind: FileKind::from_str(kind)?,
         duplicates: DuplicatePolicy::from_str(duplicates)?,
         threads,
+        progress: progress.map(|p| p.0.clone()),
     };
     let data = py.detach(|| -> Result<_> {
         let own;

@@ -34,6 +34,7 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::ProportionChange>()?;
     m.add_class::<results::Change>()?;
     m.add_class::<results::Rag>()?;
+    m.add_class::<data::Progress>()?;
     m.add_function(wrap_pyfunction!(scalar::rate, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::proportion, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::proportion_change, m)?)?;

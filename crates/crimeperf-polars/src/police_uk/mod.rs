@@ -8,6 +8,8 @@ mod repeats;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use crimeperf::{Month, Outcome};
 use polars::prelude::*;
@@ -99,6 +101,38 @@ pub struct ReadOptions {
     pub duplicates: DuplicatePolicy,
     /// Threads to parse files with; 0 means one per core.
     pub threads: usize,
+    /// Where to report how far the reading has got, for a progress bar (read it from another
+    /// thread while [`read_police_uk`] runs).
+    pub progress: Option<Arc<ReadProgress>>,
+}
+
+/// How far [`read_police_uk`] has got: files found, files parsed and rows read so far.
+///
+/// # Examples
+///
+/// ```no_run
+/// use std::sync::{atomic::Ordering, Arc};
+/// use crimeperf_polars::{read_police_uk, Geography, ReadOptions, ReadProgress};
+///
+/// let progress = Arc::new(ReadProgress::default());
+/// let options = ReadOptions { progress: Some(progress.clone()), ..ReadOptions::default() };
+/// let watcher = std::thread::spawn({
+///     let progress = progress.clone();
+///     move || progress.files_done.load(Ordering::Relaxed)
+/// });
+/// let data = read_police_uk("downloads", &Geography::bundled()?, &options)?;
+/// # let _ = watcher.join();
+/// assert_eq!(progress.files_done.load(Ordering::Relaxed), progress.files_total.load(Ordering::Relaxed));
+/// # Ok::<(), crimeperf_polars::DataError>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct ReadProgress {
+    /// The files to parse (known once the source has been searched).
+    pub files_total: AtomicUsize,
+    /// The files parsed so far.
+    pub files_done: AtomicUsize,
+    /// The data rows parsed so far.
+    pub rows: AtomicUsize,
 }
 
 /// The result of reading police.uk files.
@@ -169,7 +203,16 @@ pub fn read_police_uk(
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let parsed = parse_all(&unique, kind, geography, threads)?;
+    if let Some(progress) = &options.progress {
+        progress.files_total.store(unique.len(), Ordering::Relaxed);
+    }
+    let parsed = parse_all(
+        &unique,
+        kind,
+        geography,
+        threads,
+        options.progress.as_deref(),
+    )?;
     let mut frames = Vec::with_capacity(parsed.len());
     for file in parsed {
         log.extend(file.log);
@@ -192,9 +235,10 @@ fn parse_all(
     kind: FileKind,
     geography: &Geography,
     threads: usize,
+    progress: Option<&ReadProgress>,
 ) -> Result<Vec<parse::ParsedFile>> {
     let threads = threads.min(files.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = AtomicUsize::new(0);
     let mut results: Vec<Option<Result<parse::ParsedFile>>> =
         (0..files.len()).map(|_| None).collect();
     let slots: Vec<std::sync::Mutex<&mut Option<Result<parse::ParsedFile>>>> =
@@ -204,9 +248,17 @@ fn parse_all(
             scope.spawn(|| {
                 let mut buffer = Vec::new();
                 loop {
-                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(index) else { break };
                     let result = parse::parse(file, &mut buffer, kind, geography);
+                    if let Some(progress) = progress {
+                        if let Ok(parsed) = &result {
+                            progress
+                                .rows
+                                .fetch_add(parsed.frame.height(), Ordering::Relaxed);
+                        }
+                        progress.files_done.fetch_add(1, Ordering::Relaxed);
+                    }
                     if let Ok(mut slot) = slots[index].lock() {
                         **slot = Some(result);
                     }
