@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 
 import polars as pl
@@ -145,14 +145,38 @@ def _stream_of(df: pl.DataFrame, names: list[str]) -> Any:
     return selected.to_arrow()  # polars without the PyCapsule interface export; needs pyarrow
 
 
-def _html_section(title: str, df: pl.DataFrame, rows: int = 10) -> str:
+def _html_section(title: str, df: pl.DataFrame, rows: int) -> str:
     shown = df.head(rows)
     more = f" (first {rows} of {df.height:,})" if df.height > rows else ""
     return f"<h4>{html.escape(title)}{more}</h4>" + shown._repr_html_()
 
 
-@dataclass(frozen=True)
-class PoliceUkData:
+class _FrameSet:
+    """What the data layer's results share: a one-line summary as their ``repr``, the summary and
+    the head of each frame as their Jupyter table, and their frames by name."""
+
+    #: The frames shown in Jupyter, with the number of rows shown of each.
+    _shown: tuple[tuple[str, int], ...] = ()
+
+    def _summary(self) -> str:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._summary()})"
+
+    def _repr_html_(self) -> str:
+        sections = "".join(
+            _html_section(name, getattr(self, name), rows) for name, rows in self._shown
+        )
+        return f"<div><b>{type(self).__name__}</b>: {html.escape(self._summary())}{sections}</div>"
+
+    def to_dict(self) -> dict[str, pl.DataFrame]:
+        """The frames by name."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, repr=False)
+class PoliceUkData(_FrameSet):
     """data.police.uk records read by :func:`read_police_uk`, with their data-quality log.
 
     Attributes
@@ -183,6 +207,7 @@ class PoliceUkData:
     records: pl.DataFrame
     log: pl.DataFrame
     coverage: pl.DataFrame
+    _shown = (("log", 10), ("coverage", 10), ("records", 5))
 
     def findings(self) -> dict[str, int]:
         """The number of rows (or cells) behind each kind of finding in the log.
@@ -211,25 +236,10 @@ class PoliceUkData:
         parts.append(f"{self.log.height:,} log rows")
         return "; ".join(parts)
 
-    def __repr__(self) -> str:
-        return f"PoliceUkData({self._summary()})"
-
-    def _repr_html_(self) -> str:
-        return (
-            f"<div><b>PoliceUkData</b>: {html.escape(self._summary())}"
-            + _html_section("log", self.log)
-            + _html_section("coverage", self.coverage)
-            + _html_section("records", self.records, rows=5)
-            + "</div>"
-        )
-
-    def to_dict(self) -> dict[str, pl.DataFrame]:
-        """The three frames by name: ``records``, ``log`` and ``coverage``."""
-        return {"records": self.records, "log": self.log, "coverage": self.coverage}
 
 
-@dataclass(frozen=True)
-class OnsCspTables:
+@dataclass(frozen=True, repr=False)
+class OnsCspTables(_FrameSet):
     """The ONS CSP tables read by :func:`read_ons_csp_tables`.
 
     Attributes
@@ -250,6 +260,7 @@ class OnsCspTables:
 
     frame: pl.DataFrame
     log: pl.DataFrame
+    _shown = (("log", 10), ("frame", 5))
 
     def _summary(self) -> str:
         frame = self.frame
@@ -259,20 +270,6 @@ class OnsCspTables:
         span = " and ".join(f"{y:%Y-%m-%d}" for y in years)
         return f"{frame.height:,} rows ({areas}); years ending {span}; {self.log.height:,} log rows"
 
-    def __repr__(self) -> str:
-        return f"OnsCspTables({self._summary()})"
-
-    def _repr_html_(self) -> str:
-        return (
-            f"<div><b>OnsCspTables</b>: {html.escape(self._summary())}"
-            + _html_section("log", self.log)
-            + _html_section("frame", self.frame, rows=5)
-            + "</div>"
-        )
-
-    def to_dict(self) -> dict[str, pl.DataFrame]:
-        """The two frames by name: ``frame`` and ``log``."""
-        return {"frame": self.frame, "log": self.log}
 
 
 def read_police_uk(

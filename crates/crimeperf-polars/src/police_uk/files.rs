@@ -37,17 +37,13 @@ impl SourceFile {
                 Ok(())
             }
             Content::ZipEntry { archive, index } => {
-                let zip_error = |reason: String| DataError::Zip {
-                    path: archive.clone(),
-                    reason,
-                };
-                let file = std::fs::File::open(archive).map_err(io(archive))?;
-                let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
-                    .map_err(|e| zip_error(e.to_string()))?;
-                let mut entry = zip.by_index(*index).map_err(|e| zip_error(e.to_string()))?;
+                let mut zip = open_archive(archive)?;
+                let mut entry = zip
+                    .by_index(*index)
+                    .map_err(|e| zip_error(archive, e.to_string()))?;
                 entry
                     .read_to_end(buffer)
-                    .map_err(|e| zip_error(format!("{}: {e}", self.display)))?;
+                    .map_err(|e| zip_error(archive, format!("{}: {e}", self.display)))?;
                 Ok(())
             }
         }
@@ -113,14 +109,21 @@ fn collect(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>, explicit: b
     Ok(())
 }
 
-fn read_zip(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>) -> Result<()> {
-    let zip_error = |reason: String| DataError::Zip {
+fn zip_error(path: &Path, reason: String) -> DataError {
+    DataError::Zip {
         path: path.to_owned(),
         reason,
-    };
+    }
+}
+
+fn open_archive(path: &Path) -> Result<zip::ZipArchive<std::io::BufReader<std::fs::File>>> {
     let file = std::fs::File::open(path).map_err(io(path))?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|e| zip_error(e.to_string()))?;
+    zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| zip_error(path, e.to_string()))
+}
+
+fn read_zip(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>) -> Result<()> {
+    let zip_error = |reason: String| zip_error(path, reason);
+    let mut archive = open_archive(path)?;
     for index in 0..archive.len() {
         let entry = archive
             .by_index(index)
