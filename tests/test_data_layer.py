@@ -324,6 +324,13 @@ def test_count_crimes_from_pandas_and_pyarrow(sample: cp.PoliceUkData) -> None:
     assert cp.count_crimes(categorical, by="csp_name").equals(expected)
 
 
+def test_count_crimes_by_month_itself(sample: cp.PoliceUkData) -> None:
+    counts = cp.count_crimes(sample.records, by="month", period="quarter")
+    assert int(counts["crimes"].sum()) == int((~sample.records["is_asb"]).sum())
+    # Each month falls in one quarter: the other cells are zeros.
+    assert counts.filter(pl.col("crimes") > 0).height == 6
+
+
 def test_count_crimes_errors(sample: cp.PoliceUkData) -> None:
     with pytest.raises(cp.ColumnNotFoundError, match='"ward"') as missing:
         cp.count_crimes(sample.records, by=["csp_name", "ward"])

@@ -61,7 +61,11 @@ pub fn export(mut frame: DataFrame) -> Result<ArrowStream> {
 fn import(table: &Table, names: &[&str]) -> Result<DataFrame> {
     table.require(names)?;
     let mut columns = Vec::with_capacity(names.len());
-    for name in names {
+    for (position, name) in names.iter().enumerate() {
+        if names[..position].contains(name) {
+            // Asked for twice (say, grouping by `month` itself): one column serves.
+            continue;
+        }
         let index = table
             .fields
             .iter()
