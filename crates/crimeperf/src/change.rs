@@ -197,14 +197,14 @@ impl Change {
             (p, (p - 0.5 * mass_y1).max(0.0))
         };
 
-        let tail = confidence.tail();
+        let z = confidence.z();
         let (lower, upper) = if n == 0 {
             (0.0, f64::INFINITY)
         } else {
-            let (low, high) = binomial::clopper_pearson_with(&mass, tail);
+            let (low, high) = binomial::clopper_pearson_with(&mass, confidence.tail(), z);
             (low.exp() * exposure_ratio, high.exp() * exposure_ratio)
         };
-        let (score_lower, score_upper) = score_interval(y1, y0, exposure_ratio, confidence.z());
+        let (score_lower, score_upper) = score_interval(y1, y0, exposure_ratio, z);
 
         let significance = if p_value < confidence.alpha() {
             // With equal rates rejected, the direction is that of the observed rates.

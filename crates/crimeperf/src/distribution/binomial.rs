@@ -4,7 +4,7 @@
 //! Functions take the success probability twice, as `p` and `q = 1 − p`, so that callers who know
 //! `q` more accurately than `1 − p` (a log odds near ±30, an exposure share near 1) do not lose it.
 
-use super::cornish_fisher::{self, log_gamma_cumulants};
+use super::cornish_fisher::{self, log_gamma_cumulant_pair, LogGammaCumulants};
 use super::root::{self, Evaluation};
 use super::stirling::{bd0, stirlerr, LN_SQRT_2PI};
 
@@ -32,10 +32,26 @@ impl Probability {
     }
 
     /// From log odds `θ = ln(p / q)`.
+    ///
+    /// # Formula
+    ///
+    /// With `e = exp(−|θ|)`, the larger of `p` and `q` is `1/(1 + e)` and the smaller `e/(1 + e)`:
+    /// one exponential instead of one for each, and one that cannot overflow. Both keep their
+    /// relative precision however far `θ` is from 0.
     pub fn from_log_odds(theta: f64) -> Self {
-        Probability {
-            p: 1.0 / (1.0 + (-theta).exp()),
-            q: 1.0 / (1.0 + theta.exp()),
+        let e = (-theta.abs()).exp();
+        let larger = 1.0 / (1.0 + e);
+        let smaller = e * larger;
+        if theta >= 0.0 {
+            Probability {
+                p: larger,
+                q: smaller,
+            }
+        } else {
+            Probability {
+                p: smaller,
+                q: larger,
+            }
         }
     }
 }
@@ -213,35 +229,119 @@ fn sf_from_mass(k: u64, n: u64, prob: Probability, head: f64) -> f64 {
 }
 
 /// `Σ_{j ≤ k} P(X = j) / P(X = k)` from `k` down; the terms shrink when `k < (n + 1) p`.
+///
+/// The ratio of the term for `j − 1` to that for `j` is `j/(n − j + 1) · q/p`.
 fn sum_downwards(k: u64, n: u64, prob: Probability) -> f64 {
-    let odds_against = prob.q / prob.p;
+    sum_of_ratio_terms(k as f64, (n - k + 1) as f64, prob.q / prob.p)
+}
+
+/// `Σ_{j ≥ k} P(X = j) / P(X = k)` from `k` up; the terms shrink when `k > np − q`.
+///
+/// The ratio of the term for `j + 1` to that for `j` is `(n − j)/(j + 1) · p/q`.
+fn sum_upwards(k: u64, n: u64, prob: Probability) -> f64 {
+    sum_of_ratio_terms((n - k) as f64, (k + 1) as f64, prob.p / prob.q)
+}
+
+/// How many terms [`sum_of_ratio_terms`] works out over one division: two halves of four.
+const BLOCK: f64 = 8.0;
+
+/// `1 + t₁ + t₂ + …` with `t_i = t_{i−1} · (a − i + 1) f / (d + i − 1)`, `t₀ = 1`: both binomial
+/// tail sums, with `a` the first numerator (which counts down to 0, where the terms stop), `d` the
+/// first denominator and `f` the odds. The ratios must be below 1 and falling (the terms shrink),
+/// so that the sum may stop once a term is below `1e-17` of it.
+///
+/// # Formula
+///
+/// The terms are taken eight at a time over a common denominator, so that a block costs one
+/// division instead of eight, and the two halves of a block are worked out side by side (see
+/// [`Lanes`]). On the year-on-year benchmark pairs this cut the instructions spent in the tail
+/// sums from about 500 to about 175 million per 100,000 changes (callgrind). For four
+/// consecutive ratios `a_i/d_i`, `i = 1 … 4`, relative to the term before them,
+///
+/// `S = a₁(d₂d₃d₄ + a₂(d₃d₄ + a₃(d₄ + a₄)))` is the sum of the four terms times `D = d₁d₂d₃d₄`,
+/// and `A = a₁a₂a₃a₄` the last of them times `D`.
+///
+/// With `(S, A, D)` and `(S', A', D')` for the two halves of a block and `t` the term before it,
+/// the block adds `t/(DD') · (S D' + A S')` to the sum and leaves `t/(DD') · A A'` as the last
+/// term.
+///
+/// Every quantity is positive (a zero numerator ends the sum inside its block, and the negative
+/// ones after it are multiplied by it), so the block sum carries a few rounding errors of 1e-16
+/// relative, as the term-by-term sum did. The products cannot overflow: `a_i < d_i ≤ n + 8` since
+/// the ratios are below 1, and `n ≤ 2·10⁹`, so `DD' < 10⁷⁵`. They may underflow only once the terms
+/// are far below the sum, where 0 is as good. Whole numbers are counted in `f64` (exact below
+/// 2⁵³) so that no integer conversion is paid per term.
+fn sum_of_ratio_terms(first_numerator: f64, first_denominator: f64, odds: f64) -> f64 {
+    let odds = Lanes::splat(odds);
+    let (one, two, three, block) = (
+        Lanes::splat(1.0),
+        Lanes::splat(2.0),
+        Lanes::splat(3.0),
+        Lanes::splat(BLOCK),
+    );
+    let mut a = Lanes::new(first_numerator, first_numerator - 4.0);
+    let mut d = Lanes::new(first_denominator, first_denominator + 4.0);
     let (mut term, mut sum) = (1.0, 1.0);
-    let mut j = k;
-    while j > 0 {
-        term *= j as f64 / (n - j + 1) as f64 * odds_against;
-        sum += term;
+    while a.get()[0] > 0.0 {
+        // The two halves side by side: `(S, A, D)` of each.
+        let (a1, a2) = (a * odds, (a - one) * odds);
+        let (a3, a4) = ((a - two) * odds, (a - three) * odds);
+        let (d2, d3, d4) = (d + one, d + two, d + three);
+        let d34 = d3 * d4;
+        let d234 = d2 * d34;
+        let [s1, s2] = (a1 * (d234 + a2 * (d34 + a3 * (d4 + a4)))).get();
+        let [last1, last2] = ((a1 * a2) * (a3 * a4)).get();
+        let [d1, d2] = (d * d234).get();
+        let scale = term / (d1 * d2);
+        sum += scale * (s1 * d2 + last1 * s2);
+        term = scale * (last1 * last2);
         if term <= sum * 1e-17 {
             break;
         }
-        j -= 1;
+        a = a - block;
+        d = d + block;
     }
     sum
 }
 
-/// `Σ_{j ≥ k} P(X = j) / P(X = k)` from `k` up; the terms shrink when `k > np − q`.
-fn sum_upwards(k: u64, n: u64, prob: Probability) -> f64 {
-    let odds = prob.p / prob.q;
-    let (mut term, mut sum) = (1.0, 1.0);
-    let mut j = k;
-    while j < n {
-        term *= ratio_up(j, n, odds);
-        sum += term;
-        if term <= sum * 1e-17 {
-            break;
-        }
-        j += 1;
+/// Two `f64` worked on together: the halves of a block of [`sum_of_ratio_terms`], written as
+/// such so that the compiler can keep them in the two lanes of one vector register.
+#[derive(Clone, Copy)]
+struct Lanes([f64; 2]);
+
+impl Lanes {
+    fn new(first: f64, second: f64) -> Self {
+        Lanes([first, second])
     }
-    sum
+
+    fn splat(x: f64) -> Self {
+        Lanes([x, x])
+    }
+
+    fn get(self) -> [f64; 2] {
+        self.0
+    }
+}
+
+impl std::ops::Add for Lanes {
+    type Output = Lanes;
+    fn add(self, other: Lanes) -> Lanes {
+        Lanes([self.0[0] + other.0[0], self.0[1] + other.0[1]])
+    }
+}
+
+impl std::ops::Sub for Lanes {
+    type Output = Lanes;
+    fn sub(self, other: Lanes) -> Lanes {
+        Lanes([self.0[0] - other.0[0], self.0[1] - other.0[1]])
+    }
+}
+
+impl std::ops::Mul for Lanes {
+    type Output = Lanes;
+    fn mul(self, other: Lanes) -> Lanes {
+        Lanes([self.0[0] * other.0[0], self.0[1] * other.0[1]])
+    }
 }
 
 /// The exact two-sided binomial test of `k` successes in `n` trials against probability `p`:
@@ -325,14 +425,32 @@ pub(crate) fn two_sided_test_and_mass(fixed: &FixedMass, prob: Probability) -> (
         (m, k, mass_m)
     };
     let sd = (nf * prob.p * prob.q).sqrt();
+    // With p = 1/2 and the far side starting at the mirror image of `low`, the two sides are the
+    // same terms in the same order (`ratio_up(n − j − 1)` is `1/ratio_up(j)`, to the bit, with
+    // odds 1), so one side is summed and doubled.
+    let symmetric = prob.p == prob.q && low + high == n;
     let p_value = if ((high - low) as f64) < 4.0 * sd {
         // p = 1 − P(low < X < high): few terms, and p is large enough that the absolute
         // accuracy of the complement (about 1e-15) is what matters.
         let odds = prob.p / prob.q;
         let (mut term, mut middle) = (mass_low, 0.0);
-        for j in low..high - 1 {
-            term *= ratio_up(j, n, odds);
-            middle += term;
+        if symmetric {
+            // The outcomes strictly between are symmetric about n/2: the lower half twice, and
+            // the centre once when there is one (n even).
+            let inside = high - low - 1;
+            for j in low..low + inside / 2 {
+                term *= ratio_up(j, n, odds);
+                middle += term;
+            }
+            middle *= 2.0;
+            if inside % 2 == 1 {
+                middle += term * ratio_up(low + inside / 2, n, odds);
+            }
+        } else {
+            for j in low..high - 1 {
+                term *= ratio_up(j, n, odds);
+                middle += term;
+            }
         }
         1.0 - middle
     } else {
@@ -341,9 +459,13 @@ pub(crate) fn two_sided_test_and_mass(fixed: &FixedMass, prob: Probability) -> (
         } else {
             mass_low * sum_downwards(low, n, prob)
         };
-        let mass_high = if k < m { mass_m } else { mass_k };
-        let upper_tail = mass_high * sum_upwards(high, n, prob);
-        lower_tail + upper_tail
+        if symmetric {
+            2.0 * lower_tail
+        } else {
+            let mass_high = if k < m { mass_m } else { mass_k };
+            let upper_tail = mass_high * sum_upwards(high, n, prob);
+            lower_tail + upper_tail
+        }
     };
     (p_value.clamp(0.0, 1.0), mass_k)
 }
@@ -477,15 +599,21 @@ fn last_at_most(
 /// assert!((to_p(upper) - 0.6019730614463759).abs() < 1e-13);
 /// ```
 pub fn clopper_pearson_log_odds(k: u64, n: u64, tail: f64) -> (f64, f64) {
-    clopper_pearson_with(&FixedMass::new(k, n), tail)
+    clopper_pearson_with(&FixedMass::new(k, n), tail, -super::normal::quantile(tail))
 }
 
-/// [`clopper_pearson_log_odds`] for `fixed.k` successes in `fixed.n` trials.
-pub(crate) fn clopper_pearson_with(fixed: &FixedMass, tail: f64) -> (f64, f64) {
+/// [`clopper_pearson_log_odds`] for `fixed.k` successes in `fixed.n` trials, given the upper
+/// normal quantile `z = −Φ⁻¹(tail)` (which a caller that has a [`Confidence`](crate::Confidence)
+/// already holds, so it is not worked out twice).
+pub(crate) fn clopper_pearson_with(fixed: &FixedMass, tail: f64, z: f64) -> (f64, f64) {
     let (k, n) = (fixed.k, fixed.n);
     let target = tail.ln();
-    let z = -super::normal::quantile(tail);
     let (kf, nf) = (k as f64, n as f64);
+    // The limits are quantiles of logit Beta(k, n − k + 1) and logit Beta(k + 1, n − k): the
+    // cumulants at k and k + 1 come from one evaluation of the series, as do those at n − k and
+    // n − k + 1. (At k = 0 or k = n one of each pair is at 0 and never used.)
+    let [at_k, above_k] = log_gamma_cumulant_pair(kf);
+    let [at_rest, above_rest] = log_gamma_cumulant_pair(nf - kf);
     let lower = if k == 0 {
         f64::NEG_INFINITY
     } else {
@@ -501,8 +629,8 @@ pub(crate) fn clopper_pearson_with(fixed: &FixedMass, tail: f64) -> (f64, f64) {
             let derivatives = [derivative, derivative * a, derivative * (a * a + a_slope)];
             Evaluation::of_log_tail(t, target, derivatives)
         };
-        let start =
-            logit_beta_quantile(kf, nf - kf + 1.0, -z).unwrap_or_else(|| wilson_log_odds(k, n, -z));
+        let start = logit_beta_quantile(kf, nf - kf + 1.0, at_k, above_rest, -z)
+            .unwrap_or_else(|| wilson_log_odds(k, n, -z));
         root::solve(equation, start, true)
     };
     let upper = if k == n {
@@ -520,8 +648,8 @@ pub(crate) fn clopper_pearson_with(fixed: &FixedMass, tail: f64) -> (f64, f64) {
             let derivatives = [derivative, derivative * a, derivative * (a * a + a_slope)];
             Evaluation::of_log_tail(t, target, derivatives)
         };
-        let start =
-            logit_beta_quantile(kf + 1.0, nf - kf, z).unwrap_or_else(|| wilson_log_odds(k, n, z));
+        let start = logit_beta_quantile(kf + 1.0, nf - kf, above_k, at_rest, z)
+            .unwrap_or_else(|| wilson_log_odds(k, n, z));
         root::solve(equation, start, false)
     };
     (lower, upper)
@@ -536,12 +664,21 @@ pub(crate) fn clopper_pearson_with(fixed: &FixedMass, tail: f64) -> (f64, f64) {
 /// are about 100 (Wilson's interval, the start this replaced, is off by a tenth to a half) — close
 /// enough, from totals of a few tens, for a single Halley step to finish the job.
 ///
-/// `None` where the expansion diverges (see [`cornish_fisher::trusted`]).
-fn logit_beta_quantile(a: f64, b: f64, z: f64) -> Option<f64> {
+/// The cumulants of `ln G_a` and `ln G_b` are passed in, as
+/// [`cornish_fisher::log_gamma_cumulants`] gives them at `a` and `b`, because a caller solving for
+/// both limits has them for `k`, `k + 1`, `n − k` and `n − k + 1` from two evaluations of the
+/// series rather than four. `None` where the expansion diverges (see
+/// [`cornish_fisher::trusted`]).
+fn logit_beta_quantile(
+    a: f64,
+    b: f64,
+    (ya, pa): LogGammaCumulants,
+    (yb, pb): LogGammaCumulants,
+    z: f64,
+) -> Option<f64> {
     if !cornish_fisher::trusted(a.min(b), z) {
         return None;
     }
-    let ((ya, pa), (yb, pb)) = (log_gamma_cumulants(a), log_gamma_cumulants(b));
     // ψ(a) − ψ(b) = ln(y_a/y_b) + (ψ(a) − ln y_a) − (ψ(b) − ln y_b): one logarithm, no
     // cancellation.
     let mean = (ya / yb).ln() + pa[0] - pb[0];
@@ -568,6 +705,7 @@ fn wilson_log_odds(k: u64, n: u64, signed_z: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::cornish_fisher::log_gamma_cumulants;
     use super::*;
 
     #[test]
@@ -600,11 +738,99 @@ mod tests {
                     (kf, nf - kf + 1.0, z, lower),
                     (kf + 1.0, nf - kf, -z, upper),
                 ] {
-                    let sd = (log_gamma_cumulants(a).1[1] + log_gamma_cumulants(b).1[1]).sqrt();
-                    let start = logit_beta_quantile(a, b, z).unwrap_or(f64::NAN);
+                    let (at_a, at_b) = (log_gamma_cumulants(a), log_gamma_cumulants(b));
+                    let sd = (at_a.1[1] + at_b.1[1]).sqrt();
+                    let start = logit_beta_quantile(a, b, at_a, at_b, z).unwrap_or(f64::NAN);
                     let error = (start - limit).abs() / sd;
                     assert!(error < 2e-4, "k={k} n={n} tail={tail}: {error:e} sd");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn blocked_tail_sums_match_the_term_by_term_sums() {
+        // The plain recurrence the blocked sum replaced, one division per term.
+        let reference = |a: u64, d: u64, odds: f64| {
+            let (mut term, mut sum) = (1.0, 1.0);
+            for i in 0..a {
+                term *= (a - i) as f64 / (d + i) as f64 * odds;
+                sum += term;
+                if term <= sum * 1e-17 {
+                    break;
+                }
+            }
+            sum
+        };
+        // Short sums that end at a zero numerator inside either half of a block, long ones that
+        // stop on the size of the terms, and odds from 0 to nearly 1.
+        for (a, d) in [
+            (0, 1),
+            (1, 5),
+            (3, 2),
+            (4, 9),
+            (5, 3),
+            (7, 1),
+            (8, 8),
+            (9, 40),
+        ]
+        .into_iter()
+        .chain([
+            (500, 501),
+            (1_000, 40_000),
+            (400_000, 400_001),
+            (30, 999_971),
+        ]) {
+            for odds in [0.0, 1e-300, 0.01, 0.5, 0.9, 1.0] {
+                if (a as f64) * odds >= d as f64 {
+                    continue; // the terms would not shrink
+                }
+                let (blocked, plain) = (
+                    sum_of_ratio_terms(a as f64, d as f64, odds),
+                    reference(a, d, odds),
+                );
+                assert!(
+                    (blocked - plain).abs() <= 1e-14 * plain,
+                    "a={a} d={d} odds={odds}: {blocked} {plain}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_symmetric_test_is_twice_the_nearer_tail() {
+        // With p = 1/2 and k well below n/2 the p-value is 2 P(X ≤ k); the test sums one side
+        // (or halves the middle) and `cdf` sums the tail on its own.
+        let half = Probability::new(0.5);
+        for n in [2u64, 5, 10, 51, 374, 1_000, 77_777, 1_000_000] {
+            let sd = (n as f64).sqrt() / 2.0;
+            for offset in [
+                1.0,
+                0.5 * sd,
+                sd,
+                2.0 * sd,
+                3.9 * sd,
+                4.1 * sd,
+                8.0 * sd,
+                30.0 * sd,
+            ] {
+                let k = (n as f64 / 2.0 - offset).floor();
+                if k < 0.0 {
+                    continue;
+                }
+                let k = k as u64;
+                let expected = (2.0 * cdf(k, n, half)).min(1.0);
+                let p = two_sided_test(k, n, half);
+                assert!(
+                    (p - expected).abs() <= 1e-14 * expected + 1e-15,
+                    "k={k} n={n}: {p} {expected}"
+                );
+                // The mirror image starts from the mass at n − k, which may differ in the last bit.
+                let mirrored = two_sided_test(n - k, n, half);
+                assert!(
+                    (mirrored - p).abs() <= 1e-15 * p,
+                    "k={k} n={n}: {mirrored} {p}"
+                );
             }
         }
     }

@@ -46,6 +46,32 @@ pub(crate) fn quantile(mean: f64, cumulants: [f64; 5], z: f64) -> f64 {
     mean + sd * w
 }
 
+/// `(y, [ψ(x) − ln y, ψ'(x), …, ψ⁽⁵⁾(x)])`, as [`log_gamma_cumulants`] returns them.
+pub(crate) type LogGammaCumulants = (f64, [f64; 6]);
+
+/// Takes cumulants at `x + 1` to those at `x`: `ψ` falls by `1/x` per unit step down, `ψ'` rises
+/// by `1/x²`, `ψ''` falls by `2/x³`, …
+fn step_down(cumulants: &mut [f64; 6], x: f64) {
+    let r = 1.0 / x;
+    let r2 = r * r;
+    cumulants[0] -= r;
+    cumulants[1] += r2;
+    cumulants[2] -= 2.0 * r2 * r;
+    cumulants[3] += 6.0 * r2 * r2;
+    cumulants[4] -= 24.0 * r2 * r2 * r;
+    cumulants[5] += 120.0 * r2 * r2 * r2;
+}
+
+/// [`log_gamma_cumulants`] at `x` and at `x + 1`, for `x ≥ 0`, from one evaluation of the series:
+/// those at `x` are those at `x + 1` taken one step down (both with the same `y`). At `x = 0` the
+/// first is infinite and must not be used.
+pub(crate) fn log_gamma_cumulant_pair(x: f64) -> [LogGammaCumulants; 2] {
+    let (y, above) = log_gamma_cumulants(x + 1.0);
+    let mut at = above;
+    step_down(&mut at, x);
+    [(y, at), (y, above)]
+}
+
 /// The cumulants of `ln G`, `G ~ Gamma(x)`, for `x ≥ 1`: `(y, [ψ(x) − ln y, ψ'(x), ψ''(x), …,
 /// ψ⁽⁵⁾(x)])`, where `y ≥ 7` is `x` or `x` moved up by whole steps (the first cumulant is given
 /// less `ln y` so that a caller needs only one logarithm for a difference of two).
@@ -53,19 +79,11 @@ pub(crate) fn quantile(mean: f64, cumulants: [f64; 5], z: f64) -> f64 {
 /// The asymptotic series in `1/y`, brought down to `x` by the recurrences
 /// `ψ⁽ʲ⁾(x) = ψ⁽ʲ⁾(x + 1) − (−1)ʲ j! / x^(j+1)`. At `y ≥ 7` the first omitted term of `ψ`,
 /// `1/(132 y¹⁰)`, is below 1e-10: far inside what a starting point needs.
-pub(crate) fn log_gamma_cumulants(x: f64) -> (f64, [f64; 6]) {
+pub(crate) fn log_gamma_cumulants(x: f64) -> LogGammaCumulants {
     let mut cumulants = [0.0; 6];
     let mut y = x;
     while y < 7.0 {
-        let r = 1.0 / y;
-        let r2 = r * r;
-        // ψ falls by 1/y per unit step down, ψ' rises by 1/y², ψ'' falls by 2/y³, …
-        cumulants[0] -= r;
-        cumulants[1] += r2;
-        cumulants[2] -= 2.0 * r2 * r;
-        cumulants[3] += 6.0 * r2 * r2;
-        cumulants[4] -= 24.0 * r2 * r2 * r;
-        cumulants[5] += 120.0 * r2 * r2 * r2;
+        step_down(&mut cumulants, y);
         y += 1.0;
     }
     let r = 1.0 / y;
