@@ -19,6 +19,12 @@ with both sides in the same process, one after the other.
 from __future__ import annotations
 
 import os
+
+# numpy's OpenBLAS keeps worker threads spinning after its calls; on a 2-core machine they take
+# cycles from whichever side is timed next. Neither side here needs BLAS threads (statsmodels'
+# row-by-row test is scalar code), so one thread for both keeps the comparison fair. Must be set
+# before numpy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import platform
 import time
 from typing import Any, Callable
