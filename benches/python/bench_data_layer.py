@@ -93,7 +93,7 @@ def files() -> list[Path]:
 def job_crimeperf() -> tuple[Any, int]:
     import crimeperf as cp
 
-    data = cp.read_police_uk(DATA)
+    data = cp.read_police_uk(DATA, progress=False)
     counts = cp.count_crimes(data.records, by=["csp_name", "crime_type"], period="month")
     return counts, data.records.height
 

@@ -45,6 +45,7 @@ class _ProgressDisplay:
 
     def __init__(self, description: str) -> None:
         self.description = description
+        self.shown: Optional[tuple[int, int, int]] = None
         self.bar: Any = None
         try:
             from tqdm.auto import tqdm
@@ -54,6 +55,9 @@ class _ProgressDisplay:
             self.bar = tqdm(desc=description, unit="file")
 
     def update(self, done: int, total: int, rows: int) -> None:
+        if self.shown == (done, total, rows):
+            return  # the last files are being put together: nothing new to say
+        self.shown = (done, total, rows)
         if self.bar is not None:
             if total and self.bar.total != total:
                 self.bar.total = total
