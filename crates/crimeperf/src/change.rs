@@ -256,20 +256,32 @@ impl Change {
     /// # Ok::<(), crimeperf::Error>(())
     /// ```
     pub fn describe(&self, unit: &str) -> String {
-        let size = text::counted(self.absolute.unsigned_abs(), unit);
+        let size = self.absolute.unsigned_abs();
+        // Written into one string: frames describe hundreds of thousands of changes.
+        let mut out = String::with_capacity(32 + unit.len());
         match self.percent {
-            None if self.current == 0 => "no change".to_owned(),
-            None => format!("increase of {size} from none"),
-            Some(percent) if percent == 0.0 && self.absolute == 0 => "no change".to_owned(),
+            None if self.current == 0 => out.push_str("no change"),
+            None => {
+                out.push_str("increase of ");
+                text::push_counted(&mut out, size, unit);
+                out.push_str(" from none");
+            }
+            Some(percent) if percent == 0.0 && self.absolute == 0 => out.push_str("no change"),
             Some(percent) => {
                 let direction = if percent > 0.0 || (percent == 0.0 && self.absolute > 0) {
                     "increase"
                 } else {
                     "reduction"
                 };
-                format!("{}% {direction} ({size})", text::one_decimal(percent.abs()))
+                text::push_one_decimal(&mut out, percent.abs());
+                out.push_str("% ");
+                out.push_str(direction);
+                out.push_str(" (");
+                text::push_counted(&mut out, size, unit);
+                out.push(')');
             }
         }
+        out
     }
 }
 

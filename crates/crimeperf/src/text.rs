@@ -1,5 +1,7 @@
 //! Numbers written the way committee reports write them. One place, so every sentence agrees.
 
+use std::fmt::Write;
+
 /// A whole number with thousands separators: `1000.0` → `"1,000"`; other values keep up to two
 /// decimals without trailing zeros.
 pub(crate) fn thousands(value: f64) -> String {
@@ -7,24 +9,33 @@ pub(crate) fn thousands(value: f64) -> String {
         let text = format!("{value:.2}");
         return text.trim_end_matches('0').trim_end_matches('.').to_owned();
     }
-    // Whole numbers below 2^53 are exact as integers, and integers print far faster than floats
-    // with a precision (which take the exact, big-number path).
-    let digits = if value.abs() < 9_007_199_254_740_992.0 {
-        (value.abs() as u64).to_string()
-    } else {
-        format!("{:.0}", value.abs())
-    };
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
+    let mut out = String::new();
     if value < 0.0 {
-        format!("-{grouped}")
-    } else {
-        grouped
+        out.push('-');
+    }
+    // Whole numbers below 1e15 are exact as integers.
+    push_grouped(&mut out, value.abs() as u64);
+    out
+}
+
+/// Appends `n` with thousands separators: 1234567 → "1,234,567".
+pub(crate) fn push_grouped(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        out.push(char::from(digits[i]));
+        if i > 0 && i % 3 == 0 {
+            out.push(',');
+        }
     }
 }
 
@@ -41,33 +52,43 @@ pub(crate) fn amount(value: f64) -> String {
 /// and spreadsheets print them: 1.75 → "1.8", where `format!("{:.1}")` gives "1.7" for the
 /// binary number just below 1.75 that a division may produce.
 pub(crate) fn one_decimal(value: f64) -> String {
+    let mut out = String::new();
+    push_one_decimal(&mut out, value);
+    out
+}
+
+/// Appends [`one_decimal`] of `value`.
+pub(crate) fn push_one_decimal(out: &mut String, value: f64) {
     let tenths = (value * 10.0 * (1.0 + 1e-12)).round();
-    if (0.0..9_007_199_254_740_992.0).contains(&tenths) {
+    // Writing to a String cannot fail.
+    let _ = if (0.0..9_007_199_254_740_992.0).contains(&tenths) {
         // The same digits as formatting `tenths / 10` with `{:.1}`, without the float path.
         let tenths = tenths as u64;
-        format!("{}.{}", tenths / 10, tenths % 10)
+        write!(out, "{}.{}", tenths / 10, tenths % 10)
     } else {
-        format!("{:.1}", tenths / 10.0)
-    }
+        write!(out, "{:.1}", tenths / 10.0)
+    };
 }
 
-/// The singular of a plural unit word: "crimes" → "crime", "burglaries" → "burglary".
-pub(crate) fn singular(unit: &str) -> String {
+/// Appends the singular of a plural unit word: "crimes" → "crime", "burglaries" → "burglary".
+fn push_singular(out: &mut String, unit: &str) {
     if let Some(stem) = unit.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if let Some(stem) = unit.strip_suffix('s') {
-        stem.to_owned()
+        out.push_str(stem);
+        out.push('y');
     } else {
-        unit.to_owned()
+        out.push_str(unit.strip_suffix('s').unwrap_or(unit));
     }
 }
 
-/// "1 crime", "38 crimes".
-pub(crate) fn counted(count: u64, unit: &str) -> String {
+/// Appends a count with its unit: "1 crime", "38 crimes", "1,204 burglaries".
+pub(crate) fn push_counted(out: &mut String, count: u64, unit: &str) {
     if count == 1 {
-        format!("1 {}", singular(unit))
+        out.push_str("1 ");
+        push_singular(out, unit);
     } else {
-        format!("{} {unit}", thousands(count as f64))
+        push_grouped(out, count);
+        out.push(' ');
+        out.push_str(unit);
     }
 }
 
@@ -75,11 +96,22 @@ pub(crate) fn counted(count: u64, unit: &str) -> String {
 mod tests {
     use super::*;
 
+    fn counted(count: u64, unit: &str) -> String {
+        let mut out = String::new();
+        push_counted(&mut out, count, unit);
+        out
+    }
+
     #[test]
     fn formats() {
         assert_eq!(thousands(1000.0), "1,000");
         assert_eq!(thousands(1234567.0), "1,234,567");
         assert_eq!(thousands(-4445.0), "-4,445");
+        assert_eq!(thousands(0.0), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(100_000.0), "100,000");
+        assert_eq!(counted(1, "theft"), "1 theft");
+        assert_eq!(counted(1204, "burglaries"), "1,204 burglaries");
         assert_eq!(thousands(12.5), "12.5");
         assert_eq!(amount(292.5), "292.5");
         assert_eq!(counted(1, "offences"), "1 offence");
@@ -99,6 +131,10 @@ mod tests {
             assert_eq!(one_decimal(value), format!("{tenths:.1}"), "{value}");
             let whole = f64::from(i) * 1_234.0;
             assert_eq!(thousands(whole).replace(',', ""), format!("{whole:.0}"));
+            assert_eq!(
+                thousands(-whole).replace(',', ""),
+                format!("{:.0}", -whole).replace("-0", "0")
+            );
         }
     }
 }
