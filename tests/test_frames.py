@@ -247,3 +247,27 @@ def test_lazy_frames_and_dicts() -> None:
     assert cp.changes(d, current="c", previous="p")["description"].to_list() == [
         "22.6% increase (38 crimes)"
     ]
+
+
+def test_changes_on_a_large_frame_agree_with_the_scalar_function() -> None:
+    """Frames of 65,536 rows or more find their distinct pairs on several threads at once."""
+    import random
+
+    rng = random.Random(20241231)
+    rows = 150_000
+    df = pl.DataFrame({
+        "current": [rng.randint(-3, 400) for _ in range(rows)],
+        "previous": [rng.randint(0, 400) for _ in range(rows)],
+    })
+    out = cp.changes(df, current="current", previous="previous", errors="null")
+    assert out.height == rows
+    negative = df["current"] < 0
+    assert out["error"].is_not_null().to_list() == negative.to_list()
+    with pytest.raises(cp.NegativeCountError) as first:
+        cp.changes(df, current="current", previous="previous")
+    assert first.value.row == negative.arg_true()[0]
+    for row in out.sample(3000, seed=7).filter(pl.col("current") >= 0).iter_rows(named=True):
+        expected = cp.change(row["current"], row["previous"])
+        assert (row["p_value"], row["ratio_lower"], row["description"]) == (
+            expected.p_value, expected.lower, expected.describe()
+        )

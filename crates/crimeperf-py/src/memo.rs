@@ -6,6 +6,8 @@
 //! up for every row. The results are the core's own, value for value.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use foldhash::fast::FixedState;
 
@@ -82,6 +84,12 @@ impl CountIntervals {
 /// The inputs of one change: counts and the bits of the exposures.
 type ChangeKey = (i64, i64, u64, u64);
 
+/// A row not (yet) placed in a shard: its inputs could not be read.
+const UNREAD: u64 = u64::MAX;
+/// A row's mark is its shard in the high bits and its key's index in the shard in the low 40.
+const SHARD_SHIFT: u32 = 40;
+const LOCAL_MASK: u64 = (1 << SHARD_SHIFT) - 1;
+
 /// A change and its committee sentence.
 pub type ChangeResult = Result<(Change, String), crimeperf::Error>;
 
@@ -141,15 +149,31 @@ impl ChangeInputs<'_> {
 impl ChangeMemo {
     /// Computes the change of every distinct row of `inputs` over `rows` rows.
     pub fn new(inputs: &ChangeInputs<'_>, rows: usize) -> Self {
-        let mut index: HashMap<ChangeKey, usize, FixedState> = HashMap::default();
+        // The distinct keys are found on every thread at once: each keeps the keys whose hash
+        // falls in its shard (a key always lands in the same shard) and marks its rows with
+        // (shard, index in the shard); the shards' keys are then laid end to end.
+        let shards = if rows < 1 << 16 {
+            1
+        } else {
+            rayon::current_num_threads().clamp(1, 64)
+        };
+        let hasher = FixedState::default();
+        let slots: Vec<AtomicU64> = (0..rows).map(|_| AtomicU64::new(UNREAD)).collect();
+        let found: Vec<Vec<ChangeKey>> = (0..shards)
+            .into_par_iter()
+            .map(|shard| Self::shard(inputs, &slots, &hasher, shard, shards))
+            .collect();
+        let mut offsets = Vec::with_capacity(found.len());
         let mut keys: Vec<ChangeKey> = Vec::new();
-        let row_index = (0..rows)
-            .map(|row| match inputs.key(row) {
-                Ok(key) => *index.entry(key).or_insert_with(|| {
-                    keys.push(key);
-                    keys.len() - 1
-                }),
-                Err(_) => usize::MAX,
+        for shard_keys in found {
+            offsets.push(keys.len());
+            keys.extend(shard_keys);
+        }
+        let row_index = slots
+            .into_iter()
+            .map(|slot| match slot.into_inner() {
+                UNREAD => usize::MAX,
+                mark => offsets[(mark >> SHARD_SHIFT) as usize] + (mark & LOCAL_MASK) as usize,
             })
             .collect();
         let results = keys.par_iter().map(|&key| inputs.compute(key)).collect();
@@ -157,6 +181,32 @@ impl ChangeMemo {
             rows: row_index,
             results,
         }
+    }
+
+    /// The distinct keys of shard `shard` (of `shards`), marking each of its rows in `slots`
+    /// with the shard and the index of the row's key. Rows whose inputs cannot be read belong
+    /// to no shard and stay [`UNREAD`].
+    fn shard(
+        inputs: &ChangeInputs<'_>,
+        slots: &[AtomicU64],
+        hasher: &FixedState,
+        shard: usize,
+        shards: usize,
+    ) -> Vec<ChangeKey> {
+        let mut index: HashMap<ChangeKey, u64, FixedState> = HashMap::default();
+        let mut keys = Vec::new();
+        for (row, slot) in slots.iter().enumerate() {
+            let Ok(key) = inputs.key(row) else { continue };
+            if shards > 1 && (hasher.hash_one(key) >> 32) as usize % shards != shard {
+                continue;
+            }
+            let local = *index.entry(key).or_insert_with(|| {
+                keys.push(key);
+                keys.len() as u64 - 1
+            });
+            slot.store(((shard as u64) << SHARD_SHIFT) | local, Ordering::Relaxed);
+        }
+        keys
     }
 
     /// What is wrong with row `row`, whose result is not a change.
