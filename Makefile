@@ -14,6 +14,7 @@ VENV_BENCH := target/python/venv-bench
 # sides); the main environment gets the newest polars 2.x.
 POLARS1 ?= 1.3.0
 WHEEL_DEV := target/wheels/dev
+EXAMPLES = $(or $(CARGO_TARGET_DIR),target)/debug/examples
 WHEEL_RELEASE := target/wheels/release
 # The tests that need no scipy/statsmodels run again against $(POLARS1).
 INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py
@@ -25,9 +26,12 @@ help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 demo: ## Committee summary for Rochford from the bundled ONS extract and police.uk sample
-	$(CARGO) run --quiet -p crimeperf --example committee_summary
+	@# Built with the whole workspace, so that the examples share the test build's polars (built
+	@# alone, a crate's example unifies other features and compiles polars again).
+	$(CARGO) build --quiet --workspace --examples
+	$(EXAMPLES)/committee_summary
 	@echo
-	$(CARGO) run --quiet -p crimeperf-polars --example police_uk_summary
+	$(EXAMPLES)/police_uk_summary
 
 test: lint test-rust test-python ## Run every test (lint, Rust tests, Python tests on two polars versions)
 
