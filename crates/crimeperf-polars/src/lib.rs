@@ -15,6 +15,7 @@ mod error;
 mod geography;
 mod grouping;
 mod ons;
+mod parallel;
 mod police_uk;
 mod solved;
 

@@ -205,14 +205,19 @@ impl Table {
         }
     }
 
-    /// The numeric column `name`, with every batch read into cells.
-    pub fn numeric(&self, name: &str) -> Result<Column> {
+    /// The position of column `name`, or the error naming it (and the frame's columns).
+    pub fn index_of(&self, name: &str) -> Result<usize> {
         self.require(&[name])?;
-        let index = self
+        Ok(self
             .fields
             .iter()
             .position(|f| f.name.as_str() == name)
-            .unwrap_or_default();
+            .unwrap_or_default())
+    }
+
+    /// The numeric column `name`, with every batch read into cells.
+    pub fn numeric(&self, name: &str) -> Result<Column> {
+        let index = self.index_of(name)?;
         let mut cells = Vec::with_capacity(self.len);
         for batch in &self.batches {
             let Some(array) = batch.get(index) else {

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
-use crimeperf::{Confidence, Outcome, OutcomeGroup, SolvedDefinition};
+use crimeperf::{Confidence, Outcome, SolvedDefinition};
 use crimeperf_polars::{
     count_crimes, read_ons_csp_tables, read_police_uk, solved_rates, DuplicatePolicy, FileKind,
     Geography, PeriodUnit, ReadOptions, ReadProgress,
@@ -57,20 +57,26 @@ pub fn export(mut frame: DataFrame) -> Result<ArrowStream> {
     Ok(ArrowStream::new(fields, batches))
 }
 
-/// The columns `names` of an imported table as a polars frame.
-fn import(table: &Table, names: &[&str]) -> Result<DataFrame> {
-    table.require(names)?;
+/// The `by` columns and `needed` columns of the table in `stream` as a polars frame, with the
+/// `by` names (the input of the data layer's grouping functions).
+fn records<'a>(
+    stream: &Bound<'_, PyAny>,
+    frame_columns: Option<Vec<String>>,
+    by: &'a [String],
+    needed: [&'a str; 2],
+) -> Result<(DataFrame, Vec<&'a str>)> {
+    let table = Table::import(stream, frame_columns)?;
+    let by: Vec<&str> = by.iter().map(String::as_str).collect();
+    let mut names = by.clone();
+    names.extend(needed);
+    table.require(&names)?;
     let mut columns = Vec::with_capacity(names.len());
     for (position, name) in names.iter().enumerate() {
         if names[..position].contains(name) {
             // Asked for twice (say, grouping by `month` itself): one column serves.
             continue;
         }
-        let index = table
-            .fields
-            .iter()
-            .position(|f| f.name.as_str() == *name)
-            .unwrap_or_default();
+        let index = table.index_of(name)?;
         let chunks: Vec<Box<dyn Array>> = table
             .batches
             .iter()
@@ -93,7 +99,7 @@ fn import(table: &Table, names: &[&str]) -> Result<DataFrame> {
         };
         columns.push(series.into_column());
     }
-    Ok(DataFrame::new(table.len, columns)?)
+    Ok((DataFrame::new(table.len, columns)?, by))
 }
 
 /// How far a read has got, readable from Python while the read runs on another thread.
@@ -183,40 +189,9 @@ pub fn count_crimes_frame(
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let period = PeriodUnit::from_str(period)?;
-    let table = Table::import(stream, frame_columns)?;
-    let by: Vec<&str> = by.iter().map(String::as_str).collect();
-    let mut names = by.clone();
-    names.extend(["month", "is_asb"]);
-    let records = import(&table, &names)?;
+    let (records, by) = records(stream, frame_columns, &by, ["month", "is_asb"])?;
     let counts = py.detach(|| count_crimes(&records, &by, period))?;
     export(counts)
-}
-
-/// The solved definition from labels of outcomes or outcome groups (`None`: the default).
-fn solved_definition(labels: Option<Vec<String>>) -> Result<SolvedDefinition> {
-    let Some(labels) = labels else {
-        return Ok(SolvedDefinition::default());
-    };
-    let mut outcomes = Vec::new();
-    for label in &labels {
-        if let Ok(outcome) = Outcome::from_str(label) {
-            outcomes.push(outcome);
-            continue;
-        }
-        match OutcomeGroup::from_str(label) {
-            Ok(group) => outcomes.extend(Outcome::ALL.into_iter().filter(|o| o.group() == group)),
-            Err(_) => {
-                return Err(BindingError::Core(crimeperf::Error::UnknownCategory {
-                    label: label.clone(),
-                    expected: format!(
-                        "a police.uk outcome category (see crimeperf.outcomes()) or an outcome group: {}",
-                        OutcomeGroup::ALL.map(OutcomeGroup::label).join(", ")
-                    ),
-                }))
-            }
-        }
-    }
-    Ok(SolvedDefinition::from_outcomes(outcomes))
 }
 
 /// Solved rates with Wilson intervals by the `by` columns.
@@ -231,12 +206,11 @@ pub fn solved_rates_frame(
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let confidence = Confidence::new(confidence)?;
-    let definition = solved_definition(solved)?;
-    let table = Table::import(stream, frame_columns)?;
-    let by: Vec<&str> = by.iter().map(String::as_str).collect();
-    let mut names = by.clone();
-    names.extend(["last_outcome", "is_asb"]);
-    let records = import(&table, &names)?;
+    let definition = match solved {
+        Some(labels) => SolvedDefinition::from_labels(labels)?,
+        None => SolvedDefinition::default(),
+    };
+    let (records, by) = records(stream, frame_columns, &by, ["last_outcome", "is_asb"])?;
     let rates = py.detach(|| solved_rates(&records, &by, &definition, confidence))?;
     export(rates)
 }

@@ -195,6 +195,8 @@ impl ChangeMemo {
     ) -> Vec<ChangeKey> {
         let mut index: HashMap<ChangeKey, u64, FixedState> = HashMap::default();
         let mut keys = Vec::new();
+        // Every shard reads every row's key (a few loads) rather than keeping all keys: an array
+        // of a million 32-byte keys costs more to write and read back than reading them twice.
         for (row, slot) in slots.iter().enumerate() {
             let Ok(key) = inputs.key(row) else { continue };
             if shards > 1 && (hasher.hash_one(key) >> 32) as usize % shards != shard {

@@ -359,6 +359,49 @@ impl SolvedDefinition {
         )
     }
 
+    /// Solved = the outcomes named by `labels`, each a police.uk outcome category (current or
+    /// pre-2014 wording) or an [`OutcomeGroup`] label, which stands for all its outcomes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownCategory`] naming the first label that is neither.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::{Outcome, SolvedDefinition};
+    ///
+    /// let solved = SolvedDefinition::from_labels(["charged or summonsed", "Offender given a caution"])?;
+    /// assert!(solved.is_solved(Outcome::SuspectCharged));
+    /// assert!(solved.is_solved(Outcome::OffenderGivenACaution));
+    /// assert!(!solved.is_solved(Outcome::LocalResolution));
+    /// assert!(SolvedDefinition::from_labels(["solved by magic"]).is_err());
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
+    pub fn from_labels<S: AsRef<str>>(labels: impl IntoIterator<Item = S>) -> Result<Self> {
+        let mut outcomes = BTreeSet::new();
+        let mut groups = BTreeSet::new();
+        for label in labels {
+            let label = label.as_ref();
+            if let Ok(outcome) = label.parse::<Outcome>() {
+                outcomes.insert(outcome);
+            } else if let Ok(group) = label.parse::<OutcomeGroup>() {
+                groups.insert(group);
+            } else {
+                return Err(Error::UnknownCategory {
+                    label: label.to_owned(),
+                    expected: format!(
+                        "a police.uk outcome category or an outcome group: {}",
+                        OutcomeGroup::ALL.map(OutcomeGroup::label).join(", ")
+                    ),
+                });
+            }
+        }
+        let mut definition = Self::from_groups(groups);
+        definition.outcomes.extend(outcomes);
+        Ok(definition)
+    }
+
     /// True when `outcome` counts as solved.
     pub fn is_solved(&self, outcome: Outcome) -> bool {
         self.outcomes.contains(&outcome)

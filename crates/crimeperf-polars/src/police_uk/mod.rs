@@ -19,6 +19,7 @@ pub(crate) use parse::{days_to_month, month_to_days};
 
 use crate::error::{DataError, Result};
 use crate::geography::Geography;
+use crate::parallel::in_parallel;
 use log::Log;
 use repeats::Row;
 
@@ -237,47 +238,21 @@ fn parse_all(
     threads: usize,
     progress: Option<&ReadProgress>,
 ) -> Result<Vec<parse::ParsedFile>> {
-    let threads = threads.min(files.len()).max(1);
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<parse::ParsedFile>>> =
-        (0..files.len()).map(|_| None).collect();
-    let slots: Vec<std::sync::Mutex<&mut Option<Result<parse::ParsedFile>>>> =
-        results.iter_mut().map(std::sync::Mutex::new).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                let mut buffer = Vec::new();
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(file) = files.get(index) else { break };
-                    let result = parse::parse(file, &mut buffer, kind, geography);
-                    if let Some(progress) = progress {
-                        if let Ok(parsed) = &result {
-                            progress
-                                .rows
-                                .fetch_add(parsed.frame.height(), Ordering::Relaxed);
-                        }
-                        progress.files_done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    if let Ok(mut slot) = slots[index].lock() {
-                        **slot = Some(result);
-                    }
-                }
-            });
+    // Each worker reads its files into one buffer, reused from file to file.
+    in_parallel(files.len(), threads, Vec::new, |buffer, index| {
+        let result = parse::parse(files[index], buffer, kind, geography);
+        if let Some(progress) = progress {
+            if let Ok(parsed) = &result {
+                progress
+                    .rows
+                    .fetch_add(parsed.frame.height(), Ordering::Relaxed);
+            }
+            progress.files_done.fetch_add(1, Ordering::Relaxed);
         }
-    });
-    drop(slots);
-    results
-        .into_iter()
-        .map(|r| {
-            r.unwrap_or_else(|| {
-                Err(DataError::NoFiles {
-                    path: "a worker thread stopped".into(),
-                    kind: kind.suffix(),
-                })
-            })
-        })
-        .collect()
+        result
+    })
+    .into_iter()
+    .collect()
 }
 
 fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {

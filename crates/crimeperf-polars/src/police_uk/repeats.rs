@@ -9,9 +9,10 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use polars::prelude::{PlHashMap, PlRandomState, StringChunked};
+
+use crate::parallel::in_parallel;
 
 /// A row: (frame, row in the frame).
 pub(crate) type Row = (usize, usize);
@@ -45,81 +46,55 @@ fn hashes(ids: &StringChunked, state: &PlRandomState) -> Vec<u64> {
         .collect()
 }
 
-/// Runs `work(i)` for every `i` below `count` on `threads` threads, and returns the results in
-/// order of `i`.
-fn in_parallel<T: Send>(count: usize, threads: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads.min(count).max(1))
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= count {
-                            break mine;
-                        }
-                        mine.push((i, work(i)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, value)| value).collect()
-}
-
 /// Every copy of a repeated ID after its first, as `(first, copy)`, copies in reading order
 /// (frame by frame, row by row).
 pub(crate) fn repeated_ids(ids: &[&StringChunked], threads: usize) -> Vec<(Row, Row)> {
     let threads = threads.max(1);
     let state = PlRandomState::default();
-    let hashed: Vec<Vec<u64>> = in_parallel(ids.len(), threads, |f| hashes(ids[f], &state));
+    let hashed: Vec<Vec<u64>> =
+        in_parallel(ids.len(), threads, || (), |_, f| hashes(ids[f], &state));
     let rows: usize = hashed.iter().map(Vec::len).sum();
     let shards = threads as u64;
-    let mut pairs: Vec<(Row, Row)> = in_parallel(threads, threads, |shard| {
-        let mut first: HashMap<u64, Row, BuildHasherDefault<Identity>> =
-            HashMap::with_capacity_and_hasher(rows / threads + 16, Default::default());
-        // IDs whose hash another ID had first.
-        let mut colliding: PlHashMap<&str, Row> = PlHashMap::default();
-        let mut found = Vec::new();
-        for (f, frame) in hashed.iter().enumerate() {
-            for (row, &hash) in frame.iter().enumerate() {
-                // Shard on middle bits: the table indexes by the low ones.
-                if hash == 0 || (hash >> 32) % shards != shard as u64 {
-                    continue;
-                }
-                let here = (f, row);
-                match first.get(&hash) {
-                    None => {
-                        first.insert(hash, here);
+    let mut pairs: Vec<(Row, Row)> = in_parallel(
+        threads,
+        threads,
+        || (),
+        |_, shard| {
+            let mut first: HashMap<u64, Row, BuildHasherDefault<Identity>> =
+                HashMap::with_capacity_and_hasher(rows / threads + 16, Default::default());
+            // IDs whose hash another ID had first.
+            let mut colliding: PlHashMap<&str, Row> = PlHashMap::default();
+            let mut found = Vec::new();
+            for (f, frame) in hashed.iter().enumerate() {
+                for (row, &hash) in frame.iter().enumerate() {
+                    // Shard on middle bits: the table indexes by the low ones.
+                    if hash == 0 || (hash >> 32) % shards != shard as u64 {
+                        continue;
                     }
-                    Some(&earlier) => {
-                        let id = ids[f].get(row).unwrap_or("");
-                        if ids[earlier.0].get(earlier.1) == Some(id) {
-                            found.push((earlier, here));
-                        } else {
-                            match colliding.get(id) {
-                                Some(&earlier) => found.push((earlier, here)),
-                                None => {
-                                    colliding.insert(id, here);
+                    let here = (f, row);
+                    match first.get(&hash) {
+                        None => {
+                            first.insert(hash, here);
+                        }
+                        Some(&earlier) => {
+                            let id = ids[f].get(row).unwrap_or("");
+                            if ids[earlier.0].get(earlier.1) == Some(id) {
+                                found.push((earlier, here));
+                            } else {
+                                match colliding.get(id) {
+                                    Some(&earlier) => found.push((earlier, here)),
+                                    None => {
+                                        colliding.insert(id, here);
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
-        }
-        found
-    })
+            found
+        },
+    )
     .into_iter()
     .flatten()
     .collect();
