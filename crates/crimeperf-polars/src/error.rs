@@ -68,12 +68,12 @@ pub enum DataError {
         reason: String,
     },
     /// A column the caller named that the frame does not have.
-    #[error("no column {name:?}; the frame has: {available}")]
+    #[error("no column {name:?}; the frame has: {}", available.join(", "))]
     MissingColumn {
         /// The column asked for.
         name: String,
         /// The columns present.
-        available: String,
+        available: Vec<String>,
     },
     /// A column of a type that cannot be used as asked (e.g. grouping by a float column).
     #[error("column {name:?} has type {dtype}; {expected}")]

@@ -128,8 +128,7 @@ pub(crate) fn column<'a>(frame: &'a DataFrame, name: &str) -> Result<&'a Column>
         available: frame
             .get_column_names()
             .iter()
-            .map(|n| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+            .map(|n| n.to_string())
+            .collect(),
     })
 }

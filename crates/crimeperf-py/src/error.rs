@@ -113,7 +113,7 @@ impl From<crimeperf_polars::DataError> for BindingError {
             D::Core(err) => BindingError::Core(err),
             D::MissingColumn { name, available } => BindingError::MissingColumns {
                 missing: vec![name],
-                available: available.split(", ").map(str::to_owned).collect(),
+                available,
             },
             // Other errors, column types among them, keep the data layer's own message.
             other => BindingError::Data(other),
