@@ -1,6 +1,7 @@
 //! Group keys over string, boolean and date columns, shared by counting and solved rates.
 
 use polars::prelude::*;
+use polars_arrow::array::Array;
 
 use crate::error::{DataError, Result};
 
@@ -70,6 +71,53 @@ fn encode<T: Ord + Clone + std::hash::Hash>(
         };
         codes.push(code);
     }
+    sorted_codes(codes, first_seen)
+}
+
+/// Codes a string column like [`encode`], but keyed by each row's 16-byte view rather than its
+/// text: equal views are equal strings, and a file's rows of one label share one view (see the
+/// police.uk parser), so the text of a label is hashed once per file rather than once per row.
+fn encode_strings(strings: &StringChunked) -> (Vec<u32>, Vec<Option<String>>) {
+    let mut first_seen: PlHashMap<Option<String>, u32> = PlHashMap::default();
+    let mut codes: Vec<u32> = Vec::with_capacity(strings.len());
+    let null_code = |first_seen: &mut PlHashMap<Option<String>, u32>| {
+        let next = first_seen.len() as u32;
+        *first_seen.entry(None).or_insert(next)
+    };
+    for array in strings.downcast_iter() {
+        // Views mean the same string only within one array (they index its buffers).
+        let mut by_view: PlHashMap<u128, u32> = PlHashMap::default();
+        let mut last: Option<(u128, u32)> = None;
+        let validity = array.validity();
+        for (row, view) in array.views().iter().enumerate() {
+            if validity.is_some_and(|v| !v.get_bit(row)) {
+                codes.push(null_code(&mut first_seen));
+                continue;
+            }
+            let key = view.as_u128();
+            let code = match last {
+                Some((previous, code)) if previous == key => code,
+                _ => {
+                    let code = *by_view.entry(key).or_insert_with(|| {
+                        let text = array.value(row);
+                        let next = first_seen.len() as u32;
+                        *first_seen.entry(Some(text.to_owned())).or_insert(next)
+                    });
+                    last = Some((key, code));
+                    code
+                }
+            };
+            codes.push(code);
+        }
+    }
+    sorted_codes(codes, first_seen)
+}
+
+/// Renumbers first-seen `codes` in the sorted order of their values, nulls last.
+fn sorted_codes<T: Ord>(
+    mut codes: Vec<u32>,
+    first_seen: PlHashMap<Option<T>, u32>,
+) -> (Vec<u32>, Vec<Option<T>>) {
     let mut distinct: Vec<(Option<T>, u32)> = first_seen.into_iter().collect();
     distinct.sort_by(|(a, _), (b, _)| match (a, b) {
         (None, None) => std::cmp::Ordering::Equal,
@@ -92,11 +140,8 @@ pub(crate) fn key_column(frame: &DataFrame, name: &str) -> Result<KeyColumn> {
     let column = column(frame, name)?;
     let (codes, values) = match column.dtype() {
         DataType::String => {
-            let (codes, v) = encode(column.str()?.iter());
-            (
-                codes,
-                KeyValues::Str(v.into_iter().map(|s| s.map(str::to_owned)).collect()),
-            )
+            let (codes, v) = encode_strings(column.str()?);
+            (codes, KeyValues::Str(v))
         }
         DataType::Boolean => {
             let (codes, v) = encode(column.bool()?.iter());
@@ -131,4 +176,37 @@ pub(crate) fn column<'a>(frame: &'a DataFrame, name: &str) -> Result<&'a Column>
             .map(|n| n.to_string())
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_codes_by_view_agree_with_codes_by_text() {
+        let long = "Violence and sexual offences";
+        let values = [
+            Some(long),
+            Some("Burglary"),
+            None,
+            Some(long),
+            Some("Arson and criminal damage"),
+        ];
+        let mut strings = StringChunked::from_iter_options("c".into(), values.into_iter());
+        // A second chunk: the same strings behind other views and buffers.
+        let again = StringChunked::from_iter_options("c".into(), values.into_iter().rev());
+        strings.append(&again).expect("same type");
+        assert_eq!(strings.chunks().len(), 2);
+        let (codes, distinct) = encode_strings(&strings);
+        let (expected_codes, expected) = encode(strings.iter());
+        assert_eq!(codes, expected_codes);
+        assert_eq!(
+            distinct,
+            expected
+                .into_iter()
+                .map(|v| v.map(str::to_owned))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(distinct.last(), Some(&None), "nulls sort last");
+    }
 }

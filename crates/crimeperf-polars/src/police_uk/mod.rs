@@ -4,7 +4,10 @@
 mod files;
 mod log;
 mod parse;
+mod places;
 mod repeats;
+mod split;
+mod views;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -222,8 +225,8 @@ pub fn read_police_uk(
     if kind == FileKind::Street {
         frames = resolve_duplicates(frames, options.duplicates, threads, &mut log)?;
     }
+    let coverage = coverage(&frames, kind, threads, &mut log)?;
     let records = concat(frames)?;
-    let coverage = coverage(&records, kind, &mut log)?;
     Ok(PoliceUkData {
         records,
         log: log.into_frame()?,
@@ -238,19 +241,25 @@ fn parse_all(
     threads: usize,
     progress: Option<&ReadProgress>,
 ) -> Result<Vec<parse::ParsedFile>> {
-    // Each worker reads its files into one buffer, reused from file to file.
-    in_parallel(files.len(), threads, Vec::new, |buffer, index| {
-        let result = parse::parse(files[index], buffer, kind, geography);
-        if let Some(progress) = progress {
-            if let Ok(parsed) = &result {
-                progress
-                    .rows
-                    .fetch_add(parsed.frame.height(), Ordering::Relaxed);
+    let places = places::Places::new(geography);
+    // Each worker reads its files into one buffer and keeps its label tables, file to file.
+    in_parallel(
+        files.len(),
+        threads,
+        parse::Scratch::default,
+        |scratch, index| {
+            let result = parse::parse(files[index], scratch, kind, &places);
+            if let Some(progress) = progress {
+                if let Ok(parsed) = &result {
+                    progress
+                        .rows
+                        .fetch_add(parsed.frame.height(), Ordering::Relaxed);
+                }
+                progress.files_done.fetch_add(1, Ordering::Relaxed);
             }
-            progress.files_done.fetch_add(1, Ordering::Relaxed);
-        }
-        result
-    })
+            result
+        },
+    )
     .into_iter()
     .collect()
 }
@@ -424,35 +433,70 @@ fn resolve_duplicates(
     Ok(frames)
 }
 
-/// Rows by force and month, and the months missing from each force's series.
-fn coverage(records: &DataFrame, kind: FileKind, log: &mut Log) -> Result<DataFrame> {
-    let forces = records.column("falls_within")?.str()?;
-    let months = records.column("month")?.date()?.physical().clone();
-    let lsoas = records.column("lsoa_code")?.str()?;
-    let asb: Option<BooleanChunked> = match kind {
-        FileKind::Street => Some(records.column("is_asb")?.bool()?.clone()),
+/// Rows, ASB incidents and rows without a location.
+type Counts = (u64, u64, u64);
+
+/// [`Counts`] by force and month.
+type Tally<'a> = PlHashMap<(&'a str, i32), Counts>;
+
+/// The tally of one file's frame. Iterators rather than `get(row)`: the names are borrowed from
+/// the frame, and a file is one force and month, so the key of the row before is checked first.
+fn tally(frame: &DataFrame, kind: FileKind) -> Result<Tally<'_>> {
+    let forces = frame.column("falls_within")?.str()?;
+    let months = frame.column("month")?.date()?.physical();
+    let lsoas = frame.column("lsoa_code")?.str()?;
+    let asb = match kind {
+        FileKind::Street => Some(frame.column("is_asb")?.bool()?),
         FileKind::Outcomes => None,
     };
-    // (rows, asb, no location) by (force, month); the names are borrowed from the records, and
-    // sorted once at the end.
-    // Iterators rather than `get(row)`: the records are in one chunk per file.
-    let mut tally: PlHashMap<(&str, i32), (u64, u64, u64)> = PlHashMap::default();
-    let mut asb_flags = asb.as_ref().map(|a| a.iter());
+    let mut tally = Tally::default();
+    let mut asb_flags = asb.map(|a| a.iter());
+    let mut run: Option<((&str, i32), Counts)> = None;
     for ((force, month), lsoa) in forces.iter().zip(months.iter()).zip(lsoas.iter()) {
         let is_asb = asb_flags.as_mut().and_then(Iterator::next).flatten();
         let (Some(force), Some(month)) = (force, month) else {
             continue;
         };
-        let entry = tally.entry((force, month)).or_default();
-        entry.0 += 1;
-        if is_asb == Some(true) {
-            entry.1 += 1;
-        }
-        if lsoa.is_none() {
-            entry.2 += 1;
+        let counts = match &mut run {
+            Some((key, counts)) if *key == (force, month) => counts,
+            _ => {
+                if let Some((key, counts)) = run.take() {
+                    add_counts(tally.entry(key).or_default(), counts);
+                }
+                &mut run.insert(((force, month), (0, 0, 0))).1
+            }
+        };
+        counts.0 += 1;
+        counts.1 += u64::from(is_asb == Some(true));
+        counts.2 += u64::from(lsoa.is_none());
+    }
+    if let Some((key, counts)) = run {
+        add_counts(tally.entry(key).or_default(), counts);
+    }
+    Ok(tally)
+}
+
+fn add_counts(total: &mut Counts, more: Counts) {
+    total.0 += more.0;
+    total.1 += more.1;
+    total.2 += more.2;
+}
+
+/// Rows by force and month, and the months missing from each force's series.
+fn coverage(
+    frames: &[DataFrame],
+    kind: FileKind,
+    threads: usize,
+    log: &mut Log,
+) -> Result<DataFrame> {
+    let tallies = in_parallel(frames.len(), threads, || (), |_, f| tally(&frames[f], kind));
+    // Sorted once, at the end.
+    let mut table: BTreeMap<(&str, i32), Counts> = BTreeMap::new();
+    for file in tallies {
+        for (key, counts) in file? {
+            add_counts(table.entry(key).or_default(), counts);
         }
     }
-    let table: BTreeMap<(&str, i32), (u64, u64, u64)> = tally.into_iter().collect();
     let mut by_force: BTreeMap<&str, BTreeSet<i32>> = BTreeMap::new();
     for (force, month) in table.keys() {
         by_force.entry(force).or_default().insert(*month);

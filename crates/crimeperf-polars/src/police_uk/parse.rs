@@ -4,11 +4,17 @@
 use crimeperf::{CrimeType, Month, Outcome};
 use polars::prelude::*;
 
+use polars_arrow::array::View;
+use polars_buffer::Buffer;
+
 use super::files::SourceFile;
 use super::log::{Finding, Log};
+use super::places::{Place, Places};
+use super::split::{Record, Splitter};
+use super::views::{Labels, ViewColumn};
 use super::FileKind;
 use crate::error::{DataError, Result};
-use crate::geography::{force_key, Geography};
+use crate::geography::force_key;
 
 /// The columns of a police.uk file, by their header names (lower case).
 struct Layout {
@@ -29,15 +35,10 @@ struct Layout {
 }
 
 impl Layout {
-    fn from_header(header: &csv::ByteRecord, kind: FileKind, file: &str) -> Result<Layout> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|f| {
-                String::from_utf8_lossy(f)
-                    .trim_start_matches('\u{feff}')
-                    .trim()
-                    .to_ascii_lowercase()
-            })
+    fn from_header(header: &Record<'_>, kind: FileKind, file: &str) -> Result<Layout> {
+        let names: Vec<String> = (0..header.len())
+            .map(|i| header.get(i))
+            .map(|f| f.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
             .collect();
         let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
         let unknown = || DataError::UnknownHeader {
@@ -71,24 +72,24 @@ impl Layout {
 
 /// The builders of every output column.
 struct Columns {
-    crime_id: StringChunkedBuilder,
-    month: Vec<Option<i32>>,
-    reported_by: StringChunkedBuilder,
-    falls_within: StringChunkedBuilder,
-    longitude: Vec<Option<f64>>,
-    latitude: Vec<Option<f64>>,
-    location: StringChunkedBuilder,
-    lsoa_code: StringChunkedBuilder,
-    lsoa_name: StringChunkedBuilder,
-    local_authority_code: StringChunkedBuilder,
-    local_authority_name: StringChunkedBuilder,
-    csp_code: StringChunkedBuilder,
-    csp_name: StringChunkedBuilder,
-    crime_type: StringChunkedBuilder,
+    crime_id: ViewColumn,
+    month: Vec<i32>,
+    reported_by: ViewColumn,
+    falls_within: ViewColumn,
+    longitude: PrimitiveChunkedBuilder<Float64Type>,
+    latitude: PrimitiveChunkedBuilder<Float64Type>,
+    location: ViewColumn,
+    lsoa_code: ViewColumn,
+    lsoa_name: ViewColumn,
+    local_authority_code: ViewColumn,
+    local_authority_name: ViewColumn,
+    csp_code: ViewColumn,
+    csp_name: ViewColumn,
+    crime_type: ViewColumn,
     crime_type_known: Vec<bool>,
-    outcome: StringChunkedBuilder,
-    outcome_group: StringChunkedBuilder,
-    outcome_known: Vec<Option<bool>>,
+    outcome: ViewColumn,
+    outcome_group: ViewColumn,
+    outcome_known: BooleanChunkedBuilder,
     is_asb: Vec<bool>,
     outside_force: Vec<bool>,
     line: Vec<u32>,
@@ -96,70 +97,95 @@ struct Columns {
 
 impl Columns {
     fn new(capacity: usize) -> Self {
-        let s = |name: &str| StringChunkedBuilder::new(name.into(), capacity);
+        let s = || ViewColumn::with_capacity(capacity);
+        let f = |name: &str| PrimitiveChunkedBuilder::new(name.into(), capacity);
         Columns {
-            crime_id: s("crime_id"),
+            // police.uk Crime IDs are 64 hex digits.
+            crime_id: ViewColumn::with_capacity_and_text(capacity, capacity * 64),
             month: Vec::with_capacity(capacity),
-            reported_by: s("reported_by"),
-            falls_within: s("falls_within"),
-            longitude: Vec::with_capacity(capacity),
-            latitude: Vec::with_capacity(capacity),
-            location: s("location"),
-            lsoa_code: s("lsoa_code"),
-            lsoa_name: s("lsoa_name"),
-            local_authority_code: s("local_authority_code"),
-            local_authority_name: s("local_authority_name"),
-            csp_code: s("csp_code"),
-            csp_name: s("csp_name"),
-            crime_type: s("crime_type"),
+            reported_by: s(),
+            falls_within: s(),
+            longitude: f("longitude"),
+            latitude: f("latitude"),
+            location: s(),
+            lsoa_code: s(),
+            lsoa_name: s(),
+            local_authority_code: s(),
+            local_authority_name: s(),
+            csp_code: s(),
+            csp_name: s(),
+            crime_type: s(),
             crime_type_known: Vec::with_capacity(capacity),
-            outcome: s("outcome"),
-            outcome_group: s("outcome_group"),
-            outcome_known: Vec::with_capacity(capacity),
+            outcome: s(),
+            outcome_group: s(),
+            outcome_known: BooleanChunkedBuilder::new("outcome_known".into(), capacity),
             is_asb: Vec::with_capacity(capacity),
             outside_force: Vec::with_capacity(capacity),
             line: Vec::with_capacity(capacity),
         }
     }
 
-    fn into_frame(self, kind: FileKind, file: &str) -> PolarsResult<DataFrame> {
+    /// Appends the place columns of a row: `place`'s names, or nulls.
+    #[inline]
+    fn push_place(&mut self, place: Option<&Place<'_>>) {
+        self.local_authority_code
+            .push_option(place.and_then(|p| p.local_authority_code));
+        self.local_authority_name
+            .push_option(place.and_then(|p| p.local_authority_name));
+        self.csp_code.push_option(place.and_then(|p| p.csp_code));
+        self.csp_name.push_option(place.and_then(|p| p.csp_name));
+    }
+
+    /// The frame, the place columns' views pointing into `places`.
+    fn into_frame(
+        self,
+        kind: FileKind,
+        file: &str,
+        places: &Buffer<u8>,
+    ) -> PolarsResult<DataFrame> {
         let height = self.line.len();
-        let month = Int32Chunked::from_iter_options("month".into(), self.month.into_iter())
+        let month = Int32Chunked::from_vec("month".into(), self.month)
             .into_date()
             .into_column();
         let mut columns = vec![
-            self.crime_id.finish().into_column(),
+            self.crime_id.finish("crime_id").into_column(),
             month,
-            self.reported_by.finish().into_column(),
-            self.falls_within.finish().into_column(),
-            Column::new("longitude".into(), self.longitude),
-            Column::new("latitude".into(), self.latitude),
-            self.location.finish().into_column(),
-            self.lsoa_code.finish().into_column(),
-            self.lsoa_name.finish().into_column(),
-            self.local_authority_code.finish().into_column(),
-            self.local_authority_name.finish().into_column(),
-            self.csp_code.finish().into_column(),
-            self.csp_name.finish().into_column(),
+            self.reported_by.finish("reported_by").into_column(),
+            self.falls_within.finish("falls_within").into_column(),
+            self.longitude.finish().into_column(),
+            self.latitude.finish().into_column(),
+            self.location.finish("location").into_column(),
+            self.lsoa_code.finish("lsoa_code").into_column(),
+            self.lsoa_name.finish("lsoa_name").into_column(),
+            self.local_authority_code
+                .finish_shared("local_authority_code", places)
+                .into_column(),
+            self.local_authority_name
+                .finish_shared("local_authority_name", places)
+                .into_column(),
+            self.csp_code
+                .finish_shared("csp_code", places)
+                .into_column(),
+            self.csp_name
+                .finish_shared("csp_name", places)
+                .into_column(),
         ];
         match kind {
             FileKind::Street => {
-                columns.push(self.crime_type.finish().into_column());
+                columns.push(self.crime_type.finish("crime_type").into_column());
                 columns.push(Column::new(
                     "crime_type_known".into(),
                     self.crime_type_known,
                 ));
-                let mut outcome = self.outcome.finish();
-                outcome.rename("last_outcome".into());
-                columns.push(outcome.into_column());
-                columns.push(self.outcome_group.finish().into_column());
-                columns.push(Column::new("outcome_known".into(), self.outcome_known));
+                columns.push(self.outcome.finish("last_outcome").into_column());
+                columns.push(self.outcome_group.finish("outcome_group").into_column());
+                columns.push(self.outcome_known.finish().into_column());
                 columns.push(Column::new("is_asb".into(), self.is_asb));
             }
             FileKind::Outcomes => {
-                columns.push(self.outcome.finish().into_column());
-                columns.push(self.outcome_group.finish().into_column());
-                columns.push(Column::new("outcome_known".into(), self.outcome_known));
+                columns.push(self.outcome.finish("outcome").into_column());
+                columns.push(self.outcome_group.finish("outcome_group").into_column());
+                columns.push(self.outcome_known.finish().into_column());
             }
         }
         columns.push(Column::new("outside_force".into(), self.outside_force));
@@ -200,134 +226,194 @@ pub(crate) fn days_to_month(days: i32) -> Option<Month> {
     Month::new(i32::try_from(y).ok()?, m as u32).ok()
 }
 
-/// Line numbers of positions in a file, counted forwards as the reader moves on.
-///
-/// The `csv` crate's own line numbers are one short in files with CRLF line endings (it counts
-/// the `\n` of a record's `\r\n` only once the next record has started), so lines are counted
-/// here from byte offsets, the same way for both endings.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    /// The offset counted up to, and the 1-based line it is on.
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        LineCounter {
-            bytes,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The line of the record that starts at byte `start` (or just after the line break found
-    /// there): offsets must not go backwards.
-    fn line_of(&mut self, start: u64) -> u64 {
-        let mut start = usize::try_from(start)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        if start > self.offset {
-            let breaks = self.bytes[self.offset..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            self.line += breaks as u64;
-            self.offset = start;
-        }
-        self.line
-    }
-}
-
 /// A parsed file: its rows as a frame and its findings.
 pub(crate) struct ParsedFile {
     pub frame: DataFrame,
     pub log: Log,
 }
 
-/// Parses one file, reading it into `buffer` (reused from file to file).
-pub(crate) fn parse(
+/// What a crime type label is: its view in the `crime_type` column, whether it is in the
+/// taxonomy, and whether it is anti-social behaviour.
+#[derive(Clone, Copy)]
+struct CrimeTypeLabel {
+    view: View,
+    known: bool,
+    asb: bool,
+}
+
+/// What an outcome label is: its view in the outcome column and its group's view in the
+/// `outcome_group` column (`None` when the label is not in the taxonomy).
+#[derive(Clone, Copy)]
+struct OutcomeLabel {
+    view: View,
+    group: Option<View>,
+}
+
+/// The file's text with every line that is not UTF-8 blanked (so that line numbers stay right),
+/// each logged.
+fn without_bad_lines(bytes: &[u8], display: &str, log: &mut Log) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for (index, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(line) => text.push_str(line),
+            Err(_) => {
+                let line_number = index as u64 + 1;
+                let detail = "bytes that are not UTF-8";
+                log.add(
+                    display,
+                    Some(line_number),
+                    Finding::MalformedLine,
+                    detail,
+                    1,
+                );
+                if line.ends_with(b"\n") {
+                    text.push('\n');
+                }
+            }
+        }
+    }
+    text
+}
+
+/// An LSOA code as first seen in a file: its view, its place, and the LSOA name written beside
+/// it (a code always has the same name within a file; another name is looked up on its own).
+#[derive(Clone)]
+struct SeenLsoa<'g> {
+    code: View,
+    place: Option<Place<'g>>,
+    name_as_written: String,
+    name: View,
+}
+
+/// What a worker keeps from file to file: its read buffer, and its label tables with their room
+/// (emptied for each file, as their views point into that file's columns).
+#[derive(Default)]
+pub(crate) struct Scratch<'g> {
+    buffer: Vec<u8>,
+    /// Month labels mean the same in every file, so these are kept.
+    months: Labels<Option<i32>>,
+    crime_types: Labels<CrimeTypeLabel>,
+    outcomes: Labels<Option<OutcomeLabel>>,
+    reporting_forces: Labels<View>,
+    /// "Falls within", with the index of its force key in `force_keys`.
+    forces: Labels<(View, usize)>,
+    force_keys: Vec<String>,
+    locations: Labels<View>,
+    lsoas: Labels<SeenLsoa<'g>>,
+    lsoa_names: Labels<View>,
+}
+
+impl Scratch<'_> {
+    fn start_file(&mut self) {
+        self.crime_types.clear();
+        self.outcomes.clear();
+        self.reporting_forces.clear();
+        self.forces.clear();
+        self.force_keys.clear();
+        self.locations.clear();
+        self.lsoas.clear();
+        self.lsoa_names.clear();
+    }
+}
+
+/// A coordinate: a plain decimal such as `-0.703617` (every police.uk coordinate) is converted
+/// exactly here, anything else by the standard library.
+///
+/// With at most 15 significant digits the digits form an integer below 2^53 and the power of ten
+/// is at most 10^22, both exact as `f64`, so one IEEE division gives the correctly rounded value:
+/// the same `f64` as `str::parse` (Clinger's fast path).
+fn parse_coordinate(text: &str) -> Option<f64> {
+    const POWERS: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut point: Option<usize> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' if count < 15 => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if point.is_none() => point = Some(i),
+            _ => return text.parse().ok(),
+        }
+    }
+    let decimals = point.map_or(0, |p| digits.len() - p - 1);
+    if count == 0 || decimals >= POWERS.len() {
+        return text.parse().ok();
+    }
+    let value = mantissa as f64 / POWERS[decimals];
+    Some(if negative { -value } else { value })
+}
+
+/// Parses one file, reading it into the worker's buffer.
+pub(crate) fn parse<'g>(
     file: &SourceFile,
-    buffer: &mut Vec<u8>,
+    scratch: &mut Scratch<'g>,
     kind: FileKind,
-    geography: &Geography,
+    places: &'g Places<'g>,
 ) -> Result<ParsedFile> {
     let mut log = Log::default();
     let display = file.display.as_str();
+    scratch.start_file();
+    let Scratch {
+        buffer,
+        months,
+        crime_types,
+        outcomes,
+        reporting_forces,
+        forces,
+        force_keys,
+        locations,
+        lsoas,
+        lsoa_names,
+    } = scratch;
     file.load_into(buffer)?;
     let bytes: &[u8] = buffer;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut header = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut header) {
-        Ok(true) => {}
-        Ok(false) => {
-            let empty = Columns::new(0).into_frame(kind, display)?;
-            return Ok(ParsedFile { frame: empty, log });
+    // Checked once for the whole file; only a file with bad bytes is checked line by line.
+    let repaired;
+    let text = match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => {
+            repaired = without_bad_lines(bytes, display, &mut log);
+            repaired.as_str()
         }
-        Err(e) => {
-            return Err(DataError::UnknownHeader {
-                file: display.to_owned(),
-                header: e.to_string(),
-                kind: kind.suffix(),
-            })
-        }
-    }
+    };
+    let mut records = Splitter::new(text);
+    let Some(header) = records.next_record() else {
+        let empty = Columns::new(0).into_frame(kind, display, &places.text)?;
+        return Ok(ParsedFile { frame: empty, log });
+    };
     let layout = Layout::from_header(&header, kind, display)?;
-    // Roughly 230 bytes a row.
-    let mut columns = Columns::new(bytes.len() / 200 + 16);
-    // Labels repeat endlessly: each distinct one is parsed once, and looked up once per row.
-    let mut crime_types: PlHashMap<Box<str>, (String, bool, bool)> = PlHashMap::default();
-    let mut outcomes: PlHashMap<Box<str>, (String, Option<&'static str>)> = PlHashMap::default();
-    let mut forces: PlHashMap<Box<str>, String> = PlHashMap::default();
-    let mut months: PlHashMap<Box<str>, Option<i32>> = PlHashMap::default();
-    let mut lines = LineCounter::new(bytes);
-    // One record, reused: reading into it validates UTF-8 once and allocates nothing per row.
-    let mut record = csv::StringRecord::new();
+    // Rows are 150 to 250 bytes; room for more costs nothing until it is written to (untouched
+    // pages are never mapped), while growing a column would copy it.
+    let mut columns = Columns::new(bytes.len() / 100 + 16);
+    // Each distinct label is parsed and stored once per file, and looked up once per row.
+    let no_location = columns.location.store("");
 
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map(|p| lines.line_of(p.byte()));
-                let detail = match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => "bytes that are not UTF-8".to_owned(),
-                    _ => e.to_string(),
-                };
-                log.add(display, line, Finding::MalformedLine, &detail, 1);
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+    while let Some(record) = records.next_record() {
+        let line = record.line;
         if record.len() != layout.fields {
-            // A blank line at the end of a file is not a finding.
-            if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
-                continue;
-            }
             let detail = format!("expected {} fields, found {}", layout.fields, record.len());
             log.add(display, Some(line), Finding::MalformedLine, &detail, 1);
             continue;
         }
-        let text = |index: usize| -> &str { record.get(index).unwrap_or("").trim() };
-        let optional = |index: Option<usize>| index.map_or("", text);
+        let field = |index: usize| record.get(index);
+        let optional = |index: Option<usize>| index.map_or("", field);
 
-        let month_text = record.get(layout.month).unwrap_or("");
-        let month = match months.get(month_text) {
-            Some(&month) => month,
-            None => {
-                let month = text(layout.month).parse::<Month>().ok().map(month_to_days);
-                months.insert(month_text.into(), month);
-                month
-            }
-        };
+        let month = *months.get(field(layout.month), |raw| {
+            raw.trim().parse::<Month>().ok().map(month_to_days)
+        });
         let Some(month) = month else {
-            let detail = format!("Month {:?}", text(layout.month));
+            let detail = format!("Month {:?}", field(layout.month).trim());
             log.add(display, Some(line), Finding::BadMonth, &detail, 1);
             continue;
         };
@@ -335,167 +421,236 @@ pub(crate) fn parse(
         // Crime type (street files).
         let mut is_asb = false;
         if let Some(index) = layout.crime_type {
-            let raw = record.get(index).unwrap_or("");
-            let (label, known, asb) = match crime_types.get(raw) {
-                Some(parsed) => parsed,
-                None => {
-                    let parsed = match text(index).parse::<CrimeType>() {
-                        Ok(t) => (t.label().to_owned(), true, t.is_incident()),
-                        Err(_) => (text(index).to_owned(), false, false),
-                    };
-                    crime_types.entry(raw.into()).or_insert(parsed)
+            let raw = field(index);
+            let label = *crime_types.lookup(raw, |raw| {
+                let written = raw.trim();
+                match written.parse::<CrimeType>() {
+                    Ok(t) => CrimeTypeLabel {
+                        view: columns.crime_type.store(t.label()),
+                        known: true,
+                        asb: t.is_incident(),
+                    },
+                    Err(_) => CrimeTypeLabel {
+                        view: columns.crime_type.store(written),
+                        known: false,
+                        asb: false,
+                    },
                 }
-            };
-            if !known {
-                log.add(display, Some(line), Finding::UnknownCrimeType, label, 1);
+            });
+            if !label.known {
+                log.add(
+                    display,
+                    Some(line),
+                    Finding::UnknownCrimeType,
+                    raw.trim(),
+                    1,
+                );
             }
-            is_asb = *asb;
-            columns.crime_type.append_value(label);
-            columns.crime_type_known.push(*known);
-            columns.is_asb.push(*asb);
+            is_asb = label.asb;
+            columns.crime_type.push_view(label.view);
+            columns.crime_type_known.push(label.known);
+            columns.is_asb.push(label.asb);
         }
 
         // Outcome.
         if let Some(index) = layout.outcome {
-            let raw = record.get(index).unwrap_or("");
-            if raw.trim().is_empty() {
-                columns.outcome.append_null();
-                columns.outcome_group.append_null();
-                columns.outcome_known.push(None);
-            } else {
-                let (label, group) = match outcomes.get(raw) {
-                    Some(parsed) => parsed,
-                    None => {
-                        let parsed = match text(index).parse::<Outcome>() {
-                            Ok(o) => (o.label().to_owned(), Some(o.group().label())),
-                            Err(_) => (text(index).to_owned(), None),
-                        };
-                        outcomes.entry(raw.into()).or_insert(parsed)
-                    }
-                };
-                let group = *group;
-                if group.is_none() {
-                    log.add(display, Some(line), Finding::UnknownOutcome, label, 1);
+            let raw = field(index);
+            let label = *outcomes.lookup(raw, |raw| {
+                let written = raw.trim();
+                if written.is_empty() {
+                    return None;
                 }
-                columns.outcome.append_value(label);
-                columns.outcome_group.append_option(group);
-                columns.outcome_known.push(Some(group.is_some()));
+                Some(match written.parse::<Outcome>() {
+                    Ok(o) => OutcomeLabel {
+                        view: columns.outcome.store(o.label()),
+                        group: Some(columns.outcome_group.store(o.group().label())),
+                    },
+                    Err(_) => OutcomeLabel {
+                        view: columns.outcome.store(written),
+                        group: None,
+                    },
+                })
+            });
+            match label {
+                None => {
+                    columns.outcome.push_null();
+                    columns.outcome_group.push_null();
+                    columns.outcome_known.append_null();
+                }
+                Some(label) => {
+                    if label.group.is_none() {
+                        log.add(display, Some(line), Finding::UnknownOutcome, raw.trim(), 1);
+                    }
+                    columns.outcome.push_view(label.view);
+                    columns.outcome_group.push_option(label.group);
+                    columns.outcome_known.append_value(label.group.is_some());
+                }
             }
         }
 
-        let crime_id = text(layout.crime_id);
+        let crime_id = field(layout.crime_id).trim();
         if crime_id.is_empty() {
-            columns.crime_id.append_null();
+            columns.crime_id.push_null();
             if !is_asb && kind == FileKind::Street {
                 log.add(display, Some(line), Finding::BlankCrimeId, "", 1);
             }
         } else {
-            columns.crime_id.append_value(crime_id);
+            columns.crime_id.push_text(crime_id);
         }
-        columns.month.push(Some(month));
-        columns
-            .reported_by
-            .append_value(optional(layout.reported_by));
-        let falls_within = text(layout.falls_within);
-        columns.falls_within.append_value(falls_within);
+        columns.month.push(month);
+        let reported_by = *reporting_forces.get(optional(layout.reported_by), |raw| {
+            columns.reported_by.store(raw.trim())
+        });
+        columns.reported_by.push_view(reported_by);
+        let (falls_within, force) = *forces.get(field(layout.falls_within), |raw| {
+            let name = raw.trim();
+            force_keys.push(force_key(name));
+            (columns.falls_within.store(name), force_keys.len() - 1)
+        });
+        columns.falls_within.push_view(falls_within);
 
-        let coordinate = |index: Option<usize>, log: &mut Log, what: &str| -> Option<f64> {
-            let value = optional(index);
+        let mut coordinate = |index: Option<usize>, what: &str| -> Option<f64> {
+            let value = optional(index).trim();
             if value.is_empty() {
                 return None;
             }
-            match value.parse::<f64>() {
-                Ok(v) if v.is_finite() => Some(v),
+            match parse_coordinate(value) {
+                Some(v) if v.is_finite() => Some(v),
                 _ => {
-                    log.add(
-                        display,
-                        Some(line),
-                        Finding::BadCoordinates,
-                        &format!("{what} {value:?}"),
-                        1,
-                    );
+                    let detail = format!("{what} {value:?}");
+                    log.add(display, Some(line), Finding::BadCoordinates, &detail, 1);
                     None
                 }
             }
         };
-        columns
-            .longitude
-            .push(coordinate(layout.longitude, &mut log, "longitude"));
-        columns
-            .latitude
-            .push(coordinate(layout.latitude, &mut log, "latitude"));
-        let location = optional(layout.location);
-        columns.location.append_value(location);
+        let longitude = coordinate(layout.longitude, "longitude");
+        let latitude = coordinate(layout.latitude, "latitude");
+        columns.longitude.append_option(longitude);
+        columns.latitude.append_option(latitude);
+        let location_raw = optional(layout.location);
+        let location = if location_raw.is_empty() {
+            no_location
+        } else {
+            *locations.lookup(location_raw, |raw| columns.location.store(raw.trim()))
+        };
+        columns.location.push_view(location);
 
         // Where the row is.
-        let lsoa = optional(layout.lsoa_code);
+        let lsoa = optional(layout.lsoa_code).trim();
         let mut outside = false;
         if lsoa.is_empty() {
-            columns.lsoa_code.append_null();
-            columns.lsoa_name.append_null();
-            let finding = if location.eq_ignore_ascii_case("no location") {
+            columns.lsoa_code.push_null();
+            columns.lsoa_name.push_null();
+            let finding = if location_raw.trim().eq_ignore_ascii_case("no location") {
                 Finding::NoLocation
             } else {
                 Finding::BlankLsoa
             };
             log.add(display, Some(line), finding, "", 1);
-            append_place(&mut columns, None);
+            columns.push_place(None);
         } else {
-            columns.lsoa_code.append_value(lsoa);
-            columns.lsoa_name.append_value(optional(layout.lsoa_name));
-            match geography.get(lsoa) {
+            let name_as_written = optional(layout.lsoa_name);
+            let seen = lsoas.lookup(lsoa, |code| SeenLsoa {
+                code: columns.lsoa_code.store(code),
+                place: places.get(code).copied(),
+                name_as_written: name_as_written.to_owned(),
+                name: columns.lsoa_name.store(name_as_written.trim()),
+            });
+            columns.lsoa_code.push_view(seen.code);
+            let name = if seen.name_as_written == name_as_written {
+                seen.name
+            } else {
+                *lsoa_names.lookup(name_as_written, |raw| columns.lsoa_name.store(raw.trim()))
+            };
+            columns.lsoa_name.push_view(name);
+            match &seen.place {
                 Some(place) => {
-                    let home = match forces.get(falls_within) {
-                        Some(key) => key.as_str(),
-                        None => forces
-                            .entry(falls_within.into())
-                            .or_insert_with(|| force_key(falls_within))
-                            .as_str(),
-                    };
-                    if !place.force_name.is_empty() && *place.force_key != *home {
+                    let home = &force_keys[force];
+                    let lsoa_force = &place.place.force_key;
+                    if !lsoa_force.is_empty() && **lsoa_force != **home {
                         outside = true;
                         let detail = format!(
                             "{lsoa} is in {} ({})",
-                            place.local_authority_name, place.force_name
+                            place.place.local_authority_name, place.place.force_name
                         );
                         log.add(display, Some(line), Finding::LsoaOutsideForce, &detail, 1);
                     }
-                    append_place(&mut columns, Some(place));
+                    columns.push_place(Some(place));
                 }
                 None => {
                     log.add(display, Some(line), Finding::UnknownLsoa, lsoa, 1);
-                    append_place(&mut columns, None);
+                    columns.push_place(None);
                 }
             }
         }
         columns.outside_force.push(outside);
         columns.line.push(u32::try_from(line).unwrap_or(u32::MAX));
     }
-    let frame = columns.into_frame(kind, display)?;
+    let frame = columns.into_frame(kind, display, &places.text)?;
     Ok(ParsedFile { frame, log })
-}
-
-fn append_place(columns: &mut Columns, place: Option<&crate::geography::LsoaPlace>) {
-    fn value(text: Option<&str>) -> Option<&str> {
-        text.filter(|t| !t.is_empty())
-    }
-    columns
-        .local_authority_code
-        .append_option(value(place.map(|p| &*p.local_authority_code)));
-    columns
-        .local_authority_name
-        .append_option(value(place.map(|p| &*p.local_authority_name)));
-    columns
-        .csp_code
-        .append_option(value(place.map(|p| &*p.csp_code)));
-    columns
-        .csp_name
-        .append_option(value(place.map(|p| &*p.csp_name)));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_are_the_standard_librarys_values() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..200_000 {
+            let r = next();
+            let whole = (r % 400) as i64 - 200;
+            let decimals = (r >> 12) % 12;
+            let fraction = (r >> 20) % 10u64.pow(decimals as u32);
+            let text = if decimals == 0 {
+                format!("{whole}")
+            } else {
+                format!("{whole}.{fraction:0width$}", width = decimals as usize)
+            };
+            let expected: f64 = text.parse().expect("a decimal");
+            assert_eq!(parse_coordinate(&text), Some(expected), "{text}");
+        }
+        for text in [
+            "51.566208",
+            "-0.703617",
+            "+1.5",
+            "0.1",
+            "-0",
+            ".5",
+            "5.",
+            "1e3",
+            "nan",
+        ] {
+            assert_eq!(
+                parse_coordinate(text).map(f64::to_bits),
+                text.parse::<f64>().ok().map(f64::to_bits),
+                "{text}"
+            );
+        }
+        let long = "1234567890123456789012345.5";
+        for text in [
+            "",
+            "-",
+            ".",
+            "1.2.3",
+            "x",
+            "1,5",
+            "12345678901234567.5",
+            long,
+        ] {
+            assert_eq!(
+                parse_coordinate(text).map(f64::to_bits),
+                text.parse::<f64>().ok().map(f64::to_bits),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn month_days_round_trip() {

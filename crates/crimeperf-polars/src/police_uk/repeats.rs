@@ -46,47 +46,84 @@ fn hashes(ids: &StringChunked, state: &PlRandomState) -> Vec<u64> {
         .collect()
 }
 
+/// A row packed in one word for the partitions: frame in the high half, row in the low.
+fn pack((frame, row): Row) -> u64 {
+    ((frame as u64) << 32) | row as u64
+}
+
+fn unpack(packed: u64) -> Row {
+    ((packed >> 32) as usize, (packed & 0xffff_ffff) as usize)
+}
+
+/// Rows per partition aimed at: a partition's table (16 bytes an entry) then stays in the
+/// core's cache, where one big table would miss it on nearly every row.
+const PARTITION_ROWS: usize = 16_384;
+
 /// Every copy of a repeated ID after its first, as `(first, copy)`, copies in reading order
 /// (frame by frame, row by row).
+///
+/// The hashes are scattered into partitions by their top bits (in reading order within each),
+/// and each partition is searched with a table of its own; the threads take alternate
+/// partitions.
 pub(crate) fn repeated_ids(ids: &[&StringChunked], threads: usize) -> Vec<(Row, Row)> {
     let threads = threads.max(1);
     let state = PlRandomState::default();
     let hashed: Vec<Vec<u64>> =
         in_parallel(ids.len(), threads, || (), |_, f| hashes(ids[f], &state));
     let rows: usize = hashed.iter().map(Vec::len).sum();
-    let shards = threads as u64;
+    let bits = (rows / PARTITION_ROWS).max(1).ilog2().min(16);
+    let partitions = 1usize << bits;
+    let shards = threads.min(partitions);
+    let partition_of = |hash: u64| {
+        if bits == 0 {
+            0
+        } else {
+            (hash >> (64 - bits)) as usize
+        }
+    };
     let mut pairs: Vec<(Row, Row)> = in_parallel(
-        threads,
-        threads,
+        shards,
+        shards,
         || (),
         |_, shard| {
-            let mut first: HashMap<u64, Row, BuildHasherDefault<Identity>> =
-                HashMap::with_capacity_and_hasher(rows / threads + 16, Default::default());
-            // IDs whose hash another ID had first.
-            let mut colliding: PlHashMap<&str, Row> = PlHashMap::default();
-            let mut found = Vec::new();
+            // This shard's partitions are those with `partition % shards == shard`.
+            let mine = partitions.div_ceil(shards);
+            let room = rows / partitions + rows / partitions / 4 + 16;
+            let mut buckets: Vec<Vec<(u64, u64)>> =
+                (0..mine).map(|_| Vec::with_capacity(room)).collect();
             for (f, frame) in hashed.iter().enumerate() {
                 for (row, &hash) in frame.iter().enumerate() {
-                    // Shard on middle bits: the table indexes by the low ones.
-                    if hash == 0 || (hash >> 32) % shards != shard as u64 {
+                    let partition = partition_of(hash);
+                    if hash == 0 || partition % shards != shard {
                         continue;
                     }
-                    let here = (f, row);
-                    match first.get(&hash) {
+                    buckets[partition / shards].push((hash, pack((f, row))));
+                }
+            }
+            let mut found = Vec::new();
+            let mut first: HashMap<u64, u64, BuildHasherDefault<Identity>> =
+                HashMap::with_capacity_and_hasher(room, Default::default());
+            for bucket in &buckets {
+                first.clear();
+                // IDs whose hash another ID had first.
+                let mut colliding: PlHashMap<&str, Row> = PlHashMap::default();
+                for &(hash, packed) in bucket {
+                    let earlier = match first.get(&hash) {
                         None => {
-                            first.insert(hash, here);
+                            first.insert(hash, packed);
+                            continue;
                         }
-                        Some(&earlier) => {
-                            let id = ids[f].get(row).unwrap_or("");
-                            if ids[earlier.0].get(earlier.1) == Some(id) {
-                                found.push((earlier, here));
-                            } else {
-                                match colliding.get(id) {
-                                    Some(&earlier) => found.push((earlier, here)),
-                                    None => {
-                                        colliding.insert(id, here);
-                                    }
-                                }
+                        Some(&earlier) => unpack(earlier),
+                    };
+                    let here = unpack(packed);
+                    let id = ids[here.0].get(here.1).unwrap_or("");
+                    if ids[earlier.0].get(earlier.1) == Some(id) {
+                        found.push((earlier, here));
+                    } else {
+                        match colliding.get(id) {
+                            Some(&earlier) => found.push((earlier, here)),
+                            None => {
+                                colliding.insert(id, here);
                             }
                         }
                     }
@@ -124,6 +161,41 @@ mod tests {
                 [((0, 0), (0, 3)), ((0, 2), (1, 1)), ((0, 0), (1, 3))],
                 "{threads} threads"
             );
+        }
+    }
+
+    #[test]
+    fn many_partitions_find_the_same_repeats_as_one_table() {
+        // 200,000 IDs in 4 frames, every 7th a repeat of an earlier one: 12 partitions' worth.
+        let frames: Vec<StringChunked> = (0..4)
+            .map(|f| {
+                StringChunked::from_iter_options(
+                    "id".into(),
+                    (0..50_000).map(|row| {
+                        let n = f * 50_000 + row;
+                        let id = if n % 7 == 6 { n / 3 } else { n };
+                        (n % 101 != 0).then(|| format!("{id:064x}"))
+                    }),
+                )
+            })
+            .collect();
+        let mut first: HashMap<String, Row> = HashMap::new();
+        let mut expected = Vec::new();
+        for (f, frame) in frames.iter().enumerate() {
+            for (row, id) in frame.iter().enumerate() {
+                let Some(id) = id else { continue };
+                match first.get(id) {
+                    Some(&earlier) => expected.push((earlier, (f, row))),
+                    None => {
+                        first.insert(id.to_owned(), (f, row));
+                    }
+                }
+            }
+        }
+        assert!(expected.len() > 5_000, "{} repeats", expected.len());
+        let refs: Vec<&StringChunked> = frames.iter().collect();
+        for threads in [1, 2, 3] {
+            assert_eq!(repeated_ids(&refs, threads), expected, "{threads} threads");
         }
     }
 }
