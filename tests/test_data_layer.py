@@ -324,6 +324,23 @@ def test_count_crimes_from_pandas_and_pyarrow(sample: cp.PoliceUkData) -> None:
     assert cp.count_crimes(categorical, by="csp_name").equals(expected)
 
 
+def test_count_crimes_keeps_or_joins_chunks(sample: cp.PoliceUkData) -> None:
+    # Records in chunks (as read, one per file; polars 1.3 reads them as one): passed as they are.
+    all_columns = pl.concat(
+        [sample.records.slice(0, 1000), sample.records.slice(1000)], rechunk=False
+    )
+    records = all_columns.select("month", "is_asb", "csp_name", "crime_type")
+    assert records.n_chunks() > 1
+    expected = cp.count_crimes(records.rechunk(), by=["csp_name", "crime_type"])
+    assert cp.count_crimes(records, by=["csp_name", "crime_type"]).equals(expected)
+    # Columns chunked differently are joined column by column.
+    mixed = all_columns.with_columns(pl.Series("is_asb", all_columns["is_asb"].to_list()))
+    assert mixed["is_asb"].n_chunks() == 1 and mixed["month"].n_chunks() > 1
+    assert cp.count_crimes(mixed, by=["csp_name", "crime_type"]).equals(expected)
+    rates = cp.solved_rates(mixed, by="csp_name")
+    assert rates.equals(cp.solved_rates(all_columns.rechunk(), by="csp_name"))
+
+
 def test_count_crimes_by_month_itself(sample: cp.PoliceUkData) -> None:
     counts = cp.count_crimes(sample.records, by="month", period="quarter")
     assert int(counts["crimes"].sum()) == int((~sample.records["is_asb"]).sum())

@@ -137,13 +137,24 @@ def _as_exchanged(name: str, dtype: Any) -> pl.Expr:
     return column
 
 
+#: Whether polars' Series streams can be trusted: polars 1.3 streams a Date Series as Int32 under
+#: a Date32 schema, which the stream reader rejects. Checked on 1.3 and 2.x; 1.x falls back to the
+#: frame's stream.
+_SERIES_STREAMS = int(pl.__version__.split(".")[0]) >= 2
+
+
 def _stream_of(df: pl.DataFrame, names: list[str]) -> Any:
     """The columns ``names`` of ``df`` that exist, for the extension.
 
-    Only needed columns cross; the extension names any that are missing.
+    Only needed columns cross; the extension names any that are missing. They cross as
+    ``(name, Series)`` pairs, each Series through its own Arrow stream: a DataFrame's stream
+    joins its chunks into one first, a copy of every column (a record frame from
+    :func:`read_police_uk` has a chunk per file), while a Series' stream passes them as they are.
     """
     present = [name for name in dict.fromkeys(names) if name in df.columns]
     selected = df.select(_as_exchanged(name, df.schema[name]) for name in present)
+    if _SERIES_STREAMS:
+        return [(name, selected[name]) for name in present]
     if hasattr(selected, "__arrow_c_stream__"):
         return selected
     return selected.to_arrow()  # polars without the PyCapsule interface export; needs pyarrow

@@ -12,7 +12,7 @@ use polars_arrow::compute::concatenate::concatenate;
 use polars_arrow::datatypes::{ArrowDataType, Field};
 use polars_arrow::ffi::{export_iterator, ArrowArrayStream, ArrowArrayStreamReader};
 use pyo3::prelude::*;
-use pyo3::types::PyCapsule;
+use pyo3::types::{PyCapsule, PyList, PyTuple};
 
 use crate::columns::Finished;
 use crate::error::{BindingError, Result};
@@ -39,50 +39,8 @@ impl Table {
     /// `frame_columns` are the names of all the columns of the frame the stream was taken from,
     /// if the stream holds only some of them.
     pub fn import(source: &Bound<'_, PyAny>, frame_columns: Option<Vec<String>>) -> Result<Table> {
-        let capsule = match source.cast::<PyCapsule>() {
-            Ok(capsule) => capsule.clone(),
-            Err(_) => {
-                // `None` is passed explicitly: some producers (polars 1.3) require the argument.
-                let requested_schema = source.py().None();
-                let exported = source
-                    .call_method1("__arrow_c_stream__", (requested_schema,))
-                    .map_err(|err| {
-                        BindingError::NotATable(format!(
-                            "expected an object with the Arrow PyCapsule interface \
-                             (__arrow_c_stream__), got {}: {err}",
-                            type_name(source)
-                        ))
-                    })?;
-                exported.cast_into::<PyCapsule>().map_err(|_| {
-                    BindingError::NotATable(
-                        "__arrow_c_stream__ did not return a capsule".to_owned(),
-                    )
-                })?
-            }
-        };
-        if !capsule.is_valid_checked(Some(STREAM)) {
-            return Err(BindingError::NotATable(
-                "the capsule is not an Arrow C stream (its name is not \"arrow_array_stream\")"
-                    .to_owned(),
-            ));
-        }
-        let pointer = capsule
-            .pointer_checked(Some(STREAM))
-            .map_err(|err| BindingError::NotATable(err.to_string()))?;
-        // SAFETY: a valid capsule named "arrow_array_stream" points to an `ArrowArrayStream`
-        // (the PyCapsule interface). We move the stream out and leave a released (empty) one in
-        // its place, which is how the interface says a consumer takes ownership: the capsule's
-        // destructor then sees `release == NULL` and does nothing.
-        let stream = unsafe {
-            std::ptr::replace(
-                pointer.as_ptr().cast::<ArrowArrayStream>(),
-                ArrowArrayStream::empty(),
-            )
-        };
-        // SAFETY: the stream came from a producer of the C stream interface (checked above).
-        let mut reader = unsafe { ArrowArrayStreamReader::try_new(Box::new(stream)) }
-            .map_err(|err| BindingError::NotATable(format!("cannot read the stream: {err}")))?;
-        let fields = match reader.field().dtype() {
+        let (field, arrays) = read_stream(source)?;
+        let fields = match field.dtype() {
             ArrowDataType::Struct(fields) => fields.clone(),
             other => {
                 return Err(BindingError::NotATable(format!(
@@ -90,16 +48,9 @@ impl Table {
                 )))
             }
         };
-        let mut batches = Vec::new();
+        let mut batches = Vec::with_capacity(arrays.len());
         let mut len = 0;
-        loop {
-            // SAFETY: as above; each array imported holds on to its producer's memory until it
-            // is dropped.
-            let Some(next) = (unsafe { reader.next() }) else {
-                break;
-            };
-            let array =
-                next.map_err(|err| BindingError::NotATable(format!("the stream failed: {err}")))?;
+        for array in arrays {
             let Some(batch) = array.as_any().downcast_ref::<StructArray>() else {
                 return Err(BindingError::NotATable(
                     "a batch of the stream is not a record batch".to_owned(),
@@ -115,6 +66,128 @@ impl Table {
             frame_columns,
         })
     }
+
+    /// Imports a table given column by column, as `(name, column)` pairs whose columns have
+    /// `__arrow_c_stream__` (polars Series): a polars DataFrame's own stream joins its chunks
+    /// into one first, a Series' stream does not. Columns chunked alike keep their chunks as
+    /// batches; otherwise each column is joined into one.
+    pub fn import_columns(
+        columns: &Bound<'_, PyAny>,
+        frame_columns: Option<Vec<String>>,
+    ) -> Result<Table> {
+        let mut fields = Vec::new();
+        let mut chunked: Vec<Vec<Box<dyn Array>>> = Vec::new();
+        let not_pairs =
+            |err: PyErr| BindingError::NotATable(format!("expected (name, column) pairs: {err}"));
+        for pair in columns.try_iter().map_err(not_pairs)? {
+            let (name, column): (String, Bound<'_, PyAny>) =
+                pair.and_then(|p| p.extract()).map_err(not_pairs)?;
+            let (field, arrays) = read_stream(&column)?;
+            fields.push(Field::new(name.into(), field.dtype().clone(), true));
+            chunked.push(arrays);
+        }
+        let lengths =
+            |arrays: &[Box<dyn Array>]| arrays.iter().map(|a| a.len()).collect::<Vec<_>>();
+        let aligned = chunked
+            .windows(2)
+            .all(|pair| lengths(&pair[0]) == lengths(&pair[1]));
+        if !aligned {
+            for arrays in &mut chunked {
+                let parts: Vec<&dyn Array> = arrays.iter().map(AsRef::as_ref).collect();
+                let joined = concatenate(&parts).map_err(|err| {
+                    BindingError::NotATable(format!("cannot join a column's chunks: {err}"))
+                })?;
+                *arrays = vec![joined];
+            }
+        }
+        let chunks = chunked.first().map_or(0, Vec::len);
+        let len = chunked
+            .first()
+            .map_or(0, |arrays| arrays.iter().map(|a| a.len()).sum());
+        let mut batches: Vec<Vec<Box<dyn Array>>> = (0..chunks).map(|_| Vec::new()).collect();
+        for arrays in chunked {
+            for (batch, array) in batches.iter_mut().zip(arrays) {
+                batch.push(array);
+            }
+        }
+        Ok(Table {
+            fields,
+            batches,
+            len,
+            frame_columns,
+        })
+    }
+
+    /// [`Table::import_columns`] for a list or tuple of pairs, [`Table::import`] otherwise.
+    pub fn import_any(
+        source: &Bound<'_, PyAny>,
+        frame_columns: Option<Vec<String>>,
+    ) -> Result<Table> {
+        if source.is_instance_of::<PyList>() || source.is_instance_of::<PyTuple>() {
+            Table::import_columns(source, frame_columns)
+        } else {
+            Table::import(source, frame_columns)
+        }
+    }
+}
+
+/// The field and arrays of the C stream of `source` (an object with `__arrow_c_stream__`, or a
+/// stream capsule itself).
+fn read_stream(source: &Bound<'_, PyAny>) -> Result<(Field, Vec<Box<dyn Array>>)> {
+    let capsule = match source.cast::<PyCapsule>() {
+        Ok(capsule) => capsule.clone(),
+        Err(_) => {
+            // `None` is passed explicitly: some producers (polars 1.3) require the argument.
+            let requested_schema = source.py().None();
+            let exported = source
+                .call_method1("__arrow_c_stream__", (requested_schema,))
+                .map_err(|err| {
+                    BindingError::NotATable(format!(
+                        "expected an object with the Arrow PyCapsule interface \
+                         (__arrow_c_stream__), got {}: {err}",
+                        type_name(source)
+                    ))
+                })?;
+            exported.cast_into::<PyCapsule>().map_err(|_| {
+                BindingError::NotATable("__arrow_c_stream__ did not return a capsule".to_owned())
+            })?
+        }
+    };
+    if !capsule.is_valid_checked(Some(STREAM)) {
+        return Err(BindingError::NotATable(
+            "the capsule is not an Arrow C stream (its name is not \"arrow_array_stream\")"
+                .to_owned(),
+        ));
+    }
+    let pointer = capsule
+        .pointer_checked(Some(STREAM))
+        .map_err(|err| BindingError::NotATable(err.to_string()))?;
+    // SAFETY: a valid capsule named "arrow_array_stream" points to an `ArrowArrayStream`
+    // (the PyCapsule interface). We move the stream out and leave a released (empty) one in
+    // its place, which is how the interface says a consumer takes ownership: the capsule's
+    // destructor then sees `release == NULL` and does nothing.
+    let stream = unsafe {
+        std::ptr::replace(
+            pointer.as_ptr().cast::<ArrowArrayStream>(),
+            ArrowArrayStream::empty(),
+        )
+    };
+    // SAFETY: the stream came from a producer of the C stream interface (checked above).
+    let mut reader = unsafe { ArrowArrayStreamReader::try_new(Box::new(stream)) }
+        .map_err(|err| BindingError::NotATable(format!("cannot read the stream: {err}")))?;
+    let field = reader.field().clone();
+    let mut arrays = Vec::new();
+    loop {
+        // SAFETY: as above; each array imported holds on to its producer's memory until it
+        // is dropped.
+        let Some(next) = (unsafe { reader.next() }) else {
+            break;
+        };
+        arrays.push(
+            next.map_err(|err| BindingError::NotATable(format!("the stream failed: {err}")))?,
+        );
+    }
+    Ok((field, arrays))
 }
 
 fn type_name(object: &Bound<'_, PyAny>) -> String {

@@ -65,7 +65,7 @@ fn records<'a>(
     by: &'a [String],
     needed: [&'a str; 2],
 ) -> Result<(DataFrame, Vec<&'a str>)> {
-    let table = Table::import(stream, frame_columns)?;
+    let table = Table::import_any(stream, frame_columns)?;
     let by: Vec<&str> = by.iter().map(String::as_str).collect();
     let mut names = by.clone();
     names.extend(needed);
