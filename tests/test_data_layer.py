@@ -339,6 +339,7 @@ def test_count_crimes_keeps_or_joins_chunks(sample: cp.PoliceUkData) -> None:
     assert cp.count_crimes(mixed, by=["csp_name", "crime_type"]).equals(expected)
     rates = cp.solved_rates(mixed, by="csp_name")
     assert rates.equals(cp.solved_rates(all_columns.rechunk(), by="csp_name"))
+    assert cp.count_crimes(records.clear(), by="csp_name").height == 0
 
 
 def test_count_crimes_by_month_itself(sample: cp.PoliceUkData) -> None:

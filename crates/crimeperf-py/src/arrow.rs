@@ -7,7 +7,7 @@
 
 use std::ffi::CStr;
 
-use polars_arrow::array::{Array, StructArray};
+use polars_arrow::array::{new_empty_array, Array, StructArray};
 use polars_arrow::compute::concatenate::concatenate;
 use polars_arrow::datatypes::{ArrowDataType, Field};
 use polars_arrow::ffi::{export_iterator, ArrowArrayStream, ArrowArrayStreamReader};
@@ -92,11 +92,15 @@ impl Table {
             .windows(2)
             .all(|pair| lengths(&pair[0]) == lengths(&pair[1]));
         if !aligned {
-            for arrays in &mut chunked {
+            for (arrays, field) in chunked.iter_mut().zip(&fields) {
                 let parts: Vec<&dyn Array> = arrays.iter().map(AsRef::as_ref).collect();
-                let joined = concatenate(&parts).map_err(|err| {
-                    BindingError::NotATable(format!("cannot join a column's chunks: {err}"))
-                })?;
+                let joined = if parts.is_empty() {
+                    new_empty_array(field.dtype().clone())
+                } else {
+                    concatenate(&parts).map_err(|err| {
+                        BindingError::NotATable(format!("cannot join a column's chunks: {err}"))
+                    })?
+                };
                 *arrays = vec![joined];
             }
         }
