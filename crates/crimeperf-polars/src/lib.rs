@@ -14,6 +14,7 @@ mod counting;
 mod error;
 mod geography;
 mod grouping;
+mod log;
 mod ons;
 mod parallel;
 mod police_uk;

@@ -19,6 +19,7 @@ use crimeperf::{AreaCode, AreaLevel, OffenceGroup};
 use polars::prelude::*;
 
 use crate::error::{DataError, Result};
+use crate::log::FindingKind;
 
 /// The ONS CSP tables as a tidy frame and a data-quality log.
 ///
@@ -219,7 +220,7 @@ fn workbook_error(path: &Path, reason: String) -> DataError {
 // The log
 // ------------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Kind {
     NoteRemoved,
     NameWhitespace,
@@ -243,7 +244,7 @@ enum Kind {
     StrayRow,
 }
 
-impl Kind {
+impl FindingKind for Kind {
     fn label(self) -> &'static str {
         match self {
             Kind::NoteRemoved => "note_removed",
@@ -298,72 +299,8 @@ impl Kind {
     }
 }
 
-#[derive(Debug)]
-struct LogEntry {
-    file: String,
-    line: Option<u64>,
-    kind: Kind,
-    detail: String,
-    count: u64,
-}
-
-/// Findings in the order first seen, merged by (file, kind, detail).
-#[derive(Debug, Default)]
-struct Log {
-    entries: Vec<LogEntry>,
-    index: HashMap<(String, Kind, String), usize>,
-}
-
-impl Log {
-    fn add(&mut self, file: &str, line: Option<u64>, kind: Kind, detail: &str, count: u64) {
-        let key = (file.to_owned(), kind, detail.to_owned());
-        if let Some(&i) = self.index.get(&key) {
-            let entry = &mut self.entries[i];
-            entry.count += count;
-            if entry.line.is_none() || (line.is_some() && line < entry.line) {
-                entry.line = line.or(entry.line);
-            }
-            return;
-        }
-        self.index.insert(key, self.entries.len());
-        self.entries.push(LogEntry {
-            file: file.to_owned(),
-            line,
-            kind,
-            detail: detail.to_owned(),
-            count,
-        });
-    }
-
-    fn into_frame(self) -> PolarsResult<DataFrame> {
-        let n = self.entries.len();
-        let mut file = Vec::with_capacity(n);
-        let mut line = Vec::with_capacity(n);
-        let mut kind = Vec::with_capacity(n);
-        let mut detail = Vec::with_capacity(n);
-        let mut count = Vec::with_capacity(n);
-        let mut action = Vec::with_capacity(n);
-        for e in self.entries {
-            file.push(e.file);
-            line.push(e.line);
-            kind.push(e.kind.label());
-            detail.push(e.detail);
-            count.push(e.count);
-            action.push(e.kind.action());
-        }
-        DataFrame::new(
-            n,
-            vec![
-                Column::new("file".into(), file),
-                Column::new("line".into(), line),
-                Column::new("kind".into(), kind),
-                Column::new("detail".into(), detail),
-                Column::new("count".into(), count),
-                Column::new("action".into(), action),
-            ],
-        )
-    }
-}
+/// The ONS reader's log.
+type Log = crate::log::Log<Kind>;
 
 // ------------------------------------------------------------------------------------------
 // Cells and labels
