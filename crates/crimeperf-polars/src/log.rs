@@ -38,14 +38,7 @@ impl<K> Default for Log<K> {
 
 impl<K: FindingKind> Log<K> {
     /// Records `count` rows with `finding` in `file`, first seen at `line`.
-    pub fn add(
-        &mut self,
-        file: &str,
-        line: Option<u64>,
-        finding: K,
-        detail: &str,
-        count: u64,
-    ) {
+    pub fn add(&mut self, file: &str, line: Option<u64>, finding: K, detail: &str, count: u64) {
         let by_kind = match self.entries.get_mut(file) {
             Some(by_kind) => by_kind,
             None => self.entries.entry(file.to_owned()).or_default(),

@@ -157,6 +157,81 @@ fn every_pitfall_is_kept_or_logged() {
     assert_eq!(data.coverage.height(), 2);
 }
 
+#[test]
+fn quoted_fields_bad_bytes_and_renamed_lsoas() {
+    let scratch = Scratch::new("quoted");
+    let row = |id: &str, location: &str, name: &str| {
+        format!("{id},2025-01,Essex Police,Essex Police,0.70,51.58,{location},E01021914,{name},Burglary,Unable to prosecute suspect,")
+    };
+    let mut text = [
+        HEADER.to_owned(),
+        row("q1", "\"On or near Smith's Road, East\"", "Rochford 001A"),
+        row(
+            "q2",
+            "\"On or near \"\"The Lanes\"\"\"",
+            "Rochford 001A (renamed)",
+        ),
+        row("q3", "On or near Caf\u{1}", "Rochford 001A"),
+        row("q4", "\"On or near\nHigh Street\"", "Rochford 001A"),
+        row("q5", "On or near High Street", "Rochford 001A"),
+    ]
+    .join("\r\n")
+    .into_bytes();
+    // q3's line in Latin-1, as a hand-edited file might be: not UTF-8.
+    let at = text.iter().position(|&b| b == 1).unwrap();
+    text[at] = 0xe9;
+    let path = scratch.0.join("2025-01-essex-street.csv");
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(&text)
+        .unwrap();
+    let data = read(&scratch.0, DuplicatePolicy::default());
+    let records = &data.records;
+    assert_eq!(
+        strings(records, "crime_id"),
+        ["q1", "q2", "q4", "q5"].map(|s| Some(s.to_owned()))
+    );
+    assert_eq!(
+        strings(records, "location"),
+        [
+            "On or near Smith's Road, East",
+            "On or near \"The Lanes\"",
+            "On or near\nHigh Street",
+            "On or near High Street"
+        ]
+        .map(|s| Some(s.to_owned()))
+    );
+    let names = strings(records, "lsoa_name");
+    assert_eq!(names[1].as_deref(), Some("Rochford 001A (renamed)"));
+    assert_eq!(names[2].as_deref(), Some("Rochford 001A"));
+    let lines: Vec<Option<u32>> = records
+        .column("line")
+        .unwrap()
+        .u32()
+        .unwrap()
+        .iter()
+        .collect();
+    // q4's location spans lines 5 and 6.
+    assert_eq!(lines, [Some(2), Some(3), Some(5), Some(7)]);
+    assert_eq!(log_count(&data, "malformed_line"), 1);
+    let log_lines: Vec<Option<u64>> = data
+        .log
+        .column("line")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .iter()
+        .collect();
+    let details = strings(&data.log, "detail");
+    let bad = details
+        .iter()
+        .position(|d| d.as_deref() == Some("bytes that are not UTF-8"))
+        .unwrap();
+    assert_eq!(log_lines[bad], Some(4));
+    let csp = strings(records, "csp_code");
+    assert!(csp.iter().all(|c| c.as_deref() == Some("E22000088")));
+}
+
 /// The `line` column and the log's lines, for a file written with `ending`.
 fn lines_with(ending: &str) -> (Vec<Option<u32>>, Vec<Option<u64>>) {
     let scratch = Scratch::new(if ending == "\n" {
