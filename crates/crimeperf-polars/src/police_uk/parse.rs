@@ -148,43 +148,43 @@ impl Columns {
             .into_date()
             .into_column();
         let mut columns = vec![
-            self.crime_id.finish("crime_id").into_column(),
+            self.crime_id.finish("crime_id")?.into_column(),
             month,
-            self.reported_by.finish("reported_by").into_column(),
-            self.falls_within.finish("falls_within").into_column(),
+            self.reported_by.finish("reported_by")?.into_column(),
+            self.falls_within.finish("falls_within")?.into_column(),
             self.longitude.finish().into_column(),
             self.latitude.finish().into_column(),
-            self.location.finish("location").into_column(),
-            self.lsoa_code.finish("lsoa_code").into_column(),
-            self.lsoa_name.finish("lsoa_name").into_column(),
+            self.location.finish("location")?.into_column(),
+            self.lsoa_code.finish("lsoa_code")?.into_column(),
+            self.lsoa_name.finish("lsoa_name")?.into_column(),
             self.local_authority_code
-                .finish_shared("local_authority_code", places)
+                .finish_shared("local_authority_code", places)?
                 .into_column(),
             self.local_authority_name
-                .finish_shared("local_authority_name", places)
+                .finish_shared("local_authority_name", places)?
                 .into_column(),
             self.csp_code
-                .finish_shared("csp_code", places)
+                .finish_shared("csp_code", places)?
                 .into_column(),
             self.csp_name
-                .finish_shared("csp_name", places)
+                .finish_shared("csp_name", places)?
                 .into_column(),
         ];
         match kind {
             FileKind::Street => {
-                columns.push(self.crime_type.finish("crime_type").into_column());
+                columns.push(self.crime_type.finish("crime_type")?.into_column());
                 columns.push(Column::new(
                     "crime_type_known".into(),
                     self.crime_type_known,
                 ));
-                columns.push(self.outcome.finish("last_outcome").into_column());
-                columns.push(self.outcome_group.finish("outcome_group").into_column());
+                columns.push(self.outcome.finish("last_outcome")?.into_column());
+                columns.push(self.outcome_group.finish("outcome_group")?.into_column());
                 columns.push(self.outcome_known.finish().into_column());
                 columns.push(Column::new("is_asb".into(), self.is_asb));
             }
             FileKind::Outcomes => {
-                columns.push(self.outcome.finish("outcome").into_column());
-                columns.push(self.outcome_group.finish("outcome_group").into_column());
+                columns.push(self.outcome.finish("outcome")?.into_column());
+                columns.push(self.outcome_group.finish("outcome_group")?.into_column());
                 columns.push(self.outcome_known.finish().into_column());
             }
         }

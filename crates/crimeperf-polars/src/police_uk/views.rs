@@ -107,13 +107,13 @@ impl ViewColumn {
     }
 
     /// The column, its long strings in its own buffer.
-    pub fn finish(mut self, name: &str) -> StringChunked {
+    pub fn finish(mut self, name: &str) -> PolarsResult<StringChunked> {
         let buffer = Buffer::from(std::mem::take(&mut self.buffer));
         self.finish_with(name, buffer)
     }
 
     /// The column, its long strings in `shared` (every view was made by it).
-    pub fn finish_shared(self, name: &str, shared: &Buffer<u8>) -> StringChunked {
+    pub fn finish_shared(self, name: &str, shared: &Buffer<u8>) -> PolarsResult<StringChunked> {
         debug_assert!(self.buffer.is_empty());
         self.finish_with(name, shared.clone())
     }
@@ -121,8 +121,12 @@ impl ViewColumn {
     // The one unsafe block of the crate: `try_new` would check every row's string again, which
     // costs more than parsing it.
     #[allow(unsafe_code)]
-    fn finish_with(self, name: &str, buffer: Buffer<u8>) -> StringChunked {
+    fn finish_with(self, name: &str, buffer: Buffer<u8>) -> PolarsResult<StringChunked> {
         let buffer_len = buffer.len();
+        // Offsets are `u32`: past 4 GiB `store` could not have made them right.
+        if u32::try_from(buffer_len).is_err() {
+            polars_bail!(ComputeError: "the text of column {name} of one file is over 4 GiB");
+        }
         let views = Buffer::from(self.views);
         let buffers = Buffer::from(vec![buffer]);
         // Every view belongs to the buffer: checked in the test builds, where a view pushed into
@@ -135,8 +139,8 @@ impl ViewColumn {
         )
         .is_ok());
         // SAFETY: every view was made by `store` from a `&str` (so the strings are UTF-8), either
-        // into this column's buffer or into the `SharedText` that `buffer` is (so the offsets
-        // are in bounds of buffer 0, the only one).
+        // into this column's buffer or into the `SharedText` that `buffer` is, at an offset that
+        // fitted in `u32` (checked above), so each is in bounds of buffer 0, the only one.
         let array = unsafe {
             Utf8ViewArray::new_unchecked(
                 ArrowDataType::Utf8View,
@@ -147,7 +151,7 @@ impl ViewColumn {
                 buffer_len,
             )
         };
-        StringChunked::with_chunk(name.into(), array)
+        Ok(StringChunked::with_chunk(name.into(), array))
     }
 }
 
@@ -210,7 +214,7 @@ mod tests {
         column.push_text("short");
         column.push_null();
         column.push_view(long);
-        let strings = column.finish("c");
+        let strings = column.finish("c").expect("small");
         let values: Vec<Option<&str>> = strings.iter().collect();
         assert_eq!(
             values,
@@ -234,8 +238,8 @@ mod tests {
         first.push_view(b);
         let mut second = ViewColumn::with_capacity(1);
         second.push_view(a);
-        let first = first.finish_shared("x", &buffer);
-        let second = second.finish_shared("y", &buffer);
+        let first = first.finish_shared("x", &buffer).expect("small");
+        let second = second.finish_shared("y", &buffer).expect("small");
         assert_eq!(first.get(0), Some("Rochford District Council"));
         assert_eq!(first.get(1), Some("Castle Point"));
         assert_eq!(second.get(0), Some("Rochford District Council"));
