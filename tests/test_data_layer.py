@@ -333,7 +333,7 @@ def test_count_crimes_keeps_or_joins_chunks(sample: cp.PoliceUkData) -> None:
     assert records.n_chunks() > 1
     expected = cp.count_crimes(records.rechunk(), by=["csp_name", "crime_type"])
     assert cp.count_crimes(records, by=["csp_name", "crime_type"]).equals(expected)
-    # Columns chunked differently are joined column by column.
+    # Columns chunked differently are read each with its own chunks.
     mixed = all_columns.with_columns(pl.Series("is_asb", all_columns["is_asb"].to_list()))
     assert mixed["is_asb"].n_chunks() == 1 and mixed["month"].n_chunks() > 1
     assert cp.count_crimes(mixed, by=["csp_name", "crime_type"]).equals(expected)

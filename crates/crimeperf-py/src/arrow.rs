@@ -7,7 +7,7 @@
 
 use std::ffi::CStr;
 
-use polars_arrow::array::{new_empty_array, Array, StructArray};
+use polars_arrow::array::{Array, StructArray};
 use polars_arrow::compute::concatenate::concatenate;
 use polars_arrow::datatypes::{ArrowDataType, Field};
 use polars_arrow::ffi::{export_iterator, ArrowArrayStream, ArrowArrayStreamReader};
@@ -20,12 +20,13 @@ use crate::error::{BindingError, Result};
 /// The capsule name the PyCapsule interface gives to C streams.
 const STREAM: &CStr = c"arrow_array_stream";
 
-/// A table imported from a C stream: the schema and the columns of each record batch.
+/// A table imported from a C stream: the schema and the chunks of each column.
 pub struct Table {
     /// The columns of the table.
     pub fields: Vec<Field>,
-    /// For each record batch, its arrays in the order of `fields`.
-    pub batches: Vec<Vec<Box<dyn Array>>>,
+    /// For each column (in the order of `fields`), its arrays: a record batch's, or a Series'
+    /// chunks.
+    pub chunks: Vec<Vec<Box<dyn Array>>>,
     /// The number of rows over all batches.
     pub len: usize,
     /// The names of all the columns of the frame the stream was taken from, when the caller
@@ -48,7 +49,7 @@ impl Table {
                 )))
             }
         };
-        let mut batches = Vec::with_capacity(arrays.len());
+        let mut chunks: Vec<Vec<Box<dyn Array>>> = fields.iter().map(|_| Vec::new()).collect();
         let mut len = 0;
         for array in arrays {
             let Some(batch) = array.as_any().downcast_ref::<StructArray>() else {
@@ -57,11 +58,13 @@ impl Table {
                 ));
             };
             len += batch.len();
-            batches.push(batch.values().to_vec());
+            for (column, values) in chunks.iter_mut().zip(batch.values()) {
+                column.push(values.clone());
+            }
         }
         Ok(Table {
             fields,
-            batches,
+            chunks,
             len,
             frame_columns,
         })
@@ -69,14 +72,13 @@ impl Table {
 
     /// Imports a table given column by column, as `(name, column)` pairs whose columns have
     /// `__arrow_c_stream__` (polars Series): a polars DataFrame's own stream joins its chunks
-    /// into one first, a Series' stream does not. Columns chunked alike keep their chunks as
-    /// batches; otherwise each column is joined into one.
+    /// into one first, a Series' stream passes them as they are.
     pub fn import_columns(
         columns: &Bound<'_, PyAny>,
         frame_columns: Option<Vec<String>>,
     ) -> Result<Table> {
         let mut fields = Vec::new();
-        let mut chunked: Vec<Vec<Box<dyn Array>>> = Vec::new();
+        let mut chunks = Vec::new();
         let not_pairs =
             |err: PyErr| BindingError::NotATable(format!("expected (name, column) pairs: {err}"));
         for pair in columns.try_iter().map_err(not_pairs)? {
@@ -84,39 +86,18 @@ impl Table {
                 pair.and_then(|p| p.extract()).map_err(not_pairs)?;
             let (field, arrays) = read_stream(&column)?;
             fields.push(Field::new(name.into(), field.dtype().clone(), true));
-            chunked.push(arrays);
+            chunks.push(arrays);
         }
-        let lengths =
-            |arrays: &[Box<dyn Array>]| arrays.iter().map(|a| a.len()).collect::<Vec<_>>();
-        let aligned = chunked
-            .windows(2)
-            .all(|pair| lengths(&pair[0]) == lengths(&pair[1]));
-        if !aligned {
-            for (arrays, field) in chunked.iter_mut().zip(&fields) {
-                let parts: Vec<&dyn Array> = arrays.iter().map(AsRef::as_ref).collect();
-                let joined = if parts.is_empty() {
-                    new_empty_array(field.dtype().clone())
-                } else {
-                    concatenate(&parts).map_err(|err| {
-                        BindingError::NotATable(format!("cannot join a column's chunks: {err}"))
-                    })?
-                };
-                *arrays = vec![joined];
-            }
-        }
-        let chunks = chunked.first().map_or(0, Vec::len);
-        let len = chunked
-            .first()
-            .map_or(0, |arrays| arrays.iter().map(|a| a.len()).sum());
-        let mut batches: Vec<Vec<Box<dyn Array>>> = (0..chunks).map(|_| Vec::new()).collect();
-        for arrays in chunked {
-            for (batch, array) in batches.iter_mut().zip(arrays) {
-                batch.push(array);
-            }
+        let rows = |arrays: &Vec<Box<dyn Array>>| arrays.iter().map(|a| a.len()).sum::<usize>();
+        let len = chunks.first().map_or(0, rows);
+        if chunks.iter().any(|arrays| rows(arrays) != len) {
+            return Err(BindingError::NotATable(
+                "the columns passed have different lengths".to_owned(),
+            ));
         }
         Ok(Table {
             fields,
-            batches,
+            chunks,
             len,
             frame_columns,
         })

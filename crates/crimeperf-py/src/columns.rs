@@ -219,12 +219,7 @@ impl Table {
     pub fn numeric(&self, name: &str) -> Result<Column> {
         let index = self.index_of(name)?;
         let mut cells = Vec::with_capacity(self.len);
-        for batch in &self.batches {
-            let Some(array) = batch.get(index) else {
-                return Err(BindingError::NotATable(format!(
-                    "a batch of the stream has no column {name:?}"
-                )));
-            };
+        for array in &self.chunks[index] {
             if push_cells(array.as_ref(), &mut cells).is_none() {
                 return Err(BindingError::ColumnType {
                     column: name.to_owned(),

@@ -17,7 +17,6 @@ use crimeperf_polars::{
     Geography, PeriodUnit, ReadOptions, ReadProgress,
 };
 use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
-use polars_arrow::array::Array;
 use pyo3::prelude::*;
 
 use crate::arrow::{ArrowStream, Table};
@@ -77,11 +76,7 @@ fn records<'a>(
             continue;
         }
         let index = table.index_of(name)?;
-        let chunks: Vec<Box<dyn Array>> = table
-            .batches
-            .iter()
-            .filter_map(|batch| batch.get(index).cloned())
-            .collect();
+        let chunks = table.chunks[index].clone();
         let series = if chunks.is_empty() {
             let dtype = table.fields[index].dtype();
             Series::new_empty(
