@@ -421,8 +421,10 @@ def count_crimes(
         ``month`` (a date), ``is_asb`` and the ``by`` columns.
     by : str or list of str
         Text, boolean or date columns to count by, e.g. ``["csp_name", "crime_type"]``.
-    period : {"month", "quarter", "financial_year", "calendar_year"}, default "month"
-        The periods to count in (financial years run April to March, labelled ``"2024/25"``).
+    period : {"month", "quarter", "financial_quarter", "financial_year", "calendar_year"}, default "month"
+        The periods to count in: calendar quarters (``"2025 Q1"`` is January to March),
+        financial quarters (``"2025/26 Q1"`` is April to June) or financial years (April to
+        March, labelled ``"2024/25"``).
 
     Returns
     -------

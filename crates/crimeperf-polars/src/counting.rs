@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use crimeperf::{FinancialYear, Month};
+use crimeperf::{CalendarYear, Month, Period};
 use polars::prelude::*;
 
 use crate::error::{DataError, Result};
@@ -15,8 +15,11 @@ pub enum PeriodUnit {
     /// Calendar months ("2025-01").
     #[default]
     Month,
-    /// Calendar quarters ("2025 Q1").
+    /// Calendar quarters, Q1 = January to March ("2025 Q1").
     Quarter,
+    /// Financial quarters, Q1 = April to June ("2025/26 Q1"), as UK police and partnership
+    /// performance reports use them.
+    FinancialQuarter,
     /// Financial years, April to March ("2024/25").
     FinancialYear,
     /// Calendar years ("2025").
@@ -24,32 +27,29 @@ pub enum PeriodUnit {
 }
 
 impl PeriodUnit {
-    /// The first month of the period containing `month`, and the period's label.
-    fn period_of(self, month: Month) -> (Month, String) {
-        match self {
-            PeriodUnit::Month => (month, month.to_string()),
-            PeriodUnit::Quarter => {
-                let quarter = month.quarter();
-                (quarter.months().first(), quarter.to_string())
-            }
-            PeriodUnit::FinancialYear => {
-                let fy: FinancialYear = month.financial_year();
-                (fy.first_month(), fy.to_string())
-            }
-            PeriodUnit::CalendarYear => (
-                month.plus(1 - i64::from(month.month())),
-                month.year().to_string(),
-            ),
-        }
+    /// The period containing `month`.
+    fn period_of(self, month: Month) -> crimeperf::Result<Period> {
+        Ok(match self {
+            PeriodUnit::Month => Period::Month(month),
+            PeriodUnit::Quarter => Period::Quarter(month.quarter()),
+            PeriodUnit::FinancialQuarter => Period::FinancialQuarter(month.financial_quarter()),
+            PeriodUnit::FinancialYear => Period::FinancialYear(month.financial_year()),
+            PeriodUnit::CalendarYear => Period::CalendarYear(CalendarYear::new(month.year())?),
+        })
     }
 
-    /// The first month of the period after the one starting at `start`.
-    fn next(self, start: Month) -> Month {
-        start.plus(match self {
+    /// The first month of the period containing `month`.
+    fn start_of(self, month: Month) -> crimeperf::Result<Month> {
+        self.period_of(month).map(|period| period.months().first())
+    }
+
+    /// The number of months in each period.
+    fn length(self) -> i64 {
+        match self {
             PeriodUnit::Month => 1,
-            PeriodUnit::Quarter => 3,
+            PeriodUnit::Quarter | PeriodUnit::FinancialQuarter => 3,
             PeriodUnit::FinancialYear | PeriodUnit::CalendarYear => 12,
-        })
+        }
     }
 }
 
@@ -64,13 +64,14 @@ impl FromStr for PeriodUnit {
             .as_str()
         {
             "month" | "monthly" => Ok(PeriodUnit::Month),
-            "quarter" | "quarterly" => Ok(PeriodUnit::Quarter),
+            "quarter" | "quarterly" | "calendar_quarter" => Ok(PeriodUnit::Quarter),
+            "financial_quarter" | "fq" => Ok(PeriodUnit::FinancialQuarter),
             "financial_year" | "fy" => Ok(PeriodUnit::FinancialYear),
             "calendar_year" | "year" => Ok(PeriodUnit::CalendarYear),
             _ => Err(crimeperf::Error::UnknownOption {
                 what: "period",
                 label: s.to_owned(),
-                expected: "month, quarter, financial_year, calendar_year",
+                expected: "month, quarter, financial_quarter, financial_year, calendar_year",
             }),
         }
     }
@@ -122,22 +123,23 @@ pub fn count_crimes(records: &DataFrame, by: &[&str], period: PeriodUnit) -> Res
         .collect::<Result<Vec<_>>>()?;
 
     // The periods from the first to the last record, each with its label.
-    let start_of = |day: Option<i32>| day.and_then(days_to_month).map(|m| period.period_of(m).0);
-    let (Some(first), Some(last)) = (start_of(months.min()), start_of(months.max())) else {
+    let start_of = |day: Option<i32>| -> crimeperf::Result<Option<Month>> {
+        day.and_then(days_to_month)
+            .map(|m| period.start_of(m))
+            .transpose()
+    };
+    let (Some(first), Some(last)) = (start_of(months.min())?, start_of(months.max())?) else {
         return empty_result(&keys.iter().map(|k| k.name.as_str()).collect::<Vec<_>>());
     };
+    let step = period.length();
     let mut periods = vec![first];
     while let Some(&current) = periods.last() {
         if current >= last {
             break;
         }
-        periods.push(period.next(current));
+        periods.push(current.plus(step)?);
     }
-    let period_index = |start: Month| -> usize {
-        let months_apart = first.months_until(start);
-        let step = first.months_until(period.next(first));
-        (months_apart / step) as usize
-    };
+    let period_index = |start: Month| -> usize { (first.months_until(start) / step) as usize };
 
     let sizes: Vec<usize> = keys.iter().map(|k| k.values.len()).collect();
     let groups: u128 = sizes.iter().map(|&s| s as u128).product::<u128>() * periods.len() as u128;
@@ -164,7 +166,7 @@ pub fn count_crimes(records: &DataFrame, by: &[&str], period: PeriodUnit) -> Res
                         let Some(month) = days_to_month(day) else {
                             continue;
                         };
-                        let slot = period_index(period.period_of(month).0);
+                        let slot = period_index(period.start_of(month)?);
                         period_of_day.insert(day, slot);
                         slot
                     }
@@ -199,8 +201,8 @@ pub fn count_crimes(records: &DataFrame, by: &[&str], period: PeriodUnit) -> Res
         "period".into(),
         periods
             .iter()
-            .map(|&p| period.period_of(p).1)
-            .collect::<Vec<_>>(),
+            .map(|&p| period.period_of(p).map(|p| p.to_string()))
+            .collect::<crimeperf::Result<Vec<_>>>()?,
     );
     let period_of_cell: Vec<u32> = (0..n).map(|cell| (cell % periods.len()) as u32).collect();
     columns.push(gather(&labels, &period_of_cell)?);

@@ -103,7 +103,8 @@ pub use error::{Error, Result};
 pub use input::MAX_COUNT;
 pub use outcome::{Outcome, OutcomeGroup, SolvedDefinition};
 pub use period::{
-    check_monthly_series, CalendarYear, FinancialYear, Month, MonthRange, Period, Quarter,
+    check_monthly_series, CalendarYear, FinancialQuarter, FinancialYear, Month, MonthRange, Period,
+    Quarter,
 };
 pub use proportion::{Proportion, ProportionChange};
 pub use rag::{Rag, RagRule, RagStatus};

@@ -41,6 +41,11 @@ fn parse_year(text: &str, label: &str) -> Result<i32> {
 
 /// A calendar month, the unit of police.uk data.
 ///
+/// Months run from [`Month::EARLIEST`] (April 1000) to [`Month::LATEST`] (March 9999): whole
+/// financial years with four-digit years, so that every month's financial year, quarter and
+/// year to date are months too. Arithmetic that would leave that range is an error, never a
+/// month with a five-digit or three-digit year.
+///
 /// # Examples
 ///
 /// ```
@@ -49,7 +54,7 @@ fn parse_year(text: &str, label: &str) -> Result<i32> {
 /// let m: Month = "2024-01".parse()?;
 /// assert_eq!(m, "January 2024".parse()?);
 /// assert_eq!(m.to_string(), "2024-01");
-/// assert_eq!(m.previous().to_string(), "2023-12");
+/// assert_eq!(m.previous()?.to_string(), "2023-12");
 /// assert_eq!(m.financial_year().to_string(), "2023/24");
 /// # Ok::<(), crimeperf::Error>(())
 /// ```
@@ -61,11 +66,35 @@ pub struct Month {
 }
 
 impl Month {
+    /// The earliest supported month, April 1000 (the first month of financial year 1000/01).
+    pub const EARLIEST: Month = Month {
+        year: 1000,
+        month: 4,
+    };
+
+    /// The latest supported month, March 9999 (the last month of financial year 9998/99).
+    pub const LATEST: Month = Month {
+        year: 9999,
+        month: 3,
+    };
+
     /// The month `month` (1–12) of `year`.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidPeriod`] when `month` is not in 1–12 or the year is outside 1000–9999.
+    /// [`Error::InvalidPeriod`] when `month` is not in 1–12 or the month is outside
+    /// [`Month::EARLIEST`]–[`Month::LATEST`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::Month;
+    ///
+    /// assert_eq!(Month::new(2025, 4)?.to_string(), "2025-04");
+    /// assert!(Month::new(2025, 13).is_err());
+    /// assert!(Month::new(99_999, 1).is_err());
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
     pub fn new(year: i32, month: u32) -> Result<Self> {
         let label = format!("{year}-{month:02}");
         if !(1..=12).contains(&month) {
@@ -74,10 +103,26 @@ impl Month {
         if !(1000..=9999).contains(&year) {
             return Err(invalid(&label, "the year must have four digits"));
         }
-        Ok(Month {
+        Month::in_range(Month {
             year,
             month: month as u8,
         })
+    }
+
+    /// `month` when it lies between [`Month::EARLIEST`] and [`Month::LATEST`].
+    fn in_range(month: Month) -> Result<Self> {
+        if (Month::EARLIEST..=Month::LATEST).contains(&month) {
+            Ok(month)
+        } else {
+            Err(invalid(
+                &month.to_string(),
+                format!(
+                    "months run from {} to {} (whole financial years with four-digit years)",
+                    Month::EARLIEST,
+                    Month::LATEST
+                ),
+            ))
+        }
     }
 
     /// The year.
@@ -95,6 +140,7 @@ impl Month {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
     }
 
+    /// The month at `index`, for offsets already known to stay in range (a period's own months).
     fn from_index(index: i64) -> Self {
         Month {
             year: index.div_euclid(12) as i32,
@@ -103,17 +149,55 @@ impl Month {
     }
 
     /// The month `n` months later (earlier for negative `n`).
-    pub fn plus(self, n: i64) -> Self {
-        Month::from_index(self.index() + n)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPeriod`] when the result would be outside
+    /// [`Month::EARLIEST`]–[`Month::LATEST`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::Month;
+    ///
+    /// let january: Month = "2025-01".parse()?;
+    /// assert_eq!(january.plus(-1)?.to_string(), "2024-12");
+    /// assert_eq!(january.plus(14)?.to_string(), "2026-03");
+    /// assert!(january.plus(100_000).is_err());
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
+    pub fn plus(self, n: i64) -> Result<Self> {
+        let index = self.index().saturating_add(n);
+        let (earliest, latest) = (Month::EARLIEST.index(), Month::LATEST.index());
+        if (earliest..=latest).contains(&index) {
+            Ok(Month::from_index(index))
+        } else {
+            Err(invalid(
+                &format!("{self} {n:+} months"),
+                format!(
+                    "months run from {} to {} (whole financial years with four-digit years)",
+                    Month::EARLIEST,
+                    Month::LATEST
+                ),
+            ))
+        }
     }
 
     /// The following month.
-    pub fn next(self) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPeriod`] after [`Month::LATEST`].
+    pub fn next(self) -> Result<Self> {
         self.plus(1)
     }
 
     /// The preceding month.
-    pub fn previous(self) -> Self {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPeriod`] before [`Month::EARLIEST`].
+    pub fn previous(self) -> Result<Self> {
         self.plus(-1)
     }
 
@@ -133,11 +217,29 @@ impl Month {
         }
     }
 
-    /// The calendar quarter the month falls in.
+    /// The calendar quarter the month falls in (Q1 = January to March).
     pub fn quarter(self) -> Quarter {
         Quarter {
             year: self.year,
             quarter: (self.month - 1) / 3 + 1,
+        }
+    }
+
+    /// The financial quarter the month falls in (Q1 = April to June).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::Month;
+    ///
+    /// assert_eq!("2025-04".parse::<Month>()?.financial_quarter().to_string(), "2025/26 Q1");
+    /// assert_eq!("2026-02".parse::<Month>()?.financial_quarter().to_string(), "2025/26 Q4");
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
+    pub fn financial_quarter(self) -> FinancialQuarter {
+        FinancialQuarter {
+            year: self.financial_year(),
+            quarter: (self.month + 8) % 12 / 3 + 1,
         }
     }
 
@@ -155,7 +257,7 @@ impl Month {
     ///
     /// let ytd = "2013-12".parse::<Month>()?.year_to_date();
     /// assert_eq!(ytd.to_string(), "April to December 2013");
-    /// assert_eq!(ytd.same_period_last_year().to_string(), "April to December 2012");
+    /// assert_eq!(ytd.same_period_last_year()?.to_string(), "April to December 2012");
     /// # Ok::<(), crimeperf::Error>(())
     /// ```
     pub fn year_to_date(self) -> MonthRange {
@@ -172,16 +274,20 @@ impl Month {
     /// ```
     /// use crimeperf::Month;
     ///
-    /// let rolling = "2010-01".parse::<Month>()?.rolling_12_months();
+    /// let rolling = "2010-01".parse::<Month>()?.rolling_12_months()?;
     /// assert_eq!(rolling.to_string(), "February 2009 to January 2010");
     /// assert_eq!(rolling.len(), 12);
     /// # Ok::<(), crimeperf::Error>(())
     /// ```
-    pub fn rolling_12_months(self) -> MonthRange {
-        MonthRange {
-            first: self.plus(-11),
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPeriod`] when the 12 months would start before [`Month::EARLIEST`].
+    pub fn rolling_12_months(self) -> Result<MonthRange> {
+        Ok(MonthRange {
+            first: self.plus(-11)?,
             last: self,
-        }
+        })
     }
 }
 
@@ -257,18 +363,34 @@ impl Quarter {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidPeriod`] when `quarter` is not 1–4 or the year is outside 1000–9999.
+    /// [`Error::InvalidPeriod`] when `quarter` is not 1–4 or its months are outside
+    /// [`Month::EARLIEST`]–[`Month::LATEST`].
     pub fn new(year: i32, quarter: u32) -> Result<Self> {
+        let label = format!("{year} Q{quarter}");
         if !(1..=4).contains(&quarter) || !(1000..=9999).contains(&year) {
             return Err(invalid(
-                &format!("{year} Q{quarter}"),
+                &label,
                 "a quarter is Q1 to Q4 of a four-digit year",
             ));
         }
-        Ok(Quarter {
+        let q = Quarter {
             year,
             quarter: quarter as u8,
-        })
+        };
+        let months = q.months();
+        Month::in_range(months.first)
+            .and(Month::in_range(months.last))
+            .map_err(|_| {
+                invalid(
+                    &label,
+                    format!(
+                        "quarters run from 1000 Q2 to 9999 Q1 (months {} to {})",
+                        Month::EARLIEST,
+                        Month::LATEST
+                    ),
+                )
+            })?;
+        Ok(q)
     }
 
     /// The months of the quarter.
@@ -279,7 +401,7 @@ impl Quarter {
         };
         MonthRange {
             first,
-            last: first.plus(2),
+            last: Month::from_index(first.index() + 2),
         }
     }
 }
@@ -370,7 +492,26 @@ impl FinancialYear {
         let first = self.first_month();
         MonthRange {
             first,
-            last: first.plus(11),
+            last: Month::from_index(first.index() + 11),
+        }
+    }
+
+    /// Quarter `quarter` (1–4) of the financial year: Q1 is April to June.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPeriod`] when `quarter` is not 1–4.
+    pub fn quarter(self, quarter: u32) -> Result<FinancialQuarter> {
+        if (1..=4).contains(&quarter) {
+            Ok(FinancialQuarter {
+                year: self,
+                quarter: quarter as u8,
+            })
+        } else {
+            Err(invalid(
+                &format!("{self} Q{quarter}"),
+                "a financial quarter is Q1 (April to June) to Q4 (January to March)",
+            ))
         }
     }
 }
@@ -428,6 +569,94 @@ impl From<FinancialYear> for String {
     }
 }
 
+/// A financial quarter: Q1 is April to June, Q4 January to March, written "2025/26 Q1" as UK
+/// police and partnership performance reports write it.
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf::FinancialQuarter;
+///
+/// let q: FinancialQuarter = "2025/26 Q4".parse()?;
+/// assert_eq!(q.to_string(), "2025/26 Q4");
+/// assert_eq!(q.months().to_string(), "January to March 2026");
+/// assert_eq!("Q1 FY2025-26".parse::<FinancialQuarter>()?.to_string(), "2025/26 Q1");
+/// assert!("2025/26 Q5".parse::<FinancialQuarter>().is_err());
+/// # Ok::<(), crimeperf::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FinancialQuarter {
+    year: FinancialYear,
+    quarter: u8,
+}
+
+impl FinancialQuarter {
+    /// The financial year the quarter belongs to.
+    pub fn financial_year(self) -> FinancialYear {
+        self.year
+    }
+
+    /// The quarter number, 1 (April to June) to 4 (January to March).
+    pub fn quarter(self) -> u32 {
+        u32::from(self.quarter)
+    }
+
+    /// The three months of the quarter.
+    pub fn months(self) -> MonthRange {
+        let first = self.year.first_month().index() + 3 * i64::from(self.quarter - 1);
+        MonthRange {
+            first: Month::from_index(first),
+            last: Month::from_index(first + 2),
+        }
+    }
+}
+
+impl fmt::Display for FinancialQuarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} Q{}", self.year, self.quarter)
+    }
+}
+
+impl FromStr for FinancialQuarter {
+    type Err = Error;
+
+    /// Accepts `2025/26 Q1`, `2025-26 Q1`, `FY2025/26 Q1`, `Q1 2025/26` and `2025/26Q1`, in any
+    /// case.
+    fn from_str(s: &str) -> Result<Self> {
+        let expected = "expected a financial quarter such as 2025/26 Q1";
+        let upper = s.trim().to_ascii_uppercase();
+        // The quarter is "Q" and one digit, at either end; the rest is the financial year.
+        let (year, quarter) = if let Some(rest) = upper.strip_prefix('Q') {
+            let digit = rest.get(..1).ok_or_else(|| invalid(s, expected))?;
+            (rest.get(1..).unwrap_or(""), digit)
+        } else {
+            let at = upper.rfind('Q').ok_or_else(|| invalid(s, expected))?;
+            (&upper[..at], &upper[at + 1..])
+        };
+        let quarter: u32 = quarter.trim().parse().map_err(|_| invalid(s, expected))?;
+        let year: FinancialYear = year.trim().parse().map_err(|_| invalid(s, expected))?;
+        year.quarter(quarter).map_err(|e| match e {
+            Error::InvalidPeriod { reason, .. } => invalid(s, reason),
+            other => other,
+        })
+    }
+}
+
+impl TryFrom<String> for FinancialQuarter {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Self> {
+        s.parse()
+    }
+}
+
+impl From<FinancialQuarter> for String {
+    fn from(q: FinancialQuarter) -> String {
+        q.to_string()
+    }
+}
+
 /// A calendar year, January to December.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CalendarYear(i32);
@@ -437,12 +666,16 @@ impl CalendarYear {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidPeriod`] for a year outside 1000–9999.
+    /// [`Error::InvalidPeriod`] for a year outside 1001–9998 (whose months are all between
+    /// [`Month::EARLIEST`] and [`Month::LATEST`]).
     pub fn new(year: i32) -> Result<Self> {
-        if (1000..=9999).contains(&year) {
+        if (1001..=9998).contains(&year) {
             Ok(CalendarYear(year))
         } else {
-            Err(invalid(&year.to_string(), "the year must have four digits"))
+            Err(invalid(
+                &year.to_string(),
+                "calendar years run from 1001 to 9998",
+            ))
         }
     }
 
@@ -533,15 +766,20 @@ impl MonthRange {
 
     /// The months in order.
     pub fn iter(self) -> impl Iterator<Item = Month> {
-        (0..self.len() as i64).map(move |i| self.first.plus(i))
+        let first = self.first.index();
+        (first..=self.last.index()).map(Month::from_index)
     }
 
     /// The same months one year earlier.
-    pub fn same_period_last_year(self) -> MonthRange {
-        MonthRange {
-            first: self.first.plus(-12),
-            last: self.last.plus(-12),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPeriod`] when they would start before [`Month::EARLIEST`].
+    pub fn same_period_last_year(self) -> Result<MonthRange> {
+        Ok(MonthRange {
+            first: self.first.plus(-12)?,
+            last: self.last.plus(-12)?,
+        })
     }
 }
 
@@ -580,8 +818,10 @@ impl fmt::Display for MonthRange {
 pub enum Period {
     /// One month.
     Month(Month),
-    /// A calendar quarter.
+    /// A calendar quarter (Q1 = January to March).
     Quarter(Quarter),
+    /// A financial quarter (Q1 = April to June).
+    FinancialQuarter(FinancialQuarter),
     /// A financial year (April–March).
     FinancialYear(FinancialYear),
     /// A calendar year.
@@ -596,6 +836,7 @@ impl Period {
         match self {
             Period::Month(m) => MonthRange { first: m, last: m },
             Period::Quarter(q) => q.months(),
+            Period::FinancialQuarter(q) => q.months(),
             Period::FinancialYear(fy) => fy.months(),
             Period::CalendarYear(y) => y.months(),
             Period::Range(r) => r,
@@ -603,19 +844,34 @@ impl Period {
     }
 
     /// The same period one year earlier, of the same kind.
-    pub fn same_period_last_year(self) -> Period {
-        match self {
-            Period::Month(m) => Period::Month(m.plus(-12)),
-            Period::Quarter(q) => Period::Quarter(Quarter {
-                year: q.year - 1,
-                quarter: q.quarter,
-            }),
-            Period::FinancialYear(fy) => Period::FinancialYear(FinancialYear {
-                start: fy.start - 1,
-            }),
-            Period::CalendarYear(y) => Period::CalendarYear(CalendarYear(y.0 - 1)),
-            Period::Range(r) => Period::Range(r.same_period_last_year()),
-        }
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPeriod`] when it would start before [`Month::EARLIEST`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::Period;
+    ///
+    /// let q1: Period = "2025/26 Q1".parse()?;
+    /// assert_eq!(q1.same_period_last_year()?.to_string(), "2024/25 Q1");
+    /// assert!("1000 Q3".parse::<Period>()?.same_period_last_year().is_err());
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
+    pub fn same_period_last_year(self) -> Result<Period> {
+        Ok(match self {
+            Period::Month(m) => Period::Month(m.plus(-12)?),
+            Period::Quarter(q) => Period::Quarter(Quarter::new(q.year - 1, u32::from(q.quarter))?),
+            Period::FinancialQuarter(q) => Period::FinancialQuarter(
+                FinancialYear::starting(q.year.start - 1)?.quarter(u32::from(q.quarter))?,
+            ),
+            Period::FinancialYear(fy) => {
+                Period::FinancialYear(FinancialYear::starting(fy.start - 1)?)
+            }
+            Period::CalendarYear(y) => Period::CalendarYear(CalendarYear::new(y.0 - 1)?),
+            Period::Range(r) => Period::Range(r.same_period_last_year()?),
+        })
     }
 }
 
@@ -639,6 +895,7 @@ impl fmt::Display for Period {
         match self {
             Period::Month(m) => write!(f, "{m}"),
             Period::Quarter(q) => write!(f, "{q}"),
+            Period::FinancialQuarter(q) => write!(f, "{q}"),
             Period::FinancialYear(fy) => write!(f, "{fy}"),
             Period::CalendarYear(y) => write!(f, "{y}"),
             Period::Range(r) => write!(f, "{}..{}", r.first, r.last),
@@ -649,7 +906,8 @@ impl fmt::Display for Period {
 impl FromStr for Period {
     type Err = Error;
 
-    /// Parses any period label: `2009/10` or `FY2009/10` (financial year), `2024 Q1`, `2024-01`
+    /// Parses any period label: `2009/10` or `FY2009/10` (financial year), `2025/26 Q1` or
+    /// `Q1 2025/26` (financial quarter), `2024 Q1` (calendar quarter), `2024-01`
     /// or `January 2024` (month), `2024` (calendar year), `2024-01..2024-06` or
     /// `2024-01 to 2024-06` (range).
     ///
@@ -663,6 +921,8 @@ impl FromStr for Period {
     ///
     /// assert!(matches!("2009/10".parse::<Period>()?, Period::FinancialYear(_)));
     /// assert!(matches!("2024-01".parse::<Period>()?, Period::Month(_)));
+    /// assert!(matches!("2025/26 Q1".parse::<Period>()?, Period::FinancialQuarter(_)));
+    /// assert!(matches!("2025 Q1".parse::<Period>()?, Period::Quarter(_)));
     /// assert!(matches!("2024".parse::<Period>()?, Period::CalendarYear(_)));
     /// assert_eq!("2024-01 to 2024-06".parse::<Period>()?.months().len(), 6);
     /// assert!("2010-11".parse::<Period>().is_err());
@@ -685,6 +945,9 @@ impl FromStr for Period {
             }
         }
         if upper.contains('Q') {
+            if text.contains('/') || upper.starts_with("FY") {
+                return text.parse().map(Period::FinancialQuarter);
+            }
             return text.parse().map(Period::Quarter);
         }
         if text.len() == 4 || upper.starts_with("CY") {

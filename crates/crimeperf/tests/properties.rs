@@ -207,20 +207,35 @@ proptest! {
     }
 
     #[test]
-    // From 1001: January to March 1000 fall in financial year 999/00, outside the four-digit years
-    // that periods accept.
-    fn months_round_trip(year in 1001..9000i32, month in 1..=12u32, shift in -5000..5000i64) {
+    // From 1500: five thousand months either side stay within the supported months
+    // (April 1000 to March 9999); leaving them is tested below.
+    fn months_round_trip(year in 1500..9000i32, month in 1..=12u32, shift in -5000..5000i64) {
         let m = Month::new(year, month).expect("valid");
         prop_assert_eq!(m.to_string().parse::<Month>().expect("own output parses"), m);
-        prop_assert_eq!(m.plus(shift).plus(-shift), m);
-        prop_assert_eq!(m.months_until(m.plus(shift)), shift);
+        let moved = m.plus(shift).expect("in range");
+        prop_assert_eq!(moved.plus(-shift).expect("in range"), m);
+        prop_assert_eq!(m.months_until(moved), shift);
+        let fq = m.financial_quarter();
+        prop_assert!(fq.months().contains(m) && fq.financial_year() == m.financial_year());
+        prop_assert_eq!(fq.to_string().parse::<crimeperf::FinancialQuarter>().expect("own output parses"), fq);
         let ytd = m.year_to_date();
         prop_assert!(!ytd.is_empty() && ytd.len() <= 12 && ytd.last() == m && ytd.first().month() == 4);
-        prop_assert_eq!(m.rolling_12_months().len(), 12);
+        prop_assert_eq!(m.rolling_12_months().expect("in range").len(), 12);
         let fy = m.financial_year();
         prop_assert_eq!(fy.to_string().parse::<FinancialYear>().expect("own output parses"), fy);
         prop_assert!(fy.months().contains(m));
         prop_assert!(crimeperf::check_monthly_series(ytd.iter()).is_ok());
+    }
+
+    #[test]
+    // Arithmetic never leaves the supported months silently (issue #9, item 7).
+    fn month_arithmetic_stays_in_range(year in 1000..=9999i32, month in 1..=12u32, shift in proptest::num::i64::ANY) {
+        if let Ok(m) = Month::new(year, month) {
+            match m.plus(shift) {
+                Ok(moved) => prop_assert!(Month::EARLIEST <= moved && moved <= Month::LATEST),
+                Err(e) => prop_assert!(e.to_string().contains("months run from 1000-04 to 9999-03"), "{}", e),
+            }
+        }
     }
 }
 

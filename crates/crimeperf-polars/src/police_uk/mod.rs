@@ -519,7 +519,8 @@ fn coverage(
                     1,
                 );
             }
-            month = month.next();
+            let Ok(following) = month.next() else { break };
+            month = following;
         }
     }
     let n = table.len();
