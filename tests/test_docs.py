@@ -51,7 +51,7 @@ def test_docstring_examples_run(module: ModuleType) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Rate", "Proportion", "ProportionChange", "Change", "Rag", "ArrowStream"]
+    "name", ["Rate", "Proportion", "ProportionChange", "Change", "Target", "Rag", "ArrowStream"]
 )
 def test_result_classes_are_documented(name: str) -> None:
     cls = getattr(cp, name)

@@ -27,6 +27,8 @@ from crimeperf import _crimeperf
         ("MissingValueError", ValueError),
         ("ColumnNotFoundError", KeyError),
         ("ColumnTypeError", TypeError),
+        ("ColumnExistsError", ValueError),
+        ("ArgumentTypeError", TypeError),
         ("UnsupportedFrameError", TypeError),
     ],
 )
@@ -127,14 +129,40 @@ def test_scalar_errors(call: Callable[[], Any], cls: type, message: str) -> None
     assert info.value.row is None
 
 
-def test_wrong_python_types_are_type_errors() -> None:
-    with pytest.raises(TypeError):
-        cp.rate(1.5, 1000)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        cp.rate("12", 1000)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        cp.change(None, 1)  # type: ignore[arg-type]
-    with pytest.raises(OverflowError):
+WRONG_TYPES: list[tuple[Callable[[], Any], str]] = [
+    (lambda: cp.rate(10, None), "population must be a number, got NoneType"),
+    (lambda: cp.rate("10", 1000), "count must be a whole number, got str"),
+    (lambda: cp.rate(True, 1000), "count must be a whole number, got bool"),
+    (lambda: cp.change(None, 1), "current must be a whole number, got NoneType"),
+    (lambda: cp.proportion(3, [4]), "denominator must be a whole number, got list"),
+    (lambda: cp.rate(10, 1000, confidence="0.95"), "confidence must be a number, got str"),
+    (lambda: cp.rate(10, 1000, method=3), "method must be a str, got int"),
+    (lambda: cp.change(5, 3, unit=None), "unit must be a str, got NoneType"),
+    (lambda: cp.target(325, "-10"), "change_percent must be a number, got str"),
+    (lambda: cp.rag(1, 2, 3, require_significance=1), "require_significance must be True or False"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), WRONG_TYPES)
+def test_wrong_python_types_are_crimeperf_type_errors(
+    call: Callable[[], Any], message: str
+) -> None:
+    # One except clause catches every crimeperf error; TypeError still catches these.
+    with pytest.raises(cp.ArgumentTypeError) as info:
+        call()
+    assert isinstance(info.value, cp.CrimeperfError) and isinstance(info.value, TypeError)
+    assert str(info.value).startswith(message)
+
+
+def test_whole_floats_are_counts_as_in_frames() -> None:
+    assert cp.change(10.0, 3) == cp.change(10, 3)
+    assert cp.rate(206.0, 1000) == cp.rate(206, 1000)
+    assert cp.proportion(3.0, 4.0) == cp.proportion(3, 4)
+    with pytest.raises(cp.InvalidInputError, match="count must be a whole number, got 10.5"):
+        cp.rate(10.5, 1000)
+    with pytest.raises(cp.InvalidInputError, match="previous must be a whole number, got NaN"):
+        cp.change(1, float("nan"))
+    with pytest.raises(cp.InvalidInputError, match="current is too large for a count"):
         cp.change(2**70, 1)
 
 

@@ -13,8 +13,8 @@ use polars_arrow::compute::concatenate::concatenate;
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
-use crate::arrow::{ArrowStream, Table};
-use crate::columns::{float_column, text_column, Column, Finished, NameOrValue, Source};
+use crate::arrow::{ArrowStream, Finished, Table};
+use crate::columns::{float_column, text_column, Column, NameOrValue, Source};
 use crate::error::{BindingError, Result, RowProblem};
 use crate::memo::{ChangeInputs, ChangeMemo, CountIntervals};
 use crate::scalar::{min_base, rag_rule};
@@ -287,7 +287,7 @@ pub fn rates_frame(
     let confidence = Confidence::new(confidence)?;
     let method = RateMethod::from_str(method)?;
     let estimator = RateEstimator::new(per, confidence, method)?;
-    let table = Table::import(stream, frame_columns)?;
+    let table = Table::import_any(stream, frame_columns)?;
     table.require(&[count, population])?;
     let count = table.numeric(count)?;
     let exact = match method {
@@ -468,7 +468,7 @@ pub fn proportions_frame(
             }))
         }
     };
-    let table = Table::import(stream, frame_columns)?;
+    let table = Table::import_any(stream, frame_columns)?;
     let mut names = vec![numerator, denominator];
     if let Some((n, d)) = previous_names {
         names.extend([n, d]);
@@ -545,7 +545,7 @@ pub fn changes_frame(
     let errors = Errors::from_str(errors)?;
     let confidence = Confidence::new(confidence)?;
     let min_base = self::min_base(min_base)?;
-    let table = Table::import(stream, frame_columns)?;
+    let table = Table::import_any(stream, frame_columns)?;
     let mut names = vec![current, previous];
     for source in [&exposure, &previous_exposure] {
         if let Some(NameOrValue::Name(name)) = source {
@@ -685,7 +685,7 @@ pub fn targets_frame(
     let rounding = Rounding::from_str(rounding)?;
     let polarity = Polarity::from_str(polarity)?;
     let rule = rag_rule(require_significance, confidence)?;
-    let table = Table::import(stream, frame_columns)?;
+    let table = Table::import_any(stream, frame_columns)?;
     let mut names = vec![baseline];
     if let NameOrValue::Name(name) = &change_percent {
         names.push(name);
