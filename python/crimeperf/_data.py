@@ -161,7 +161,10 @@ def _common_root(files: list[str]) -> Optional[str]:
 def _html_section(title: str, df: pl.DataFrame, rows: int) -> str:
     shown = df.head(rows)
     more = f" (first {rows} of {df.height:,})" if df.height > rows else ""
-    return f"<h4>{html.escape(title)}{more}</h4>" + shown._repr_html_()
+    # Whole file names and actions: polars would cut text at 30 characters.
+    with pl.Config(fmt_str_lengths=200):
+        table = shown._repr_html_()
+    return f"<h4>{html.escape(title)}{more}</h4>" + table
 
 
 class _FrameSet:
@@ -230,14 +233,14 @@ class PoliceUkData(_FrameSet):
     ...          "E01021914,Rochford 011A,Burglary,Under investigation,")
     >>> asb = ",2025-01,Essex Police,Essex Police,,,No Location,,,Anti-social behaviour,,"
     >>> lines = [header, crime.format(id="a1"), crime.format(id="a1"), asb]
-    >>> _ = (folder / "2025-01-essex-street.csv").write_text("\n".join(lines) + "\n")
+    >>> _ = (folder / "2025-01-essex-street.csv").write_text("\\n".join(lines) + "\\n")
     >>> data = cp.read_police_uk(folder.parent)
     >>> data
-    PoliceUkData(...)
+    PoliceUkData(2 records; Essex Police; 2025-01 to 2025-01; 1 crimes and 1 ASB incidents; 2 log rows)
     >>> data.records.filter(pl.col("csp_name") == "Rochford").height
     1
     >>> data.findings()
-    {...}
+    {'no_location': 1, 'duplicate_crime_id_identical': 1}
     """
 
     records: pl.DataFrame
