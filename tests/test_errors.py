@@ -10,6 +10,11 @@ import pytest
 import crimeperf as cp
 from crimeperf import _crimeperf
 
+#: The options the compiled functions take explicitly (the Python API passes its defaults).
+RATE_OPTIONS: dict[str, Any] = {
+    "per": 1000.0, "confidence": 0.95, "method": "auto", "errors": "raise",
+}
+
 # --- the hierarchy -----------------------------------------------------------------------------
 
 
@@ -151,6 +156,34 @@ def test_wrong_python_types_are_crimeperf_type_errors(
     with pytest.raises(cp.ArgumentTypeError) as info:
         call()
     assert isinstance(info.value, cp.CrimeperfError) and isinstance(info.value, TypeError)
+    assert str(info.value).startswith(message)
+
+
+FRAME_WRONG_TYPES: list[tuple[Callable[[], Any], str]] = [
+    (lambda: cp.rates(DF, count=5, population="pop"), "count must be a str, got int"),
+    (lambda: cp.rates(DF, count="crimes", population="pop", confidence="high"),
+     "confidence must be a number, got str"),
+    (lambda: cp.changes(DF, current="crimes", previous="last", exposure=[1]),
+     "exposure must be a column name or a number, got list"),
+    (lambda: cp.changes(DF, current="crimes", previous="last", min_base=None),
+     "min_base must be a whole number, got NoneType"),
+    (lambda: cp.proportions(DF, numerator="last", denominator="crimes", previous_numerator=1,
+                            previous_denominator="crimes"),
+     "previous_numerator must be a str, got int"),
+    (lambda: cp.targets(DF, baseline="crimes", change_percent=None),
+     "change_percent must be a column name or a number, got NoneType"),
+    (lambda: cp.targets(DF, baseline="crimes", change_percent=-5, errors=None),
+     "errors must be a str, got NoneType"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), FRAME_WRONG_TYPES)
+def test_wrong_python_types_in_frame_calls_are_crimeperf_type_errors(
+    call: Callable[[], Any], message: str
+) -> None:
+    with pytest.raises(cp.ArgumentTypeError) as info:
+        call()
+    assert isinstance(info.value, TypeError)
     assert str(info.value).startswith(message)
 
 
@@ -377,25 +410,27 @@ def test_unsupported_frames(frame: Any) -> None:
 
 def test_extension_rejects_non_streams() -> None:
     with pytest.raises(cp.UnsupportedFrameError, match="Arrow PyCapsule interface"):
-        _crimeperf.rates_frame(object(), count="c", population="p")
+        _crimeperf.rates_frame(object(), count="c", population="p", **RATE_OPTIONS)
 
     class NotACapsule:
         def __arrow_c_stream__(self, requested_schema: object = None) -> object:
             return "not a capsule"
 
     with pytest.raises(cp.UnsupportedFrameError, match="did not return a capsule"):
-        _crimeperf.rates_frame(NotACapsule(), count="c", population="p")
+        _crimeperf.rates_frame(
+            NotACapsule(), count="c", population="p", **RATE_OPTIONS
+        )
 
     series = pl.Series("c", [1, 2])
     if hasattr(series, "__arrow_c_stream__"):
         with pytest.raises(cp.UnsupportedFrameError, match="expected a table"):
-            _crimeperf.rates_frame(series, count="c", population="p")
+            _crimeperf.rates_frame(series, count="c", population="p", **RATE_OPTIONS)
 
 
 def test_a_consumed_capsule_is_not_read_twice() -> None:
     capsule = DF.__arrow_c_stream__(None) if hasattr(DF, "__arrow_c_stream__") else None
     if capsule is None:
         pytest.skip("this polars has no __arrow_c_stream__")
-    _crimeperf.rates_frame(capsule, count="crimes", population="pop")
+    _crimeperf.rates_frame(capsule, count="crimes", population="pop", **RATE_OPTIONS)
     with pytest.raises(cp.UnsupportedFrameError, match="already released"):
-        _crimeperf.rates_frame(capsule, count="crimes", population="pop")
+        _crimeperf.rates_frame(capsule, count="crimes", population="pop", **RATE_OPTIONS)

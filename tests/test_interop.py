@@ -16,6 +16,11 @@ import pytest
 import crimeperf as cp
 from crimeperf import _crimeperf
 
+#: The options the compiled functions take explicitly (the Python API passes its defaults).
+RATE_OPTIONS: dict[str, Any] = {
+    "per": 1000.0, "confidence": 0.95, "method": "auto", "errors": "raise",
+}
+
 DATA = {
     "area": ["Basildon", "Rochford", "Tiny", "Empty"],
     "crimes": [17_512, 4208, 3, 0],
@@ -173,7 +178,9 @@ def test_extension_reads_pyarrow_streams_directly() -> None:
     # including a sliced table (record batches with offsets) and several batches.
     table = pa.table(DATA)
     sliced = table.slice(1, 2)
-    result = _crimeperf.rates_frame(sliced, count="crimes", population="population")
+    result = _crimeperf.rates_frame(
+        sliced, count="crimes", population="population", **RATE_OPTIONS
+    )
     assert len(result) == 2
     assert result.columns == ["rate", "rate_lower", "rate_upper", "rate_method"]
     back = pa.table(result)  # pyarrow consumes our stream too
@@ -181,12 +188,17 @@ def test_extension_reads_pyarrow_streams_directly() -> None:
         cp.rate(4208, 87_200).value, cp.rate(3, 1200).value,
     ]
     capsule = table.__arrow_c_stream__()
-    direct = pl.DataFrame(_crimeperf.changes_frame(capsule, current="crimes", previous="last_year"))
+    direct = pl.DataFrame(_crimeperf.changes_frame(
+        capsule, current="crimes", previous="last_year", exposure=None, previous_exposure=None,
+        confidence=0.95, min_base=50, unit="crimes", errors="raise",
+    ))
     assert direct.height == 4
 
 
 def test_result_stream_can_be_read_twice() -> None:
-    result = _crimeperf.rates_frame(pa.table(DATA), count="crimes", population="population")
+    result = _crimeperf.rates_frame(
+        pa.table(DATA), count="crimes", population="population", **RATE_OPTIONS
+    )
     assert pl.DataFrame(result).equals(pl.DataFrame(result))
     assert "ArrowStream(columns=" in repr(result)
 

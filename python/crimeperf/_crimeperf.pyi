@@ -253,15 +253,17 @@ def rag(
     require_significance: bool,
     confidence: float,
 ) -> Rag: ...
+# The frame functions too take every option (the Python API passes them all) and read each one
+# themselves, so that a wrong type is an ArgumentTypeError naming it.
 def rates_frame(
     stream: object,
     *,
     count: str,
     population: str,
-    per: float = 1000.0,
-    confidence: float = 0.95,
-    method: str = "auto",
-    errors: str = "raise",
+    per: float,
+    confidence: float,
+    method: str,
+    errors: str,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def proportions_frame(
@@ -269,10 +271,10 @@ def proportions_frame(
     *,
     numerator: str,
     denominator: str,
-    previous_numerator: Optional[str] = None,
-    previous_denominator: Optional[str] = None,
-    confidence: float = 0.95,
-    errors: str = "raise",
+    previous_numerator: Optional[str],
+    previous_denominator: Optional[str],
+    confidence: float,
+    errors: str,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def changes_frame(
@@ -280,12 +282,12 @@ def changes_frame(
     *,
     current: str,
     previous: str,
-    exposure: Union[str, float, None] = None,
-    previous_exposure: Union[str, float, None] = None,
-    confidence: float = 0.95,
-    min_base: int = 50,
-    unit: str = "crimes",
-    errors: str = "raise",
+    exposure: Union[str, float, None],
+    previous_exposure: Union[str, float, None],
+    confidence: float,
+    min_base: int,
+    unit: str,
+    errors: str,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def targets_frame(
@@ -293,12 +295,12 @@ def targets_frame(
     *,
     baseline: str,
     change_percent: Union[str, float],
-    rounding: str = "half-up",
-    actual: Optional[str] = None,
-    polarity: str = "lower-is-better",
-    require_significance: bool = False,
-    confidence: float = 0.95,
-    errors: str = "raise",
+    rounding: str,
+    actual: Optional[str],
+    polarity: str,
+    require_significance: bool,
+    confidence: float,
+    errors: str,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def read_police_uk_files(

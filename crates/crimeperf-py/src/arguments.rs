@@ -1,4 +1,4 @@
-//! Python arguments of the scalar functions read as the statistics need them.
+//! Python arguments of the scalar and frame functions read as the statistics need them.
 //!
 //! pyo3's own conversions raise a plain `TypeError` for `None`, text or a whole float where an
 //! integer is declared; these raise crimeperf's errors instead (`ArgumentTypeError`, which is
@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyString};
 
 use crate::cell::whole_number;
+use crate::columns::NameOrValue;
 use crate::error::{BindingError, Result};
 
 fn type_name(value: &Bound<'_, PyAny>) -> String {
@@ -99,6 +100,39 @@ pub fn text(argument: &'static str, value: &Bound<'_, PyAny>) -> Result<String> 
     value
         .extract::<String>()
         .map_err(|_| wrong_type(argument, "a str", value))
+}
+
+/// An optional column name: `None`, or a `str`.
+///
+/// # Errors
+///
+/// [`BindingError::ArgumentType`] for anything else.
+pub fn optional_text(argument: &'static str, value: &Bound<'_, PyAny>) -> Result<Option<String>> {
+    if value.is_none() {
+        Ok(None)
+    } else {
+        text(argument, value).map(Some)
+    }
+}
+
+/// A column name or one number for every row (`exposure`, `change_percent`); `None` if omitted.
+///
+/// # Errors
+///
+/// [`BindingError::ArgumentType`] for anything that is neither a `str` nor a number.
+pub fn name_or_value(
+    argument: &'static str,
+    value: &Bound<'_, PyAny>,
+) -> Result<Option<NameOrValue>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    if value.is_instance_of::<PyString>() {
+        return text(argument, value).map(|name| Some(NameOrValue::Name(name)));
+    }
+    real(argument, value)
+        .map(|number| Some(NameOrValue::Value(number)))
+        .map_err(|_| wrong_type(argument, "a column name or a number", value))
 }
 
 /// A yes/no switch (`require_significance`).

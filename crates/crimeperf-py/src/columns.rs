@@ -6,7 +6,6 @@ use polars_arrow::array::{
 };
 use polars_arrow::datatypes::{ArrowDataType, Field};
 use polars_arrow::types::NativeType;
-use pyo3::prelude::*;
 
 use crate::arrow::{Finished, Table};
 use crate::cell::{whole_number, Cell};
@@ -83,8 +82,8 @@ impl Source {
     }
 }
 
-/// A column name or a constant, as passed from Python.
-#[derive(FromPyObject)]
+/// A column name or a constant, as passed from Python (read by
+/// [`crate::arguments::name_or_value`]).
 pub enum NameOrValue {
     /// The name of a column.
     Name(String),

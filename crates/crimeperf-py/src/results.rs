@@ -2,7 +2,7 @@
 //! `Change`, `Target` and `Rag`, each a read-only view of the core's result with a readable
 //! `repr`, an HTML table for Jupyter and `to_dict()`.
 //!
-//! Each class lists its fields once, in [`result_class!`]: that one table gives both the Python
+//! Each class lists its fields once, in `result_class!`: that one table gives both the Python
 //! getters and the `fields()` that `repr`, the HTML table and `to_dict()` are made from.
 
 use pyo3::prelude::*;
