@@ -37,9 +37,10 @@ def _attach(frame: Any, df: pl.DataFrame, result: _crimeperf.ArrowStream, overwr
     clashing = [name for name in columns.columns if name in df.columns]
     if clashing and not overwrite:
         quoted = ", ".join(f'"{name}"' for name in clashing)
+        them = "it" if len(clashing) == 1 else "them"
         error = ColumnExistsError(
             f"the frame already has {'a column' if len(clashing) == 1 else 'columns'} {quoted}, "
-            "which the result would replace; rename it, or pass overwrite=True to replace it"
+            f"which the result would replace; rename {them}, or pass overwrite=True to replace {them}"
         )
         error.columns = clashing
         raise error
@@ -141,6 +142,21 @@ def rates(
     crimeperf.exceptions.NegativeCountError: row 1 (crimes=-1, population=1000): count must not be negative, got -1
     >>> cp.rates(bad, count="crimes", population="population", errors="null")["error"].to_list()
     [None, 'count must not be negative, got -1']
+
+    A pandas frame comes back as pandas, with its own index and columns:
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"crimes": [4208], "population": [87_200]}, index=["Rochford"])
+    >>> out = cp.rates(table, count="crimes", population="population")
+    >>> isinstance(out, pd.DataFrame), round(float(out.loc["Rochford", "rate"]), 1)
+    (True, 48.3)
+
+    A result column never silently replaces one of yours:
+
+    >>> cp.rates(out, count="crimes", population="population")
+    Traceback (most recent call last):
+    ...
+    crimeperf.exceptions.ColumnExistsError: the frame already has columns "rate", "rate_lower", "rate_upper", "rate_method", which the result would replace; rename them, or pass overwrite=True to replace them
     """
     df = to_polars(frame)
     result = _crimeperf.rates_frame(
