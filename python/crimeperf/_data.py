@@ -272,9 +272,10 @@ class PoliceUkData(_FrameSet):
 
     def _sections(self) -> list[tuple[str, pl.DataFrame, int]]:
         # What was found and done first, then the detail, with paths relative to what was read.
-        files = self.log["file"].drop_nulls().unique().to_list() if "file" in self.log.columns else []
-        if "file" in self.records.columns:
-            files += self.records["file"].drop_nulls().unique().to_list()
+        files: list[str] = []
+        for frame in (self.log, self.records):
+            if "file" in frame.columns:
+                files += frame["file"].drop_nulls().unique().to_list()
         root = _common_root(sorted(set(files)))
         findings = self._findings_table()
         return [

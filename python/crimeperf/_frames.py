@@ -40,7 +40,8 @@ def _attach(frame: Any, df: pl.DataFrame, result: _crimeperf.ArrowStream, overwr
         them = "it" if len(clashing) == 1 else "them"
         error = ColumnExistsError(
             f"the frame already has {'a column' if len(clashing) == 1 else 'columns'} {quoted}, "
-            f"which the result would replace; rename {them}, or pass overwrite=True to replace {them}"
+            f"which the result would replace; rename {them}, "
+            f"or pass overwrite=True to replace {them}"
         )
         error.columns = clashing
         raise error
@@ -81,7 +82,7 @@ def rates(
 
     Parameters
     ----------
-    frame : polars/pandas DataFrame, polars LazyFrame, pyarrow Table, dict, or any ``__arrow_c_stream__`` object
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
         One row per area (and category, period...).
     count : str
         The column of counts (integers, or whole floats).
@@ -190,7 +191,7 @@ def proportions(
 
     Parameters
     ----------
-    frame : polars/pandas DataFrame, polars LazyFrame, pyarrow Table, dict, or any ``__arrow_c_stream__`` object
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
         One row per area (and category, period...).
     numerator : str
         The column of numerators (e.g. solved crimes).
@@ -270,7 +271,7 @@ def changes(
 
     Parameters
     ----------
-    frame : polars/pandas DataFrame, polars LazyFrame, pyarrow Table, dict, or any ``__arrow_c_stream__`` object
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
         One row per area (and category...).
     current : str
         The column of current counts.
@@ -352,7 +353,7 @@ def targets(
 
     Parameters
     ----------
-    frame : polars/pandas DataFrame, polars LazyFrame, pyarrow Table, dict, or any ``__arrow_c_stream__`` object
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
         One row per area and category.
     baseline : str
         The column of baselines.
