@@ -20,8 +20,8 @@ import polars as pl
 
 from crimeperf import _crimeperf
 
-# One exchange for frames and data: the names here are those the data functions have always used.
-from crimeperf._exchange import like  # noqa: F401  (gives results back in the caller's kind)
+# One exchange for frames and data (``_exchange.like`` gives a result back in the caller's kind of
+# frame); the names here are those the data functions have always used.
 from crimeperf._exchange import stream as _stream_of
 from crimeperf._exchange import to_polars as _to_polars
 
