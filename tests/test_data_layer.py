@@ -8,7 +8,9 @@ used when present, and those tests skip cleanly when not.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
+import traceback
 import zipfile
 from collections import Counter
 from datetime import date
@@ -268,6 +270,36 @@ def test_repr_and_html(sample: cp.PoliceUkData) -> None:
     page = sample._repr_html_()
     assert "<table" in page and "log" in page and "coverage" in page
     assert set(sample.to_dict()) == {"records", "log", "coverage"}
+
+
+def test_html_shows_the_findings_by_kind_before_the_detailed_log(
+    sample: cp.PoliceUkData,
+) -> None:
+    page = sample._repr_html_()
+    titles = re.findall(r"<h4>([^<(]*)", page)
+    assert [title.strip() for title in titles] == [
+        "findings by kind", "log", "coverage", "records",
+    ]
+    findings = page[page.index("findings by kind"):page.index("<h4>log")]
+    # Every kind of finding, with its total and what was done, before any detail.
+    for kind, rows in sample.findings().items():
+        assert f"&quot;{kind}&quot;" in findings, kind
+    assert "rows" in findings and "action" in findings
+    assert ">105<" in findings  # no_location: 105 rows (see read_police_uk's example)
+    # File paths relative to the folder read, never the absolute paths of this machine.
+    detail = page[page.index("<h4>log"):]
+    assert str(SAMPLE) not in detail
+    assert "&quot;2025-01/2025-01-essex-street.csv&quot;" in detail
+    assert "row kept without local authority" in findings  # what was done, in full
+
+
+def test_a_read_error_from_the_worker_thread_has_no_worker_frames(tmp_path: Path) -> None:
+    with pytest.raises(cp.DataFileNotFoundError) as info:
+        cp.read_police_uk(tmp_path / "nowhere", progress=True)
+    frames = [frame.name for frame in traceback.extract_tb(info.value.__traceback__)]
+    assert "work" not in frames and "<lambda>" not in frames, frames
+    # What is left is the caller's call and the one-line message.
+    assert len(traceback.format_exception_only(type(info.value), info.value)) == 1
 
 
 # --- counting ----------------------------------------------------------------------------------

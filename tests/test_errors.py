@@ -10,6 +10,11 @@ import pytest
 import crimeperf as cp
 from crimeperf import _crimeperf
 
+#: The options the compiled functions take explicitly (the Python API passes its defaults).
+RATE_OPTIONS: dict[str, Any] = {
+    "per": 1000.0, "confidence": 0.95, "method": "auto", "errors": "raise",
+}
+
 # --- the hierarchy -----------------------------------------------------------------------------
 
 
@@ -27,6 +32,8 @@ from crimeperf import _crimeperf
         ("MissingValueError", ValueError),
         ("ColumnNotFoundError", KeyError),
         ("ColumnTypeError", TypeError),
+        ("ColumnExistsError", ValueError),
+        ("ArgumentTypeError", TypeError),
         ("UnsupportedFrameError", TypeError),
     ],
 )
@@ -127,14 +134,68 @@ def test_scalar_errors(call: Callable[[], Any], cls: type, message: str) -> None
     assert info.value.row is None
 
 
-def test_wrong_python_types_are_type_errors() -> None:
-    with pytest.raises(TypeError):
-        cp.rate(1.5, 1000)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        cp.rate("12", 1000)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        cp.change(None, 1)  # type: ignore[arg-type]
-    with pytest.raises(OverflowError):
+WRONG_TYPES: list[tuple[Callable[[], Any], str]] = [
+    (lambda: cp.rate(10, None), "population must be a number, got NoneType"),
+    (lambda: cp.rate("10", 1000), "count must be a whole number, got str"),
+    (lambda: cp.rate(True, 1000), "count must be a whole number, got bool"),
+    (lambda: cp.change(None, 1), "current must be a whole number, got NoneType"),
+    (lambda: cp.proportion(3, [4]), "denominator must be a whole number, got list"),
+    (lambda: cp.rate(10, 1000, confidence="0.95"), "confidence must be a number, got str"),
+    (lambda: cp.rate(10, 1000, method=3), "method must be a str, got int"),
+    (lambda: cp.change(5, 3, unit=None), "unit must be a str, got NoneType"),
+    (lambda: cp.target(325, "-10"), "change_percent must be a number, got str"),
+    (lambda: cp.rag(1, 2, 3, require_significance=1), "require_significance must be True or False"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), WRONG_TYPES)
+def test_wrong_python_types_are_crimeperf_type_errors(
+    call: Callable[[], Any], message: str
+) -> None:
+    # One except clause catches every crimeperf error; TypeError still catches these.
+    with pytest.raises(cp.ArgumentTypeError) as info:
+        call()
+    assert isinstance(info.value, cp.CrimeperfError) and isinstance(info.value, TypeError)
+    assert str(info.value).startswith(message)
+
+
+FRAME_WRONG_TYPES: list[tuple[Callable[[], Any], str]] = [
+    (lambda: cp.rates(DF, count=5, population="pop"), "count must be a str, got int"),
+    (lambda: cp.rates(DF, count="crimes", population="pop", confidence="high"),
+     "confidence must be a number, got str"),
+    (lambda: cp.changes(DF, current="crimes", previous="last", exposure=[1]),
+     "exposure must be a column name or a number, got list"),
+    (lambda: cp.changes(DF, current="crimes", previous="last", min_base=None),
+     "min_base must be a whole number, got NoneType"),
+    (lambda: cp.proportions(DF, numerator="last", denominator="crimes", previous_numerator=1,
+                            previous_denominator="crimes"),
+     "previous_numerator must be a str, got int"),
+    (lambda: cp.targets(DF, baseline="crimes", change_percent=None),
+     "change_percent must be a column name or a number, got NoneType"),
+    (lambda: cp.targets(DF, baseline="crimes", change_percent=-5, errors=None),
+     "errors must be a str, got NoneType"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), FRAME_WRONG_TYPES)
+def test_wrong_python_types_in_frame_calls_are_crimeperf_type_errors(
+    call: Callable[[], Any], message: str
+) -> None:
+    with pytest.raises(cp.ArgumentTypeError) as info:
+        call()
+    assert isinstance(info.value, TypeError)
+    assert str(info.value).startswith(message)
+
+
+def test_whole_floats_are_counts_as_in_frames() -> None:
+    assert cp.change(10.0, 3) == cp.change(10, 3)
+    assert cp.rate(206.0, 1000) == cp.rate(206, 1000)
+    assert cp.proportion(3.0, 4.0) == cp.proportion(3, 4)
+    with pytest.raises(cp.InvalidInputError, match="count must be a whole number, got 10.5"):
+        cp.rate(10.5, 1000)
+    with pytest.raises(cp.InvalidInputError, match="previous must be a whole number, got NaN"):
+        cp.change(1, float("nan"))
+    with pytest.raises(cp.InvalidInputError, match="current is too large for a count"):
         cp.change(2**70, 1)
 
 
@@ -349,25 +410,27 @@ def test_unsupported_frames(frame: Any) -> None:
 
 def test_extension_rejects_non_streams() -> None:
     with pytest.raises(cp.UnsupportedFrameError, match="Arrow PyCapsule interface"):
-        _crimeperf.rates_frame(object(), count="c", population="p")
+        _crimeperf.rates_frame(object(), count="c", population="p", **RATE_OPTIONS)
 
     class NotACapsule:
         def __arrow_c_stream__(self, requested_schema: object = None) -> object:
             return "not a capsule"
 
     with pytest.raises(cp.UnsupportedFrameError, match="did not return a capsule"):
-        _crimeperf.rates_frame(NotACapsule(), count="c", population="p")
+        _crimeperf.rates_frame(
+            NotACapsule(), count="c", population="p", **RATE_OPTIONS
+        )
 
     series = pl.Series("c", [1, 2])
     if hasattr(series, "__arrow_c_stream__"):
         with pytest.raises(cp.UnsupportedFrameError, match="expected a table"):
-            _crimeperf.rates_frame(series, count="c", population="p")
+            _crimeperf.rates_frame(series, count="c", population="p", **RATE_OPTIONS)
 
 
 def test_a_consumed_capsule_is_not_read_twice() -> None:
     capsule = DF.__arrow_c_stream__(None) if hasattr(DF, "__arrow_c_stream__") else None
     if capsule is None:
         pytest.skip("this polars has no __arrow_c_stream__")
-    _crimeperf.rates_frame(capsule, count="crimes", population="pop")
+    _crimeperf.rates_frame(capsule, count="crimes", population="pop", **RATE_OPTIONS)
     with pytest.raises(cp.UnsupportedFrameError, match="already released"):
-        _crimeperf.rates_frame(capsule, count="crimes", population="pop")
+        _crimeperf.rates_frame(capsule, count="crimes", population="pop", **RATE_OPTIONS)

@@ -130,7 +130,7 @@ def test_targets_match_scalar_targets() -> None:
     )
     out = cp.targets(plan, baseline="baseline", change_percent="change")
     assert out.columns == plan.columns + ["target"]
-    assert out["target"].to_list() == [cp.target(325, -10), cp.target(170, -5), 1025.0]
+    assert out["target"].to_list() == [cp.target(325, -10).value, cp.target(170, -5).value, 1025.0]
     floor = cp.targets(plan, baseline="baseline", change_percent=-10, rounding="floor")
     assert floor["target"].to_list() == [292.0, 153.0, 900.0]
     rag = cp.targets(plan, baseline="baseline", change_percent="change", actual="actual")
@@ -148,9 +148,21 @@ def test_targets_match_scalar_targets() -> None:
     ]
 
 
-def test_result_columns_replace_input_columns_of_the_same_name() -> None:
+def test_a_result_column_never_silently_replaces_an_input_column() -> None:
     once = cp.rates(CSPS, count="crimes", population="population")
-    twice = cp.rates(once, count="crimes", population="population")
+    with pytest.raises(cp.ColumnExistsError) as info:
+        cp.rates(once, count="crimes", population="population")
+    assert info.value.columns == ["rate", "rate_lower", "rate_upper", "rate_method"]
+    assert '"rate", "rate_lower"' in str(info.value) and "overwrite=True" in str(info.value)
+    # One clashing column is enough, and it is named.
+    mine = CSPS.with_columns(significance=pl.lit("my own notes"))
+    with pytest.raises(cp.ColumnExistsError, match='a column "significance"'):
+        cp.changes(mine, current="crimes", previous="crimes")
+    with pytest.raises(cp.ColumnExistsError, match='"error"'):
+        cp.rates(CSPS.with_columns(error=pl.lit(1)), count="crimes", population="population",
+                 errors="null")
+    # On request, the call can be repeated on its own output.
+    twice = cp.rates(once, count="crimes", population="population", overwrite=True)
     assert twice.equals(once)
 
 

@@ -29,7 +29,8 @@ def test_contract_names_are_public() -> None:
     for name in [
         "rate", "proportion", "proportion_change", "change", "target", "rag",
         "rates", "proportions", "changes", "targets",
-        "Rate", "Proportion", "ProportionChange", "Change", "Rag", "CrimeperfError",
+        "Rate", "Proportion", "ProportionChange", "Change", "Target", "Rag", "CrimeperfError",
+        "ArgumentTypeError", "ColumnExistsError",
     ]:
         assert name in cp.__all__, name
 

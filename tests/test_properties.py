@@ -225,7 +225,7 @@ def test_targets_frame_equals_scalar_rows(
         if rag is None:
             assert row["rag"] is None and row["error"] == error
         else:
-            assert row["target"] == target
+            assert row["target"] == float(target)
             assert (row["rag"], row["rag_reason"]) == (rag.status, rag.reason)
 
 
@@ -271,5 +271,5 @@ def test_no_scalar_input_crashes(a: Any, b: Any, c: Any) -> None:
     for call in calls:
         try:
             call()
-        except (cp.CrimeperfError, TypeError, OverflowError):
+        except cp.CrimeperfError:  # every error, wrong types and huge integers included
             pass

@@ -15,6 +15,7 @@ RESULTS: list[tuple[str, Any]] = [
     ("ProportionChange", cp.proportion_change(1098, 4208, 1080, 4445)),
     ("Change", cp.change(206, 168)),
     ("Rag", cp.rag(170, 152, 162, require_significance=True)),
+    ("Target", cp.target(170, -5, expected=170)),
 ]
 
 FIELDS = {
@@ -29,6 +30,10 @@ FIELDS = {
         "previous_exposure", "confidence", "unit",
     ],
     "Rag": ["status", "reason", "baseline", "actual", "target", "polarity", "change"],
+    "Target": [
+        "value", "unrounded", "rounding", "baseline", "change_percent", "polarity", "expected",
+        "probability",
+    ],
 }
 
 

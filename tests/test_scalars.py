@@ -218,12 +218,39 @@ def test_change_units_and_confidence() -> None:
 
 
 def test_target_roundings() -> None:
-    assert cp.target(325, -10) == 293.0  # 292.5 rounds half up, as printed in the plans
-    assert cp.target(325, -10, rounding="floor") == 292.0
-    assert cp.target(325, -10, rounding="ceil") == 293.0
-    assert cp.target(325, -10, rounding="none") == 292.5
-    assert cp.target(170, -5) == 162.0
-    assert cp.target(100, 5) == 105.0
+    assert float(cp.target(325, -10)) == 293.0  # 292.5 rounds half up, as printed in the plans
+    assert float(cp.target(325, -10, rounding="floor")) == 292.0
+    assert float(cp.target(325, -10, rounding="ceil")) == 293.0
+    assert float(cp.target(325, -10, rounding="none")) == 292.5
+    assert float(cp.target(170, -5)) == 162.0
+    assert float(cp.target(100, 5)) == 105.0
+
+
+def test_target_is_a_named_result() -> None:
+    theft = cp.target(325, -10)
+    assert isinstance(theft, cp.Target)
+    assert (theft.value, theft.unrounded, theft.rounding) == (293.0, 292.5, "half-up")
+    assert (theft.baseline, theft.change_percent, theft.polarity) == (325.0, -10.0, "lower-is-better")
+    assert theft.expected is None and theft.probability is None
+    assert str(theft) == "293 (10% reduction on a baseline of 325)"
+    assert math.isclose(float(theft) * 2, 586.0)
+    # A Target is accepted wherever a target number is.
+    assert cp.rag(325, 301, theft) == cp.rag(325, 301, 293)
+
+
+def test_target_probability_of_meeting_it_by_chance() -> None:
+    # scipy.stats.poisson.cdf(162, 170) = 0.2854776972544553
+    burglary = cp.target(170, -5, expected=170)
+    assert burglary.expected == 170.0
+    assert burglary.probability is not None
+    assert math.isclose(burglary.probability, 0.2854776972544553, rel_tol=1e-12)
+    # More solved crimes: at least 105, P(X >= 105) with mean 100.
+    # scipy.stats.poisson.sf(104, 100) = 0.32159277532038455
+    solved = cp.target(100, 5, polarity="higher-is-better", expected=100)
+    assert solved.probability is not None
+    assert math.isclose(solved.probability, 0.32159277532038455, rel_tol=1e-10)
+    with pytest.raises(cp.InvalidInputError, match="expected count"):
+        cp.target(170, -5, expected=-1)
 
 
 def test_rag_statuses() -> None:

@@ -11,7 +11,7 @@ Examples
 >>> import crimeperf as cp
 >>> print(cp.change(206, 168).describe())
 22.6% increase (38 crimes)
->>> cp.target(325, -10)
+>>> float(cp.target(325, -10))
 293.0
 """
 
@@ -22,6 +22,7 @@ from crimeperf._crimeperf import (
     ProportionChange,
     Rag,
     Rate,
+    Target,
     __version__,
 )
 from crimeperf._data import (
@@ -37,6 +38,8 @@ from crimeperf._data import (
 from crimeperf._frames import changes, proportions, rates, targets
 from crimeperf._scalars import change, proportion, proportion_change, rag, rate, target
 from crimeperf.exceptions import (
+    ArgumentTypeError,
+    ColumnExistsError,
     ColumnNotFoundError,
     ColumnTypeError,
     CountOverflowError,
@@ -84,6 +87,7 @@ __all__ = [
     "Proportion",
     "ProportionChange",
     "Change",
+    "Target",
     "Rag",
     "ArrowStream",
     # errors
@@ -99,6 +103,8 @@ __all__ = [
     "MissingValueError",
     "ColumnNotFoundError",
     "ColumnTypeError",
+    "ColumnExistsError",
+    "ArgumentTypeError",
     "UnsupportedFrameError",
     "TooManyGroupsError",
     "DataFileError",

@@ -12,6 +12,7 @@ __all__ = [
     "Rag",
     "Rate",
     "ReadProgress",
+    "Target",
     "__version__",
     "change",
     "bundled_table_text",
@@ -162,6 +163,29 @@ class Change:
     def __eq__(self, value: object, /) -> bool: ...
 
 @final
+class Target:
+    @property
+    def value(self) -> float: ...
+    @property
+    def unrounded(self) -> float: ...
+    @property
+    def rounding(self) -> Literal["half-up", "floor", "ceil", "none"]: ...
+    @property
+    def baseline(self) -> Optional[float]: ...
+    @property
+    def change_percent(self) -> Optional[float]: ...
+    @property
+    def polarity(self) -> Literal["lower-is-better", "higher-is-better"]: ...
+    @property
+    def expected(self) -> Optional[float]: ...
+    @property
+    def probability(self) -> Optional[float]: ...
+    def __float__(self) -> float: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def _repr_html_(self) -> str: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
 class Rag:
     @property
     def status(self) -> Literal["green", "amber", "red"]: ...
@@ -181,52 +205,65 @@ class Rag:
     def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
 
+# The scalar functions take every argument (the defaults are the Python API's, which passes them
+# all) and read each one themselves: a count may be an int or a whole float, and a wrong type is
+# an ArgumentTypeError naming the argument rather than pyo3's plain TypeError.
+_Count = Union[int, float]
 def rate(
-    count: int,
+    count: _Count,
     population: float,
     *,
-    per: float = 1000.0,
-    confidence: float = 0.95,
-    method: str = "auto",
+    per: float,
+    confidence: float,
+    method: str,
 ) -> Rate: ...
-def proportion(numerator: int, denominator: int, *, confidence: float = 0.95) -> Proportion: ...
+def proportion(numerator: _Count, denominator: _Count, *, confidence: float) -> Proportion: ...
 def proportion_change(
-    numerator: int,
-    denominator: int,
-    previous_numerator: int,
-    previous_denominator: int,
+    numerator: _Count,
+    denominator: _Count,
+    previous_numerator: _Count,
+    previous_denominator: _Count,
     *,
-    confidence: float = 0.95,
+    confidence: float,
 ) -> ProportionChange: ...
 def change(
-    current: int,
-    previous: int,
+    current: _Count,
+    previous: _Count,
     *,
-    exposure: float = 1.0,
-    previous_exposure: float = 1.0,
-    confidence: float = 0.95,
-    min_base: int = 50,
-    unit: str = "crimes",
+    exposure: float,
+    previous_exposure: float,
+    confidence: float,
+    min_base: _Count,
+    unit: str,
 ) -> Change: ...
-def target(baseline: float, change_percent: float, *, rounding: str = "half-up") -> float: ...
+def target(
+    baseline: float,
+    change_percent: float,
+    *,
+    rounding: str,
+    polarity: str,
+    expected: Optional[float],
+) -> Target: ...
 def rag(
     baseline: float,
     actual: float,
-    target: float,
+    target: Union[float, Target],
     *,
-    polarity: str = "lower-is-better",
-    require_significance: bool = False,
-    confidence: float = 0.95,
+    polarity: str,
+    require_significance: bool,
+    confidence: float,
 ) -> Rag: ...
+# The frame functions too take every option (the Python API passes them all) and read each one
+# themselves, so that a wrong type is an ArgumentTypeError naming it.
 def rates_frame(
     stream: object,
     *,
     count: str,
     population: str,
-    per: float = 1000.0,
-    confidence: float = 0.95,
-    method: str = "auto",
-    errors: str = "raise",
+    per: float,
+    confidence: float,
+    method: str,
+    errors: str,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def proportions_frame(
@@ -234,10 +271,10 @@ def proportions_frame(
     *,
     numerator: str,
     denominator: str,
-    previous_numerator: Optional[str] = None,
-    previous_denominator: Optional[str] = None,
-    confidence: float = 0.95,
-    errors: str = "raise",
+    previous_numerator: Optional[str],
+    previous_denominator: Optional[str],
+    confidence: float,
+    errors: str,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def changes_frame(
@@ -245,12 +282,12 @@ def changes_frame(
     *,
     current: str,
     previous: str,
-    exposure: Union[str, float, None] = None,
-    previous_exposure: Union[str, float, None] = None,
-    confidence: float = 0.95,
-    min_base: int = 50,
-    unit: str = "crimes",
-    errors: str = "raise",
+    exposure: Union[str, float, None],
+    previous_exposure: Union[str, float, None],
+    confidence: float,
+    min_base: int,
+    unit: str,
+    errors: str,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def targets_frame(
@@ -258,12 +295,12 @@ def targets_frame(
     *,
     baseline: str,
     change_percent: Union[str, float],
-    rounding: str = "half-up",
-    actual: Optional[str] = None,
-    polarity: str = "lower-is-better",
-    require_significance: bool = False,
-    confidence: float = 0.95,
-    errors: str = "raise",
+    rounding: str,
+    actual: Optional[str],
+    polarity: str,
+    require_significance: bool,
+    confidence: float,
+    errors: str,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def read_police_uk_files(

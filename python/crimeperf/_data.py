@@ -19,7 +19,11 @@ from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 import polars as pl
 
 from crimeperf import _crimeperf
-from crimeperf._frames import _to_polars
+
+# One exchange for frames and data (``_exchange.like`` gives a result back in the caller's kind of
+# frame); the names here are those the data functions have always used.
+from crimeperf._exchange import stream as _stream_of
+from crimeperf._exchange import to_polars as _to_polars
 
 __all__ = [
     "PoliceUkData",
@@ -107,7 +111,9 @@ def _with_progress(
         display.update(handle.files_done, handle.files_total, handle.rows)
         display.close()
     if "error" in outcome:
-        raise outcome["error"]
+        # Raised as if from here: the worker thread's frames say nothing the one-line message
+        # does not, and Jupyter would print each of them with its source.
+        raise outcome["error"].with_traceback(None)
     return outcome["value"]
 
 
@@ -126,44 +132,39 @@ def _columns_arg(by: Union[str, Sequence[str]]) -> list[str]:
     return list(by)
 
 
-def _as_exchanged(name: str, dtype: Any) -> pl.Expr:
-    """Column ``name`` in a type the extension reads: categoricals as text, datetimes (pandas
-    turns dates into them) as dates."""
-    column = pl.col(name)
-    if dtype == pl.Categorical or isinstance(dtype, pl.Enum):
-        return column.cast(pl.String)
-    if isinstance(dtype, pl.Datetime):
-        return column.dt.date()
-    return column
+def _relative_files(df: pl.DataFrame, root: Optional[str]) -> pl.DataFrame:
+    """``df`` with its ``file`` column relative to ``root`` (for display)."""
+    if root is None or "file" not in df.columns or df.schema["file"] != pl.String:
+        return df
+    prefix = root.rstrip("/\\") + os.sep
+    return df.with_columns(
+        pl.when(pl.col("file").str.starts_with(prefix))
+        .then(pl.col("file").str.slice(len(prefix)))
+        .otherwise(pl.col("file"))
+        .alias("file")
+    )
 
 
-#: Whether polars' Series streams can be trusted: polars 1.3 streams a Date Series as Int32 under
-#: a Date32 schema, which the stream reader rejects. Checked on 1.3 and 2.x; 1.x falls back to the
-#: frame's stream.
-_SERIES_STREAMS = int(pl.__version__.split(".")[0]) >= 2
-
-
-def _stream_of(df: pl.DataFrame, names: list[str]) -> Any:
-    """The columns ``names`` of ``df`` that exist, for the extension.
-
-    Only needed columns cross; the extension names any that are missing. They cross as
-    ``(name, Series)`` pairs, each Series through its own Arrow stream: a DataFrame's stream
-    joins its chunks into one first, a copy of every column (a record frame from
-    :func:`read_police_uk` has a chunk per file), while a Series' stream passes them as they are.
-    """
-    present = [name for name in dict.fromkeys(names) if name in df.columns]
-    selected = df.select(_as_exchanged(name, df.schema[name]) for name in present)
-    if _SERIES_STREAMS:
-        return [(name, selected[name]) for name in present]
-    if hasattr(selected, "__arrow_c_stream__"):
-        return selected
-    return selected.to_arrow()  # polars without the PyCapsule interface export; needs pyarrow
+def _common_root(files: list[str]) -> Optional[str]:
+    """The folder the files were read from: their common folder (a single file's own folder)."""
+    if not files:
+        return None
+    try:
+        root = os.path.commonpath(files)
+    except ValueError:  # relative and absolute paths, or different drives
+        return None
+    if root in files:  # one file, or one zip archive: paths relative to its folder
+        root = os.path.dirname(root)
+    return root or None
 
 
 def _html_section(title: str, df: pl.DataFrame, rows: int) -> str:
     shown = df.head(rows)
     more = f" (first {rows} of {df.height:,})" if df.height > rows else ""
-    return f"<h4>{html.escape(title)}{more}</h4>" + shown._repr_html_()
+    # Whole file names and actions: polars would cut text at 30 characters.
+    with pl.Config(fmt_str_lengths=200):
+        table = shown._repr_html_()
+    return f"<h4>{html.escape(title)}{more}</h4>" + table
 
 
 class _FrameSet:
@@ -176,13 +177,15 @@ class _FrameSet:
     def _summary(self) -> str:
         raise NotImplementedError
 
+    def _sections(self) -> list[tuple[str, pl.DataFrame, int]]:
+        """The tables shown in Jupyter: title, frame and rows shown."""
+        return [(name, getattr(self, name), rows) for name, rows in self._shown]
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._summary()})"
 
     def _repr_html_(self) -> str:
-        sections = "".join(
-            _html_section(name, getattr(self, name), rows) for name, rows in self._shown
-        )
+        sections = "".join(_html_section(*section) for section in self._sections())
         return f"<div><b>{type(self).__name__}</b>: {html.escape(self._summary())}{sections}</div>"
 
     def to_dict(self) -> dict[str, pl.DataFrame]:
@@ -212,17 +215,37 @@ class PoliceUkData(_FrameSet):
         Records by force and month (``falls_within``, ``month``, ``rows``, ``crimes``,
         ``asb_incidents``, ``no_location``), so a missing or thin month is visible.
 
+    In Jupyter it shows the findings by kind first (kind, rows, what was done), then the
+    detailed log, the coverage and the first records, with file paths relative to what was read.
+
     Examples
     --------
+    A month of street crimes written here (a download unzips to the same layout):
+
+    >>> import pathlib, tempfile
+    >>> import polars as pl
     >>> import crimeperf as cp
-    >>> data = cp.read_police_uk("data/police_uk")               # doctest: +SKIP
-    >>> data.records.filter(pl.col("csp_name") == "Rochford")    # doctest: +SKIP
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "2025-01"
+    >>> folder.mkdir()
+    >>> header = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+    ...           "LSOA code,LSOA name,Crime type,Last outcome category,Context")
+    >>> crime = ("{id},2025-01,Essex Police,Essex Police,0.70,51.58,On or near High Street,"
+    ...          "E01021914,Rochford 011A,Burglary,Under investigation,")
+    >>> asb = ",2025-01,Essex Police,Essex Police,,,No Location,,,Anti-social behaviour,,"
+    >>> lines = [header, crime.format(id="a1"), crime.format(id="a1"), asb]
+    >>> _ = (folder / "2025-01-essex-street.csv").write_text("\\n".join(lines) + "\\n")
+    >>> data = cp.read_police_uk(folder.parent)
+    >>> data
+    PoliceUkData(2 records; Essex Police; 2025-01 to 2025-01; 1 crimes and 1 ASB incidents; 2 log rows)
+    >>> data.records.filter(pl.col("csp_name") == "Rochford").height
+    1
+    >>> data.findings()
+    {'no_location': 1, 'duplicate_crime_id_identical': 1}
     """
 
     records: pl.DataFrame
     log: pl.DataFrame
     coverage: pl.DataFrame
-    _shown = (("log", 10), ("coverage", 10), ("records", 5))
 
     def findings(self) -> dict[str, int]:
         """The number of rows (or cells) behind each kind of finding in the log.
@@ -234,6 +257,33 @@ class PoliceUkData(_FrameSet):
         """
         totals = self.log.group_by("kind", maintain_order=True).agg(pl.col("count").sum())
         return dict(zip(totals["kind"].to_list(), totals["count"].to_list()))
+
+    def _findings_table(self) -> pl.DataFrame:
+        """The log summed by kind of finding: ``kind``, ``rows`` (the rows or cells behind it)
+        and ``action`` (what was done), largest first."""
+        return (
+            self.log.group_by("kind", maintain_order=True)
+            .agg(
+                pl.col("count").sum().alias("rows"),
+                pl.col("action").drop_nulls().unique(maintain_order=True).str.join("; "),
+            )
+            .sort("rows", descending=True, maintain_order=True)
+        )
+
+    def _sections(self) -> list[tuple[str, pl.DataFrame, int]]:
+        # What was found and done first, then the detail, with paths relative to what was read.
+        files: list[str] = []
+        for frame in (self.log, self.records):
+            if "file" in frame.columns:
+                files += frame["file"].drop_nulls().unique().to_list()
+        root = _common_root(sorted(set(files)))
+        findings = self._findings_table()
+        return [
+            ("findings by kind", findings, findings.height),
+            ("log", _relative_files(self.log, root), 10),
+            ("coverage", self.coverage, 10),
+            ("records", _relative_files(self.records, root), 5),
+        ]
 
     def _summary(self) -> str:
         records = self.records

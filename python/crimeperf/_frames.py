@@ -1,10 +1,12 @@
 """The statistics on whole frames: the same kernels as the scalar functions, on every row.
 
-A frame may be a polars DataFrame or LazyFrame (polars 1.x or 2.x), a pandas DataFrame (read
-through pyarrow), a pyarrow Table, a dict of columns, or any object with the Arrow PyCapsule
-interface (``__arrow_c_stream__``). The result is a polars DataFrame: the input columns, then the
-result columns (a result column replaces an input column of the same name, so a call can be
-repeated on its own output).
+A frame may be a polars DataFrame or LazyFrame (polars 1.x or 2.x; a LazyFrame is collected), a
+pandas DataFrame (read through pyarrow), a pyarrow Table, a dict of columns, or any object with
+the Arrow PyCapsule interface (``__arrow_c_stream__``). The result is the caller's kind of frame
+with the input columns, then the result columns: pandas in, pandas out (its index kept); pyarrow
+in, pyarrow out; polars, a dict or another Arrow object in, polars out. An input column with a
+result column's name is a :class:`~crimeperf.ColumnExistsError` unless ``overwrite=True`` (to
+repeat a call on its own output).
 
 The needed columns cross into the compiled extension through the Arrow C stream interface, so
 no polars version is baked into crimeperf.
@@ -17,67 +19,50 @@ from typing import Any, Literal, Optional, Union
 import polars as pl
 
 from crimeperf import _crimeperf
-from crimeperf.exceptions import ColumnTypeError, UnsupportedFrameError
+from crimeperf._exchange import kind_of, like, stream, to_polars
+from crimeperf.exceptions import ColumnExistsError
 
 __all__ = ["rates", "proportions", "changes", "targets"]
 
 Errors = Literal["raise", "null"]
 
 
-def _to_polars(frame: Any) -> pl.DataFrame:
-    """The frame as a polars DataFrame (without copying where the source allows)."""
-    if isinstance(frame, pl.DataFrame):
-        return frame
-    if isinstance(frame, pl.LazyFrame):
-        return frame.collect()
-    if isinstance(frame, dict):
-        return pl.DataFrame(frame)
-    package = type(frame).__module__.split(".")[0]
-    converted: Any = None
-    if package == "pandas":
-        try:
-            converted = pl.from_pandas(frame)
-        except ImportError as err:
-            raise UnsupportedFrameError(
-                "reading a pandas DataFrame needs pyarrow: pip install pyarrow"
-            ) from err
-    elif package == "pyarrow":
-        # Tables, record batches and readers (older polars cannot build a DataFrame from a
-        # RecordBatchReader through its constructor).
-        converted = pl.from_arrow(frame)
-    elif hasattr(frame, "__arrow_c_stream__"):
-        converted = pl.DataFrame(frame)
-    if not isinstance(converted, pl.DataFrame):
-        raise UnsupportedFrameError(
-            "expected a polars, pandas or pyarrow DataFrame/table, a dict of columns, or an "
-            f"object with the Arrow PyCapsule interface (__arrow_c_stream__); got "
-            f"{type(frame).__module__}.{type(frame).__qualname__}"
-        )
-    return converted
+def _attach(frame: Any, df: pl.DataFrame, result: _crimeperf.ArrowStream, overwrite: bool) -> Any:
+    """The caller's ``frame`` with the result columns appended, in its own kind of frame.
 
-
-def _stream(df: pl.DataFrame, names: list[str]) -> Any:
-    """The columns ``names`` of ``df`` that exist, for the extension (Arrow PyCapsule interface).
-
-    Only needed columns cross: the extension names any that are missing.
+    An input column with a result column's name is an error unless ``overwrite`` is true: a
+    result never silently replaces the caller's data.
     """
-    present = [name for name in dict.fromkeys(names) if name in df.columns]
-    selected = df.select(present)
-    for name, dtype in selected.schema.items():
-        if dtype == pl.Object:
-            # polars cannot export Python objects through the Arrow interface (1.x aborts).
-            error = ColumnTypeError(f'column "{name}" has type Object, but numbers are needed')
-            error.columns = [name]
-            raise error
-    if hasattr(selected, "__arrow_c_stream__"):
-        return selected
-    return selected.to_arrow()  # polars without the PyCapsule interface export; needs pyarrow
-
-
-def _attach(df: pl.DataFrame, result: _crimeperf.ArrowStream) -> pl.DataFrame:
-    """``df`` with the result columns appended (replacing columns of the same name)."""
     columns = pl.DataFrame(result)
-    return df.with_columns(columns.get_columns())
+    clashing = [name for name in columns.columns if name in df.columns]
+    if clashing and not overwrite:
+        quoted = ", ".join(f'"{name}"' for name in clashing)
+        them = "it" if len(clashing) == 1 else "them"
+        error = ColumnExistsError(
+            f"the frame already has {'a column' if len(clashing) == 1 else 'columns'} {quoted}, "
+            f"which the result would replace; rename {them}, "
+            f"or pass overwrite=True to replace {them}"
+        )
+        error.columns = clashing
+        raise error
+    kind = kind_of(frame)
+    if kind == "pandas":
+        # The caller's own frame, index and column types kept; the result columns added.
+        out = frame.copy(deep=False)
+        for series in columns.get_columns():
+            values = series.to_pandas()
+            values.index = out.index
+            out[series.name] = values
+        return out
+    if kind == "pyarrow" and type(frame).__name__ == "Table":
+        table = frame
+        for name, column in zip(columns.columns, columns.to_arrow().columns):
+            if name in table.column_names:
+                table = table.set_column(table.column_names.index(name), name, column)
+            else:
+                table = table.append_column(name, column)
+        return table
+    return like(df.with_columns(columns.get_columns()), frame)
 
 
 def rates(
@@ -89,14 +74,15 @@ def rates(
     confidence: float = 0.95,
     method: str = "auto",
     errors: Errors = "raise",
-) -> pl.DataFrame:
+    overwrite: bool = False,
+) -> Any:
     """Rates per ``per`` people with confidence intervals, for every row of a frame.
 
     The frame version of :func:`crimeperf.rate`.
 
     Parameters
     ----------
-    frame : polars/pandas DataFrame, pyarrow Table, dict, or any ``__arrow_c_stream__`` object
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
         One row per area (and category, period...).
     count : str
         The column of counts (integers, or whole floats).
@@ -112,11 +98,14 @@ def rates(
         ``"raise"``: a bad row (negative count, zero or null population...) raises an error
         naming the first bad row's position and values. ``"null"``: bad rows get nulls, and an
         ``error`` column says why (null on good rows).
+    overwrite : bool, default False
+        Replace input columns that have a result column's name (e.g. to repeat a call on its own
+        output); without it, such a column is a :class:`~crimeperf.ColumnExistsError`.
 
     Returns
     -------
-    polars.DataFrame
-        The input columns, then ``rate``, ``rate_lower``, ``rate_upper`` and ``rate_method``
+    DataFrame
+        The caller's kind of frame (see the module) with the input columns, then ``rate``, ``rate_lower``, ``rate_upper`` and ``rate_method``
         (``"exact"`` or ``"byar"``).
 
     Raises
@@ -125,6 +114,8 @@ def rates(
         ``count`` or ``population`` is not a column.
     ColumnTypeError
         A column is not numeric.
+    ColumnExistsError
+        The frame has a column named like a result column (without ``overwrite=True``).
     CrimeperfError
         The first bad row (with ``errors="raise"``), or a bad option.
 
@@ -152,10 +143,25 @@ def rates(
     crimeperf.exceptions.NegativeCountError: row 1 (crimes=-1, population=1000): count must not be negative, got -1
     >>> cp.rates(bad, count="crimes", population="population", errors="null")["error"].to_list()
     [None, 'count must not be negative, got -1']
+
+    A pandas frame comes back as pandas, with its own index and columns:
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"crimes": [4208], "population": [87_200]}, index=["Rochford"])
+    >>> out = cp.rates(table, count="crimes", population="population")
+    >>> isinstance(out, pd.DataFrame), round(float(out.loc["Rochford", "rate"]), 1)
+    (True, 48.3)
+
+    A result column never silently replaces one of yours:
+
+    >>> cp.rates(out, count="crimes", population="population")
+    Traceback (most recent call last):
+    ...
+    crimeperf.exceptions.ColumnExistsError: the frame already has columns "rate", "rate_lower", "rate_upper", "rate_method", which the result would replace; rename them, or pass overwrite=True to replace them
     """
-    df = _to_polars(frame)
+    df = to_polars(frame)
     result = _crimeperf.rates_frame(
-        _stream(df, [count, population]),
+        stream(df, [count, population]),
         count=count,
         population=population,
         per=per,
@@ -164,7 +170,7 @@ def rates(
         errors=errors,
         frame_columns=df.columns,
     )
-    return _attach(df, result)
+    return _attach(frame, df, result, overwrite)
 
 
 def proportions(
@@ -176,7 +182,8 @@ def proportions(
     previous_denominator: Optional[str] = None,
     confidence: float = 0.95,
     errors: Errors = "raise",
-) -> pl.DataFrame:
+    overwrite: bool = False,
+) -> Any:
     """Proportions (e.g. solved rates) with Wilson intervals, for every row of a frame.
 
     The frame version of :func:`crimeperf.proportion`, and with the previous columns of
@@ -184,7 +191,7 @@ def proportions(
 
     Parameters
     ----------
-    frame : polars/pandas DataFrame, pyarrow Table, dict, or any ``__arrow_c_stream__`` object
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
         One row per area (and category, period...).
     numerator : str
         The column of numerators (e.g. solved crimes).
@@ -196,18 +203,20 @@ def proportions(
         The confidence level of the intervals.
     errors : {"raise", "null"}, default "raise"
         As in :func:`crimeperf.rates`.
+    overwrite : bool, default False
+        As in :func:`crimeperf.rates`.
 
     Returns
     -------
-    polars.DataFrame
-        The input columns, then ``proportion``, ``proportion_lower`` and ``proportion_upper``
+    DataFrame
+        The caller's kind of frame (see the module) with the input columns, then ``proportion``, ``proportion_lower`` and ``proportion_upper``
         (fractions); with the previous columns also ``proportion_change``,
         ``proportion_change_lower``, ``proportion_change_upper`` (percentage points) and
         ``proportion_change_significance``.
 
     Raises
     ------
-    ColumnNotFoundError, ColumnTypeError, CrimeperfError
+    ColumnNotFoundError, ColumnTypeError, ColumnExistsError, CrimeperfError
         As in :func:`crimeperf.rates`.
 
     Examples
@@ -227,11 +236,11 @@ def proportions(
     >>> out["proportion_change_significance"].to_list()
     ['no significant change']
     """
-    df = _to_polars(frame)
+    df = to_polars(frame)
     names = [numerator, denominator]
     names += [n for n in (previous_numerator, previous_denominator) if n is not None]
     result = _crimeperf.proportions_frame(
-        _stream(df, names),
+        stream(df, names),
         numerator=numerator,
         denominator=denominator,
         previous_numerator=previous_numerator,
@@ -240,7 +249,7 @@ def proportions(
         errors=errors,
         frame_columns=df.columns,
     )
-    return _attach(df, result)
+    return _attach(frame, df, result, overwrite)
 
 
 def changes(
@@ -254,14 +263,15 @@ def changes(
     min_base: int = 50,
     unit: str = "crimes",
     errors: Errors = "raise",
-) -> pl.DataFrame:
+    overwrite: bool = False,
+) -> Any:
     """The change between two counts with the exact conditional test, for every row of a frame.
 
     The frame version of :func:`crimeperf.change`.
 
     Parameters
     ----------
-    frame : polars/pandas DataFrame, pyarrow Table, dict, or any ``__arrow_c_stream__`` object
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
         One row per area (and category...).
     current : str
         The column of current counts.
@@ -278,18 +288,20 @@ def changes(
         The plural word for what is counted, used in ``description``.
     errors : {"raise", "null"}, default "raise"
         As in :func:`crimeperf.rates`.
+    overwrite : bool, default False
+        As in :func:`crimeperf.rates`.
 
     Returns
     -------
-    polars.DataFrame
-        The input columns, then ``absolute``, ``percent`` and ``ratio`` (null where the previous
+    DataFrame
+        The caller's kind of frame (see the module) with the input columns, then ``absolute``, ``percent`` and ``ratio`` (null where the previous
         count is 0), ``ratio_lower``, ``ratio_upper`` (exact interval on the rate ratio),
         ``p_value``, ``significance``, ``small_base`` and ``description`` (the committee
         sentence).
 
     Raises
     ------
-    ColumnNotFoundError, ColumnTypeError, CrimeperfError
+    ColumnNotFoundError, ColumnTypeError, ColumnExistsError, CrimeperfError
         As in :func:`crimeperf.rates`.
 
     Examples
@@ -303,11 +315,11 @@ def changes(
     >>> out["significance"].to_list(), out["p_value"].round(4).to_list()
     (['no significant change', 'reduction'], [0.0556, 0.0112])
     """
-    df = _to_polars(frame)
+    df = to_polars(frame)
     names = [current, previous]
     names += [n for n in (exposure, previous_exposure) if isinstance(n, str)]
     result = _crimeperf.changes_frame(
-        _stream(df, names),
+        stream(df, names),
         current=current,
         previous=previous,
         exposure=exposure,
@@ -318,7 +330,7 @@ def changes(
         errors=errors,
         frame_columns=df.columns,
     )
-    return _attach(df, result)
+    return _attach(frame, df, result, overwrite)
 
 
 def targets(
@@ -332,7 +344,8 @@ def targets(
     require_significance: bool = False,
     confidence: float = 0.95,
     errors: Errors = "raise",
-) -> pl.DataFrame:
+    overwrite: bool = False,
+) -> Any:
     """Targets from baselines, and optionally RAG status against them, for every row of a frame.
 
     The frame version of :func:`crimeperf.target` (and of :func:`crimeperf.rag` when ``actual``
@@ -340,7 +353,7 @@ def targets(
 
     Parameters
     ----------
-    frame : polars/pandas DataFrame, pyarrow Table, dict, or any ``__arrow_c_stream__`` object
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
         One row per area and category.
     baseline : str
         The column of baselines.
@@ -359,16 +372,18 @@ def targets(
         The confidence level of that test.
     errors : {"raise", "null"}, default "raise"
         As in :func:`crimeperf.rates`.
+    overwrite : bool, default False
+        As in :func:`crimeperf.rates`.
 
     Returns
     -------
-    polars.DataFrame
-        The input columns, then ``target``, and with ``actual`` also ``rag`` (``"green"``,
+    DataFrame
+        The caller's kind of frame (see the module) with the input columns, then ``target``, and with ``actual`` also ``rag`` (``"green"``,
         ``"amber"`` or ``"red"``) and ``rag_reason``.
 
     Raises
     ------
-    ColumnNotFoundError, ColumnTypeError, CrimeperfError
+    ColumnNotFoundError, ColumnTypeError, ColumnExistsError, CrimeperfError
         As in :func:`crimeperf.rates`.
 
     Examples
@@ -383,14 +398,14 @@ def targets(
     >>> out["target"].to_list(), out["rag"].to_list()
     ([293.0, 162.0], ['amber', 'green'])
     """
-    df = _to_polars(frame)
+    df = to_polars(frame)
     names = [baseline]
     if isinstance(change_percent, str):
         names.append(change_percent)
     if actual is not None:
         names.append(actual)
     result = _crimeperf.targets_frame(
-        _stream(df, names),
+        stream(df, names),
         baseline=baseline,
         change_percent=change_percent,
         rounding=rounding,
@@ -401,4 +416,4 @@ def targets(
         errors=errors,
         frame_columns=df.columns,
     )
-    return _attach(df, result)
+    return _attach(frame, df, result, overwrite)

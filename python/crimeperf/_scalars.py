@@ -1,9 +1,16 @@
-"""The statistics on single numbers: one set of counts in, one named result out."""
+"""The statistics on single numbers: one set of counts in, one named result out.
+
+Counts may be given as ints or as whole floats (``10.0``, as in frames); ``10.5`` is an
+:class:`~crimeperf.InvalidInputError` naming the argument, and ``None`` or text where a number is
+needed an :class:`~crimeperf.ArgumentTypeError` (also a :class:`TypeError`).
+"""
 
 from __future__ import annotations
 
 from crimeperf import _crimeperf
-from crimeperf._crimeperf import Change, Proportion, ProportionChange, Rag, Rate
+from typing import Optional, Union
+
+from crimeperf._crimeperf import Change, Proportion, ProportionChange, Rag, Rate, Target
 
 __all__ = ["rate", "proportion", "proportion_change", "change", "target", "rag"]
 
@@ -48,6 +55,8 @@ def rate(
         The population is zero, negative, NaN or infinite.
     InvalidConfidenceError, UnknownOptionError, InvalidInputError
         A bad ``confidence``, ``method`` or ``per``.
+    ArgumentTypeError
+        An argument of the wrong type: ``None`` or text where a number is needed.
 
     Examples
     --------
@@ -88,6 +97,8 @@ def proportion(numerator: int, denominator: int, *, confidence: float = 0.95) ->
     ------
     NegativeCountError, NumeratorAboveDenominatorError, InvalidDenominatorError
         A negative count, more solved crimes than crimes, or no crimes at all.
+    ArgumentTypeError
+        An argument of the wrong type: ``None`` or text where a number is needed.
 
     Examples
     --------
@@ -131,6 +142,8 @@ def proportion_change(
     ------
     NegativeCountError, NumeratorAboveDenominatorError, InvalidDenominatorError
         As :func:`proportion`, for either proportion.
+    ArgumentTypeError
+        An argument of the wrong type: ``None`` or text where a number is needed.
 
     Examples
     --------
@@ -203,6 +216,8 @@ def change(
         An exposure is zero, negative, NaN or infinite.
     CountOverflowError, InvalidConfidenceError, InvalidInputError
         Counts too large to add, a bad confidence or a negative ``min_base``.
+    ArgumentTypeError
+        An argument of the wrong type: ``None`` or text where a number is needed.
 
     Examples
     --------
@@ -228,7 +243,14 @@ def change(
     )
 
 
-def target(baseline: float, change_percent: float, *, rounding: str = "half-up") -> float:
+def target(
+    baseline: float,
+    change_percent: float,
+    *,
+    rounding: str = "half-up",
+    polarity: str = "lower-is-better",
+    expected: Optional[float] = None,
+) -> Target:
     """The target ``change_percent`` percent away from ``baseline``, rounded.
 
     Parameters
@@ -241,36 +263,57 @@ def target(baseline: float, change_percent: float, *, rounding: str = "half-up")
     rounding : {"half-up", "floor", "ceil", "none"}, default "half-up"
         How the target is rounded to a publishable number. ``"half-up"`` rounds 292.5 to 293,
         as the published plans do (not banker's rounding to 292).
+    polarity : {"lower-is-better", "higher-is-better"}, default "lower-is-better"
+        Which direction meets the target: at most it (fewer crimes) or at least it.
+    expected : float, optional
+        The count expected if nothing changes (often the baseline itself); gives
+        ``probability``, the chance that a Poisson count with this mean meets the target.
 
     Returns
     -------
-    float
-        The target.
+    Target
+        With ``value`` (the published target; ``float(target)`` gives it too), ``unrounded``,
+        ``rounding``, ``baseline``, ``change_percent``, ``polarity``, ``expected`` and
+        ``probability`` (None without ``expected``).
 
     Raises
     ------
     InvalidInputError
-        A negative or non-finite baseline, a non-finite percent or one below -100.
+        A negative or non-finite baseline, a non-finite percent or one below -100, or a
+        negative or non-finite ``expected``.
     UnknownOptionError
-        An unknown rounding.
+        An unknown rounding or polarity.
+    ArgumentTypeError
+        An argument that is not a number (or, for the options, not a str).
 
     Examples
     --------
     "10% reduction in Theft From Motor Vehicles by March 2011: baseline 325, target 293":
 
     >>> import crimeperf as cp
-    >>> cp.target(325, -10)
-    293.0
-    >>> cp.target(325, -10, rounding="floor"), cp.target(170, -5, rounding="none")
+    >>> theft = cp.target(325, -10)
+    >>> theft
+    Target(value=293.0, unrounded=292.5, rounding='half-up', baseline=325.0, change_percent=-10.0, polarity='lower-is-better', expected=None, probability=None)
+    >>> float(theft), str(theft)
+    (293.0, '293 (10% reduction on a baseline of 325)')
+    >>> cp.target(325, -10, rounding="floor").value, cp.target(170, -5, rounding="none").value
     (292.0, 161.5)
+
+    A 5% cut in 170 burglaries is met by chance alone about 29% of the time if nothing changes
+    (``scipy.stats.poisson.cdf(162, 170)`` = 0.2855):
+
+    >>> round(cp.target(170, -5, expected=170).probability, 4)
+    0.2855
     """
-    return _crimeperf.target(baseline, change_percent, rounding=rounding)
+    return _crimeperf.target(
+        baseline, change_percent, rounding=rounding, polarity=polarity, expected=expected
+    )
 
 
 def rag(
     baseline: float,
     actual: float,
-    target: float,
+    target: Union[float, Target],
     *,
     polarity: str = "lower-is-better",
     require_significance: bool = False,
@@ -289,7 +332,7 @@ def rag(
         The baseline value.
     actual : float
         The value achieved.
-    target : float
+    target : float or Target
         The target (see :func:`target`).
     polarity : {"lower-is-better", "higher-is-better"}, default "lower-is-better"
         Which direction is good: fewer crimes, or more solved crimes.
@@ -310,6 +353,8 @@ def rag(
         A negative or non-finite value, or fractional counts with ``require_significance``.
     UnknownOptionError
         An unknown polarity.
+    ArgumentTypeError
+        An argument of the wrong type: ``None`` or text where a number is needed.
 
     Examples
     --------

@@ -2,8 +2,9 @@
 
 Every exception is a :class:`CrimeperfError`. Those about bad values (a negative count, a zero
 population, an unknown option) are also :class:`ValueError`, a missing column is also a
-:class:`KeyError` and a column of the wrong type is also a :class:`TypeError`, so code that
-catches the built-in classes keeps working.
+:class:`KeyError`, and an argument or column of the wrong type (``None`` or text where a count
+is needed) is also a :class:`TypeError`, so code that catches the built-in classes keeps
+working.
 
 Errors about one row of a frame carry the row's position (from 0) in ``row`` and its input
 values in ``values``; errors about columns carry their names in ``columns``.
@@ -16,6 +17,11 @@ Examples
 ... except ValueError as err:
 ...     print(type(err).__name__, "-", err)
 NegativeCountError - count must not be negative, got -1
+>>> try:
+...     cp.rate(10, None)
+... except TypeError as err:
+...     print(type(err).__name__, "-", err)
+ArgumentTypeError - population must be a number, got NoneType
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ __all__ = [
     "MissingValueError",
     "ColumnNotFoundError",
     "ColumnTypeError",
+    "ColumnExistsError",
+    "ArgumentTypeError",
     "UnsupportedFrameError",
     "TooManyGroupsError",
     "DataFileError",
@@ -107,6 +115,16 @@ class ColumnNotFoundError(CrimeperfError, KeyError):
 
 class ColumnTypeError(CrimeperfError, TypeError):
     """A column has a type the statistic cannot use, e.g. text where counts are needed."""
+
+
+class ColumnExistsError(CrimeperfError, ValueError):
+    """A result column would replace an input column of the same name (also a
+    :class:`ValueError`); pass ``overwrite=True`` to replace it. ``columns`` names them."""
+
+
+class ArgumentTypeError(CrimeperfError, TypeError):
+    """An argument has the wrong type: ``None`` or text where a number is needed, a number where
+    an option label is needed (also a :class:`TypeError`)."""
 
 
 class UnsupportedFrameError(CrimeperfError, TypeError):

@@ -14,8 +14,10 @@ use polars_arrow::ffi::{export_iterator, ArrowArrayStream, ArrowArrayStreamReade
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyList, PyTuple};
 
-use crate::columns::Finished;
 use crate::error::{BindingError, Result};
+
+/// A finished result column: its field and its values.
+pub type Finished = (Field, Box<dyn Array>);
 
 /// The capsule name the PyCapsule interface gives to C streams.
 const STREAM: &CStr = c"arrow_array_stream";

@@ -1,58 +1,15 @@
 //! Typed access to the input columns of a frame, and the builders of the result columns.
 
-use std::fmt;
-
 use polars_arrow::array::{
     Array, BooleanArray, MutableBinaryViewArray, MutableBooleanArray, MutablePrimitiveArray,
     PrimitiveArray, Utf8ViewArray,
 };
 use polars_arrow::datatypes::{ArrowDataType, Field};
 use polars_arrow::types::NativeType;
-use pyo3::prelude::*;
-use pyo3::types::PyNone;
 
-use crate::arrow::Table;
+use crate::arrow::{Finished, Table};
+use crate::cell::{whole_number, Cell};
 use crate::error::{BindingError, Result, RowProblem};
-
-/// One numeric input value as the frame holds it, kept as given so that an error can quote it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Cell {
-    /// A signed integer.
-    Int(i64),
-    /// An unsigned integer beyond the signed range.
-    UInt(u64),
-    /// A floating-point number.
-    Float(f64),
-    /// A null.
-    Null,
-}
-
-impl fmt::Display for Cell {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Cell::Int(v) => write!(f, "{v}"),
-            Cell::UInt(v) => write!(f, "{v}"),
-            // Debug formatting prints floats as Python does: 5000.0, NaN, inf.
-            Cell::Float(v) => write!(f, "{v:?}"),
-            Cell::Null => f.write_str("null"),
-        }
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Cell {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(match self {
-            Cell::Int(v) => v.into_pyobject(py)?.into_any(),
-            Cell::UInt(v) => v.into_pyobject(py)?.into_any(),
-            Cell::Float(v) => v.into_pyobject(py)?.into_any(),
-            Cell::Null => PyNone::get(py).to_owned().into_any(),
-        })
-    }
-}
 
 /// A numeric input column: a name and one cell per row.
 pub struct Column {
@@ -74,11 +31,7 @@ impl Column {
                 column: self.name.clone(),
                 value: v,
             }),
-            // 2^63 is exactly representable; anything below it in magnitude fits in an i64.
-            Cell::Float(v) if v.fract() == 0.0 && v.abs() < 9_223_372_036_854_775_808.0 => {
-                Ok(v as i64)
-            }
-            Cell::Float(v) => Err(RowProblem::NotWhole {
+            Cell::Float(v) => whole_number(v).ok_or_else(|| RowProblem::NotWhole {
                 column: self.name.clone(),
                 value: v,
             }),
@@ -129,8 +82,8 @@ impl Source {
     }
 }
 
-/// A column name or a constant, as passed from Python.
-#[derive(FromPyObject)]
+/// A column name or a constant, as passed from Python (read by
+/// [`crate::arguments::name_or_value`]).
 pub enum NameOrValue {
     /// The name of a column.
     Name(String),
@@ -243,9 +196,6 @@ impl Table {
         })
     }
 }
-
-/// A finished result column: its field and its values.
-pub type Finished = (Field, Box<dyn Array>);
 
 /// A float result column.
 pub fn float_column(name: &str, values: MutablePrimitiveArray<f64>) -> Finished {

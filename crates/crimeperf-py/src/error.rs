@@ -11,7 +11,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyType};
 
-use crate::columns::Cell;
+use crate::cell::Cell;
 
 /// Everything that can go wrong in a call into the extension.
 #[derive(Debug)]
@@ -33,6 +33,16 @@ pub enum BindingError {
         dtype: String,
         /// What the statistic needs.
         expected: &'static str,
+    },
+    /// An argument of a call has the wrong Python type (e.g. `None` or text where a count is
+    /// needed).
+    ArgumentType {
+        /// The argument's name.
+        argument: &'static str,
+        /// What it must be, e.g. "a whole number".
+        expected: &'static str,
+        /// The Python type given.
+        got: String,
     },
     /// The object is not an Arrow table stream, or the stream failed.
     NotATable(String),
@@ -233,6 +243,14 @@ impl BindingError {
             } => (
                 "ColumnTypeError",
                 format!("column {column:?} has type {dtype}, but {expected} are needed"),
+            ),
+            BindingError::ArgumentType {
+                argument,
+                expected,
+                got,
+            } => (
+                "ArgumentTypeError",
+                format!("{argument} must be {expected}, got {got}"),
             ),
             BindingError::NotATable(reason) => ("UnsupportedFrameError", reason.clone()),
             BindingError::Data(err) => (data_class(err), err.to_string()),

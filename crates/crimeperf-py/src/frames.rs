@@ -13,8 +13,9 @@ use polars_arrow::compute::concatenate::concatenate;
 use pyo3::prelude::*;
 use rayon::prelude::*;
 
-use crate::arrow::{ArrowStream, Table};
-use crate::columns::{float_column, text_column, Column, Finished, NameOrValue, Source};
+use crate::arguments;
+use crate::arrow::{ArrowStream, Finished, Table};
+use crate::columns::{float_column, text_column, Column, NameOrValue, Source};
 use crate::error::{BindingError, Result, RowProblem};
 use crate::memo::{ChangeInputs, ChangeMemo, CountIntervals};
 use crate::scalar::{min_base, rag_rule};
@@ -270,24 +271,27 @@ impl Sink for RateSink {
 /// Rates per `per` people for every row: columns `rate`, `rate_lower`, `rate_upper`,
 /// `rate_method`.
 #[pyfunction]
-#[pyo3(signature = (stream, *, count, population, per = 1000.0, confidence = 0.95, method = "auto", errors = "raise", frame_columns = None))]
+#[pyo3(signature = (stream, *, count, population, per, confidence, method, errors, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn rates_frame(
     py: Python<'_>,
     stream: &Bound<'_, PyAny>,
-    count: &str,
-    population: &str,
-    per: f64,
-    confidence: f64,
-    method: &str,
-    errors: &str,
+    count: &Bound<'_, PyAny>,
+    population: &Bound<'_, PyAny>,
+    per: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+    method: &Bound<'_, PyAny>,
+    errors: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
-    let errors = Errors::from_str(errors)?;
-    let confidence = Confidence::new(confidence)?;
-    let method = RateMethod::from_str(method)?;
+    let count = &arguments::text("count", count)?;
+    let population = &arguments::text("population", population)?;
+    let per = arguments::real("per", per)?;
+    let errors = Errors::from_str(&arguments::text("errors", errors)?)?;
+    let confidence = Confidence::new(arguments::real("confidence", confidence)?)?;
+    let method = RateMethod::from_str(&arguments::text("method", method)?)?;
     let estimator = RateEstimator::new(per, confidence, method)?;
-    let table = Table::import(stream, frame_columns)?;
+    let table = Table::import_any(stream, frame_columns)?;
     table.require(&[count, population])?;
     let count = table.numeric(count)?;
     let exact = match method {
@@ -439,21 +443,30 @@ impl Sink for ProportionSink {
 /// (`proportion_change`, `proportion_change_lower`, `proportion_change_upper`,
 /// `proportion_change_significance`).
 #[pyfunction]
-#[pyo3(signature = (stream, *, numerator, denominator, previous_numerator = None, previous_denominator = None, confidence = 0.95, errors = "raise", frame_columns = None))]
+#[pyo3(signature = (stream, *, numerator, denominator, previous_numerator, previous_denominator, confidence, errors, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn proportions_frame(
     py: Python<'_>,
     stream: &Bound<'_, PyAny>,
-    numerator: &str,
-    denominator: &str,
-    previous_numerator: Option<&str>,
-    previous_denominator: Option<&str>,
-    confidence: f64,
-    errors: &str,
+    numerator: &Bound<'_, PyAny>,
+    denominator: &Bound<'_, PyAny>,
+    previous_numerator: &Bound<'_, PyAny>,
+    previous_denominator: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+    errors: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
-    let errors = Errors::from_str(errors)?;
-    let confidence = Confidence::new(confidence)?;
+    let numerator = &arguments::text("numerator", numerator)?;
+    let denominator = &arguments::text("denominator", denominator)?;
+    let previous_numerator = arguments::optional_text("previous_numerator", previous_numerator)?;
+    let previous_denominator =
+        arguments::optional_text("previous_denominator", previous_denominator)?;
+    let (previous_numerator, previous_denominator) = (
+        previous_numerator.as_deref(),
+        previous_denominator.as_deref(),
+    );
+    let errors = Errors::from_str(&arguments::text("errors", errors)?)?;
+    let confidence = Confidence::new(arguments::real("confidence", confidence)?)?;
     let previous_names = match (previous_numerator, previous_denominator) {
         (None, None) => None,
         (Some(n), Some(d)) => Some((n, d)),
@@ -468,8 +481,8 @@ pub fn proportions_frame(
             }))
         }
     };
-    let table = Table::import(stream, frame_columns)?;
-    let mut names = vec![numerator, denominator];
+    let table = Table::import_any(stream, frame_columns)?;
+    let mut names = vec![numerator.as_str(), denominator.as_str()];
     if let Some((n, d)) = previous_names {
         names.extend([n, d]);
     }
@@ -527,26 +540,31 @@ impl Changes {
 /// `absolute`, `percent`, `ratio`, `ratio_lower`, `ratio_upper`, `p_value`, `significance`,
 /// `small_base`, `description`.
 #[pyfunction]
-#[pyo3(signature = (stream, *, current, previous, exposure = None, previous_exposure = None, confidence = 0.95, min_base = 50, unit = "crimes", errors = "raise", frame_columns = None))]
+#[pyo3(signature = (stream, *, current, previous, exposure, previous_exposure, confidence, min_base, unit, errors, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn changes_frame(
     py: Python<'_>,
     stream: &Bound<'_, PyAny>,
-    current: &str,
-    previous: &str,
-    exposure: Option<NameOrValue>,
-    previous_exposure: Option<NameOrValue>,
-    confidence: f64,
-    min_base: i64,
-    unit: &str,
-    errors: &str,
+    current: &Bound<'_, PyAny>,
+    previous: &Bound<'_, PyAny>,
+    exposure: &Bound<'_, PyAny>,
+    previous_exposure: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+    min_base: &Bound<'_, PyAny>,
+    unit: &Bound<'_, PyAny>,
+    errors: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
-    let errors = Errors::from_str(errors)?;
-    let confidence = Confidence::new(confidence)?;
-    let min_base = self::min_base(min_base)?;
-    let table = Table::import(stream, frame_columns)?;
-    let mut names = vec![current, previous];
+    let current = &arguments::text("current", current)?;
+    let previous = &arguments::text("previous", previous)?;
+    let exposure = arguments::name_or_value("exposure", exposure)?;
+    let previous_exposure = arguments::name_or_value("previous_exposure", previous_exposure)?;
+    let unit = arguments::text("unit", unit)?;
+    let errors = Errors::from_str(&arguments::text("errors", errors)?)?;
+    let confidence = Confidence::new(arguments::real("confidence", confidence)?)?;
+    let min_base = self::min_base(arguments::count("min_base", min_base)?)?;
+    let table = Table::import_any(stream, frame_columns)?;
+    let mut names = vec![current.as_str(), previous.as_str()];
     for source in [&exposure, &previous_exposure] {
         if let Some(NameOrValue::Name(name)) = source {
             names.push(name);
@@ -560,7 +578,7 @@ pub fn changes_frame(
         previous_exposure: table.source(previous_exposure, 1.0)?,
         confidence,
         min_base,
-        unit: unit.to_owned(),
+        unit,
         memo: ChangeMemo::default(),
     };
     kernel.memo = py.detach(|| ChangeMemo::new(&kernel.view(), table.len));
@@ -666,27 +684,40 @@ impl Sink for TargetSink {
 /// Targets from baselines for every row (`target`), and with an `actual` column the RAG status
 /// against them (`rag`, `rag_reason`).
 #[pyfunction]
-#[pyo3(signature = (stream, *, baseline, change_percent, rounding = "half-up", actual = None, polarity = "lower-is-better", require_significance = false, confidence = 0.95, errors = "raise", frame_columns = None))]
+#[pyo3(signature = (stream, *, baseline, change_percent, rounding, actual, polarity, require_significance, confidence, errors, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn targets_frame(
     py: Python<'_>,
     stream: &Bound<'_, PyAny>,
-    baseline: &str,
-    change_percent: NameOrValue,
-    rounding: &str,
-    actual: Option<&str>,
-    polarity: &str,
-    require_significance: bool,
-    confidence: f64,
-    errors: &str,
+    baseline: &Bound<'_, PyAny>,
+    change_percent: &Bound<'_, PyAny>,
+    rounding: &Bound<'_, PyAny>,
+    actual: &Bound<'_, PyAny>,
+    polarity: &Bound<'_, PyAny>,
+    require_significance: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+    errors: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
-    let errors = Errors::from_str(errors)?;
-    let rounding = Rounding::from_str(rounding)?;
-    let polarity = Polarity::from_str(polarity)?;
-    let rule = rag_rule(require_significance, confidence)?;
-    let table = Table::import(stream, frame_columns)?;
-    let mut names = vec![baseline];
+    let baseline = &arguments::text("baseline", baseline)?;
+    let change_percent = arguments::name_or_value("change_percent", change_percent)?.ok_or(
+        BindingError::ArgumentType {
+            argument: "change_percent",
+            expected: "a column name or a number",
+            got: "NoneType".to_owned(),
+        },
+    )?;
+    let actual = arguments::optional_text("actual", actual)?;
+    let actual = actual.as_deref();
+    let errors = Errors::from_str(&arguments::text("errors", errors)?)?;
+    let rounding = Rounding::from_str(&arguments::text("rounding", rounding)?)?;
+    let polarity = Polarity::from_str(&arguments::text("polarity", polarity)?)?;
+    let rule = rag_rule(
+        arguments::flag("require_significance", require_significance)?,
+        arguments::real("confidence", confidence)?,
+    )?;
+    let table = Table::import_any(stream, frame_columns)?;
+    let mut names = vec![baseline.as_str()];
     if let NameOrValue::Name(name) = &change_percent {
         names.push(name);
     }

@@ -6,14 +6,22 @@
 //! themselves live in the core; the public Python API, its docstrings and the polars/pandas
 //! handling live in `python/crimeperf/`.
 //!
-//! * [`scalar`]: one set of numbers in, one named result ([`results`]) out.
+//! * [`scalar`]: one set of numbers in (read by [`arguments`]), one named result ([`results`])
+//!   out.
 //! * [`frames`]: the same kernels over every row of an Arrow table, which comes in through the
 //!   Arrow PyCapsule interface and goes back out through it ([`arrow`]), so that any polars
 //!   (1.x or 2.x), pandas (via pyarrow) or pyarrow table can be used without pinning a version.
 //! * [`data`]: the data layer of `crimeperf-polars` (police.uk files, the ONS CSP tables,
 //!   counting, solved rates), its frames crossing the same way.
+//!
+//! The modules form layers, each using only those before it: [`cell`] (an input value) and
+//! [`error`] (the exceptions); [`arrow`] (tables in, result streams out) and [`arguments`];
+//! [`columns`] (typed columns of a table, result columns); then the functions ([`scalar`],
+//! [`memo`], [`frames`], [`data`]) and their [`results`].
 
+pub mod arguments;
 pub mod arrow;
+pub mod cell;
 pub mod columns;
 pub mod data;
 pub mod error;
@@ -33,6 +41,7 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Proportion>()?;
     m.add_class::<results::ProportionChange>()?;
     m.add_class::<results::Change>()?;
+    m.add_class::<results::Target>()?;
     m.add_class::<results::Rag>()?;
     m.add_class::<data::Progress>()?;
     m.add_function(wrap_pyfunction!(scalar::rate, m)?)?;

@@ -17,7 +17,8 @@ use polars_arrow::array::MutableBinaryViewArray;
 use polars_arrow::datatypes::Field;
 use rayon::prelude::*;
 
-use crate::columns::{text_column, Column, Finished, Source};
+use crate::arrow::Finished;
+use crate::columns::{text_column, Column, Source};
 use crate::error::RowProblem;
 
 /// The confidence limits of every distinct count of a column.

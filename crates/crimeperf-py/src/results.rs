@@ -1,6 +1,9 @@
 //! The named results of the scalar functions: `Rate`, `Proportion`, `ProportionChange`,
-//! `Change` and `Rag`, each a read-only view of the core's result with a readable `repr`, an
-//! HTML table for Jupyter and `to_dict()`.
+//! `Change`, `Target` and `Rag`, each a read-only view of the core's result with a readable
+//! `repr`, an HTML table for Jupyter and `to_dict()`.
+//!
+//! Each class lists its fields once, in `result_class!`: that one table gives both the Python
+//! getters and the `fields()` that `repr`, the HTML table and `to_dict()` are made from.
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -19,12 +22,6 @@ pub enum Val {
     None,
     /// A nested result: its type name and fields.
     Record(&'static str, Vec<(&'static str, Val)>),
-}
-
-impl From<Option<f64>> for Val {
-    fn from(value: Option<f64>) -> Self {
-        value.map_or(Val::None, Val::Float)
-    }
 }
 
 /// Formats a float with about six significant digits, as people read them.
@@ -138,16 +135,89 @@ pub fn dict<'py>(
     Ok(out)
 }
 
-fn int(value: u64) -> Val {
-    i64::try_from(value).map_or(Val::Float(value as f64), Val::Int)
+/// A getter's value as a field value of `repr`, HTML and `to_dict`.
+pub trait ToVal {
+    /// The field value.
+    fn to_val(self) -> Val;
 }
 
-/// One `#[pymethods]` block for a result class: its own methods plus `__repr__`, `__str__`,
-/// `_repr_html_`, `to_dict` and `__eq__`, built from its `fields()` and `sentence()`.
-macro_rules! record_methods {
-    ($ty:ty, $name:literal, { $($body:tt)* }) => {
+impl ToVal for f64 {
+    fn to_val(self) -> Val {
+        Val::Float(self)
+    }
+}
+
+impl ToVal for Option<f64> {
+    fn to_val(self) -> Val {
+        self.map_or(Val::None, Val::Float)
+    }
+}
+
+impl ToVal for i64 {
+    fn to_val(self) -> Val {
+        Val::Int(self)
+    }
+}
+
+impl ToVal for u64 {
+    fn to_val(self) -> Val {
+        i64::try_from(self).map_or(Val::Float(self as f64), Val::Int)
+    }
+}
+
+impl ToVal for bool {
+    fn to_val(self) -> Val {
+        Val::Bool(self)
+    }
+}
+
+impl ToVal for &str {
+    fn to_val(self) -> Val {
+        Val::Str(self.to_owned())
+    }
+}
+
+/// Declares a result class's fields once and generates from that table its getters, its
+/// `fields()` (in the order listed) and the methods every result has: `__repr__`, `__str__`
+/// (the sentence), `_repr_html_`, `to_dict` and `__eq__`. Other methods follow the table.
+///
+/// Each field is `name: type = |self_name| getter expression;` with its doc comment.
+macro_rules! result_class {
+    (
+        $ty:ident, $name:literal, sentence = |$ss:ident| $sentence:expr,
+        fields {
+            $( $(#[doc = $doc:literal])* $field:ident : $ret:ty = |$s:ident| $get:expr; )*
+        }
+        methods { $($body:tt)* }
+    ) => {
+        impl $ty {
+            fn fields(&self) -> Vec<(&'static str, Val)> {
+                vec![$((stringify!($field), ToVal::to_val(self.$field()))),*]
+            }
+
+            fn sentence(&self) -> String {
+                let $ss = self;
+                $sentence
+            }
+        }
+
+        impl ToVal for $ty {
+            fn to_val(self) -> Val {
+                Val::Record($name, self.fields())
+            }
+        }
+
         #[pymethods]
         impl $ty {
+            $(
+                $(#[doc = $doc])*
+                #[getter]
+                fn $field(&self) -> $ret {
+                    let $s = self;
+                    $get
+                }
+            )*
+
             $($body)*
 
             fn __repr__(&self) -> String {
@@ -181,68 +251,26 @@ pub struct Rate {
     pub(crate) inner: crimeperf::Rate,
 }
 
-impl Rate {
-    fn fields(&self) -> Vec<(&'static str, Val)> {
-        let r = &self.inner;
-        vec![
-            ("value", Val::Float(r.value)),
-            ("lower", Val::Float(r.lower)),
-            ("upper", Val::Float(r.upper)),
-            ("method", Val::Str(r.method.label().to_owned())),
-            ("count", int(r.count)),
-            ("population", Val::Float(r.population)),
-            ("per", Val::Float(r.per)),
-            ("confidence", Val::Float(r.confidence.level())),
-        ]
-    }
-
-    fn sentence(&self) -> String {
-        self.inner.to_string()
-    }
-}
-
-record_methods!(Rate, "Rate", {
+result_class!(Rate, "Rate", sentence = |r| r.inner.to_string(),
+fields {
     /// The rate: `count / population * per`.
-    #[getter]
-    fn value(&self) -> f64 {
-        self.inner.value
-    }
+    value: f64 = |r| r.inner.value;
     /// The lower confidence limit of the rate.
-    #[getter]
-    fn lower(&self) -> f64 {
-        self.inner.lower
-    }
+    lower: f64 = |r| r.inner.lower;
     /// The upper confidence limit of the rate.
-    #[getter]
-    fn upper(&self) -> f64 {
-        self.inner.upper
-    }
+    upper: f64 = |r| r.inner.upper;
     /// The method that produced the limits: `"exact"` or `"byar"`.
-    #[getter]
-    fn method(&self) -> &'static str {
-        self.inner.method.label()
-    }
+    method: &'static str = |r| r.inner.method.label();
     /// The number of events.
-    #[getter]
-    fn count(&self) -> u64 {
-        self.inner.count
-    }
+    count: u64 = |r| r.inner.count;
     /// The population the count relates to.
-    #[getter]
-    fn population(&self) -> f64 {
-        self.inner.population
-    }
+    population: f64 = |r| r.inner.population;
     /// The multiplier (1,000 for a rate per 1,000).
-    #[getter]
-    fn per(&self) -> f64 {
-        self.inner.per
-    }
+    per: f64 = |r| r.inner.per;
     /// The confidence level of the limits.
-    #[getter]
-    fn confidence(&self) -> f64 {
-        self.inner.confidence.level()
-    }
-});
+    confidence: f64 = |r| r.inner.confidence.level();
+}
+methods {});
 
 /// A proportion (e.g. a solved rate) with its Wilson interval, as fractions.
 #[pyclass(frozen, module = "crimeperf", name = "Proportion")]
@@ -251,65 +279,24 @@ pub struct Proportion {
     pub(crate) inner: crimeperf::Proportion,
 }
 
-fn proportion_fields(p: &crimeperf::Proportion) -> Vec<(&'static str, Val)> {
-    vec![
-        ("value", Val::Float(p.value)),
-        ("lower", Val::Float(p.lower)),
-        ("upper", Val::Float(p.upper)),
-        ("percent", Val::Float(p.percent())),
-        ("numerator", int(p.numerator)),
-        ("denominator", int(p.denominator)),
-        ("confidence", Val::Float(p.confidence.level())),
-    ]
-}
-
-impl Proportion {
-    fn fields(&self) -> Vec<(&'static str, Val)> {
-        proportion_fields(&self.inner)
-    }
-
-    fn sentence(&self) -> String {
-        self.inner.to_string()
-    }
-}
-
-record_methods!(Proportion, "Proportion", {
+result_class!(Proportion, "Proportion", sentence = |p| p.inner.to_string(),
+fields {
     /// The proportion as a fraction.
-    #[getter]
-    fn value(&self) -> f64 {
-        self.inner.value
-    }
+    value: f64 = |p| p.inner.value;
     /// The lower Wilson limit, as a fraction.
-    #[getter]
-    fn lower(&self) -> f64 {
-        self.inner.lower
-    }
+    lower: f64 = |p| p.inner.lower;
     /// The upper Wilson limit, as a fraction.
-    #[getter]
-    fn upper(&self) -> f64 {
-        self.inner.upper
-    }
+    upper: f64 = |p| p.inner.upper;
     /// The proportion as a percentage.
-    #[getter]
-    fn percent(&self) -> f64 {
-        self.inner.percent()
-    }
+    percent: f64 = |p| p.inner.percent();
     /// The numerator.
-    #[getter]
-    fn numerator(&self) -> u64 {
-        self.inner.numerator
-    }
+    numerator: u64 = |p| p.inner.numerator;
     /// The denominator.
-    #[getter]
-    fn denominator(&self) -> u64 {
-        self.inner.denominator
-    }
+    denominator: u64 = |p| p.inner.denominator;
     /// The confidence level of the limits.
-    #[getter]
-    fn confidence(&self) -> f64 {
-        self.inner.confidence.level()
-    }
-});
+    confidence: f64 = |p| p.inner.confidence.level();
+}
+methods {});
 
 /// The change between two proportions in percentage points, with Newcombe's interval.
 #[pyclass(frozen, module = "crimeperf", name = "ProportionChange")]
@@ -318,71 +305,24 @@ pub struct ProportionChange {
     pub(crate) inner: crimeperf::ProportionChange,
 }
 
-impl ProportionChange {
-    fn fields(&self) -> Vec<(&'static str, Val)> {
-        let c = &self.inner;
-        vec![
-            ("value", Val::Float(c.value)),
-            ("lower", Val::Float(c.lower)),
-            ("upper", Val::Float(c.upper)),
-            ("significance", Val::Str(c.significance.label().to_owned())),
-            (
-                "current",
-                Val::Record("Proportion", proportion_fields(&c.current)),
-            ),
-            (
-                "previous",
-                Val::Record("Proportion", proportion_fields(&c.previous)),
-            ),
-            ("confidence", Val::Float(c.confidence.level())),
-        ]
-    }
-
-    fn sentence(&self) -> String {
-        self.inner.describe()
-    }
-}
-
-record_methods!(ProportionChange, "ProportionChange", {
+result_class!(ProportionChange, "ProportionChange", sentence = |c| c.inner.describe(),
+fields {
     /// The difference `current - previous` in percentage points.
-    #[getter]
-    fn value(&self) -> f64 {
-        self.inner.value
-    }
+    value: f64 = |c| c.inner.value;
     /// The lower limit of the difference, in percentage points.
-    #[getter]
-    fn lower(&self) -> f64 {
-        self.inner.lower
-    }
+    lower: f64 = |c| c.inner.lower;
     /// The upper limit of the difference, in percentage points.
-    #[getter]
-    fn upper(&self) -> f64 {
-        self.inner.upper
-    }
+    upper: f64 = |c| c.inner.upper;
     /// `"increase"`, `"reduction"` or `"no significant change"`.
-    #[getter]
-    fn significance(&self) -> &'static str {
-        self.inner.significance.label()
-    }
+    significance: &'static str = |c| c.inner.significance.label();
     /// The current proportion.
-    #[getter]
-    fn current(&self) -> Proportion {
-        Proportion {
-            inner: self.inner.current,
-        }
-    }
+    current: Proportion = |c| Proportion { inner: c.inner.current };
     /// The previous proportion.
-    #[getter]
-    fn previous(&self) -> Proportion {
-        Proportion {
-            inner: self.inner.previous,
-        }
-    }
+    previous: Proportion = |c| Proportion { inner: c.inner.previous };
     /// The confidence level of the limits.
-    #[getter]
-    fn confidence(&self) -> f64 {
-        self.inner.confidence.level()
-    }
+    confidence: f64 = |c| c.inner.confidence.level();
+}
+methods {
     /// The committee sentence, e.g. `"1.8 percentage points higher (26.1% against 24.3%)"`.
     fn describe(&self) -> String {
         self.inner.describe()
@@ -397,125 +337,87 @@ pub struct Change {
     pub(crate) unit: String,
 }
 
-impl Change {
-    fn fields(&self) -> Vec<(&'static str, Val)> {
-        let c = &self.inner;
-        vec![
-            ("current", int(c.current)),
-            ("previous", int(c.previous)),
-            ("absolute", Val::Int(c.absolute)),
-            ("percent", c.percent.into()),
-            ("ratio", c.ratio.into()),
-            ("lower", Val::Float(c.lower)),
-            ("upper", Val::Float(c.upper)),
-            ("p_value", Val::Float(c.p_value)),
-            ("significance", Val::Str(c.significance.label().to_owned())),
-            ("small_base", Val::Bool(c.small_base)),
-            ("mid_p_value", Val::Float(c.mid_p_value)),
-            ("score_lower", Val::Float(c.score_lower)),
-            ("score_upper", Val::Float(c.score_upper)),
-            ("exposure", Val::Float(c.exposure)),
-            ("previous_exposure", Val::Float(c.previous_exposure)),
-            ("confidence", Val::Float(c.confidence.level())),
-            ("unit", Val::Str(self.unit.clone())),
-        ]
-    }
-
-    fn sentence(&self) -> String {
-        self.inner.describe(&self.unit)
-    }
-}
-
-record_methods!(Change, "Change", {
+result_class!(Change, "Change", sentence = |c| c.inner.describe(&c.unit),
+fields {
     /// The current count.
-    #[getter]
-    fn current(&self) -> u64 {
-        self.inner.current
-    }
+    current: u64 = |c| c.inner.current;
     /// The previous (comparison) count.
-    #[getter]
-    fn previous(&self) -> u64 {
-        self.inner.previous
-    }
+    previous: u64 = |c| c.inner.previous;
     /// `current - previous`.
-    #[getter]
-    fn absolute(&self) -> i64 {
-        self.inner.absolute
-    }
+    absolute: i64 = |c| c.inner.absolute;
     /// The percent change in the rate; `None` when the previous count is 0.
-    #[getter]
-    fn percent(&self) -> Option<f64> {
-        self.inner.percent
-    }
+    percent: Option<f64> = |c| c.inner.percent;
     /// The rate ratio; `None` when the previous count is 0.
-    #[getter]
-    fn ratio(&self) -> Option<f64> {
-        self.inner.ratio
-    }
+    ratio: Option<f64> = |c| c.inner.ratio;
     /// The lower exact (Clopper-Pearson) limit of the rate ratio.
-    #[getter]
-    fn lower(&self) -> f64 {
-        self.inner.lower
-    }
+    lower: f64 = |c| c.inner.lower;
     /// The upper exact limit of the rate ratio (`inf` when the previous count is 0).
-    #[getter]
-    fn upper(&self) -> f64 {
-        self.inner.upper
-    }
-    /// The lower score limit of the rate ratio.
-    #[getter]
-    fn score_lower(&self) -> f64 {
-        self.inner.score_lower
-    }
-    /// The upper score limit of the rate ratio.
-    #[getter]
-    fn score_upper(&self) -> f64 {
-        self.inner.score_upper
-    }
+    upper: f64 = |c| c.inner.upper;
     /// The two-sided p-value of the exact conditional test.
-    #[getter]
-    fn p_value(&self) -> f64 {
-        self.inner.p_value
-    }
-    /// The two-sided mid-p value.
-    #[getter]
-    fn mid_p_value(&self) -> f64 {
-        self.inner.mid_p_value
-    }
+    p_value: f64 = |c| c.inner.p_value;
     /// `"increase"`, `"reduction"` or `"no significant change"`.
-    #[getter]
-    fn significance(&self) -> &'static str {
-        self.inner.significance.label()
-    }
+    significance: &'static str = |c| c.inner.significance.label();
     /// True when the previous count is below `min_base`.
-    #[getter]
-    fn small_base(&self) -> bool {
-        self.inner.small_base
-    }
+    small_base: bool = |c| c.inner.small_base;
+    /// The two-sided mid-p value.
+    mid_p_value: f64 = |c| c.inner.mid_p_value;
+    /// The lower score limit of the rate ratio.
+    score_lower: f64 = |c| c.inner.score_lower;
+    /// The upper score limit of the rate ratio.
+    score_upper: f64 = |c| c.inner.score_upper;
     /// The exposure of the current period.
-    #[getter]
-    fn exposure(&self) -> f64 {
-        self.inner.exposure
-    }
+    exposure: f64 = |c| c.inner.exposure;
     /// The exposure of the previous period.
-    #[getter]
-    fn previous_exposure(&self) -> f64 {
-        self.inner.previous_exposure
-    }
+    previous_exposure: f64 = |c| c.inner.previous_exposure;
     /// The confidence level.
-    #[getter]
-    fn confidence(&self) -> f64 {
-        self.inner.confidence.level()
-    }
+    confidence: f64 = |c| c.inner.confidence.level();
     /// The plural word for what is counted (used by `describe`).
-    #[getter]
-    fn unit(&self) -> &str {
-        &self.unit
-    }
+    unit: &str = |c| &c.unit;
+}
+methods {
     /// The committee sentence, e.g. `"22.6% increase (38 crimes)"`.
     #[pyo3(signature = (unit = None))]
     fn describe(&self, unit: Option<&str>) -> String {
         self.inner.describe(unit.unwrap_or(&self.unit))
+    }
+});
+
+/// A target from a baseline, with its unrounded value and, given the expected count, the
+/// probability of meeting it by chance alone.
+#[pyclass(frozen, module = "crimeperf", name = "Target")]
+#[derive(Clone, PartialEq)]
+pub struct Target {
+    pub(crate) inner: crimeperf::Target,
+    /// The expected count the probability was computed for, if one was given.
+    pub(crate) expected: Option<f64>,
+    /// `P(a Poisson count with mean expected meets the target)`, if `expected` was given.
+    pub(crate) probability: Option<f64>,
+}
+
+result_class!(Target, "Target", sentence = |t| t.inner.to_string(),
+fields {
+    /// The published (rounded) target.
+    value: f64 = |t| t.inner.value;
+    /// The exact value before rounding, `baseline * (100 + change_percent) / 100`.
+    unrounded: f64 = |t| t.inner.unrounded;
+    /// How the target was rounded: `"half-up"`, `"floor"`, `"ceil"` or `"none"`.
+    rounding: &'static str = |t| t.inner.rounding.label();
+    /// The baseline the target was derived from.
+    baseline: Option<f64> = |t| t.inner.baseline;
+    /// The signed percent change applied to the baseline (-10 for a 10% reduction).
+    change_percent: Option<f64> = |t| t.inner.change_percent;
+    /// Which direction is good: `"lower-is-better"` or `"higher-is-better"`.
+    polarity: &'static str = |t| t.inner.polarity.label();
+    /// The expected count the probability is for (`None` when none was given).
+    expected: Option<f64> = |t| t.expected;
+    /// The probability that a Poisson count with mean `expected` meets the target (`None` when
+    /// no expected count was given).
+    probability: Option<f64> = |t| t.probability;
+}
+methods {
+    /// The published target, so that a `Target` can be used as a number.
+    fn __float__(&self) -> f64 {
+        self.inner.value
     }
 });
 
@@ -526,72 +428,30 @@ pub struct Rag {
     pub(crate) inner: crimeperf::Rag,
 }
 
-impl Rag {
-    fn fields(&self) -> Vec<(&'static str, Val)> {
-        let r = &self.inner;
-        let change = r.change.map_or(Val::None, |c| {
-            Val::Record(
-                "Change",
-                Change {
-                    inner: c,
-                    unit: "crimes".to_owned(),
-                }
-                .fields(),
-            )
-        });
-        vec![
-            ("status", Val::Str(r.status.label().to_owned())),
-            ("reason", Val::Str(r.reason.clone())),
-            ("baseline", Val::Float(r.baseline)),
-            ("actual", Val::Float(r.actual)),
-            ("target", Val::Float(r.target)),
-            ("polarity", Val::Str(r.polarity.label().to_owned())),
-            ("change", change),
-        ]
-    }
+result_class!(Rag, "Rag", sentence = |r| r.inner.to_string(),
+fields {
+    /// `"green"`, `"amber"` or `"red"`.
+    status: &'static str = |r| r.inner.status.label();
+    /// Why, in words.
+    reason: &str = |r| &r.inner.reason;
+    /// The baseline.
+    baseline: f64 = |r| r.inner.baseline;
+    /// The actual value.
+    actual: f64 = |r| r.inner.actual;
+    /// The target.
+    target: f64 = |r| r.inner.target;
+    /// `"lower-is-better"` or `"higher-is-better"`.
+    polarity: &'static str = |r| r.inner.polarity.label();
+    /// The test of change from baseline to actual, when significance was required.
+    change: Option<Change> = |r| r.inner.change.map(|inner| Change {
+        inner,
+        unit: "crimes".to_owned(),
+    });
+}
+methods {});
 
-    fn sentence(&self) -> String {
-        self.inner.to_string()
+impl ToVal for Option<Change> {
+    fn to_val(self) -> Val {
+        self.map_or(Val::None, ToVal::to_val)
     }
 }
-
-record_methods!(Rag, "Rag", {
-    /// `"green"`, `"amber"` or `"red"`.
-    #[getter]
-    fn status(&self) -> &'static str {
-        self.inner.status.label()
-    }
-    /// Why, in words.
-    #[getter]
-    fn reason(&self) -> &str {
-        &self.inner.reason
-    }
-    /// The baseline.
-    #[getter]
-    fn baseline(&self) -> f64 {
-        self.inner.baseline
-    }
-    /// The actual value.
-    #[getter]
-    fn actual(&self) -> f64 {
-        self.inner.actual
-    }
-    /// The target.
-    #[getter]
-    fn target(&self) -> f64 {
-        self.inner.target
-    }
-    /// `"lower-is-better"` or `"higher-is-better"`.
-    #[getter]
-    fn polarity(&self) -> &'static str {
-        self.inner.polarity.label()
-    }
-    /// The test of change from baseline to actual, when significance was required.
-    #[getter]
-    fn change(&self) -> Option<Change> {
-        self.inner.change.map(|inner| Change {
-            inner,
-            unit: "crimes".to_owned(),
-        })
-    }
-});

@@ -7,8 +7,9 @@ use crimeperf::{
 };
 use pyo3::prelude::*;
 
+use crate::arguments;
 use crate::error::{BindingError, Result};
-use crate::results::{Change, Proportion, ProportionChange, Rag, Rate};
+use crate::results::{Change, Proportion, ProportionChange, Rag, Rate, Target};
 
 /// A `min_base` given as a Python int, checked to be a count.
 pub fn min_base(value: i64) -> Result<u64> {
@@ -32,103 +33,151 @@ pub fn rag_rule(require_significance: bool, confidence: f64) -> Result<RagRule> 
 }
 
 /// The rate per `per` people with its confidence interval.
+///
+/// Every argument is required here and read by [`arguments`]: the defaults live in the Python
+/// API (`crimeperf/_scalars.py`), which passes them all.
 #[pyfunction]
-#[pyo3(signature = (count, population, *, per = 1000.0, confidence = 0.95, method = "auto"))]
-pub fn rate(count: i64, population: f64, per: f64, confidence: f64, method: &str) -> Result<Rate> {
+#[pyo3(signature = (count, population, *, per, confidence, method))]
+pub fn rate(
+    count: &Bound<'_, PyAny>,
+    population: &Bound<'_, PyAny>,
+    per: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+    method: &Bound<'_, PyAny>,
+) -> Result<Rate> {
     let estimator = RateEstimator::new(
-        per,
-        Confidence::new(confidence)?,
-        RateMethod::from_str(method)?,
+        arguments::real("per", per)?,
+        Confidence::new(arguments::real("confidence", confidence)?)?,
+        RateMethod::from_str(&arguments::text("method", method)?)?,
     )?;
     Ok(Rate {
-        inner: estimator.rate(count, population)?,
+        inner: estimator.rate(
+            arguments::count("count", count)?,
+            arguments::real("population", population)?,
+        )?,
     })
 }
 
 /// The proportion `numerator / denominator` with its Wilson interval.
 #[pyfunction]
-#[pyo3(signature = (numerator, denominator, *, confidence = 0.95))]
-pub fn proportion(numerator: i64, denominator: i64, confidence: f64) -> Result<Proportion> {
+#[pyo3(signature = (numerator, denominator, *, confidence))]
+pub fn proportion(
+    numerator: &Bound<'_, PyAny>,
+    denominator: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+) -> Result<Proportion> {
     Ok(Proportion {
-        inner: crimeperf::Proportion::wilson(numerator, denominator, Confidence::new(confidence)?)?,
+        inner: crimeperf::Proportion::wilson(
+            arguments::count("numerator", numerator)?,
+            arguments::count("denominator", denominator)?,
+            Confidence::new(arguments::real("confidence", confidence)?)?,
+        )?,
     })
 }
 
 /// The change between two proportions in percentage points, with Newcombe's interval.
 #[pyfunction]
-#[pyo3(signature = (numerator, denominator, previous_numerator, previous_denominator, *, confidence = 0.95))]
+#[pyo3(signature = (numerator, denominator, previous_numerator, previous_denominator, *, confidence))]
 pub fn proportion_change(
-    numerator: i64,
-    denominator: i64,
-    previous_numerator: i64,
-    previous_denominator: i64,
-    confidence: f64,
+    numerator: &Bound<'_, PyAny>,
+    denominator: &Bound<'_, PyAny>,
+    previous_numerator: &Bound<'_, PyAny>,
+    previous_denominator: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
 ) -> Result<ProportionChange> {
     Ok(ProportionChange {
         inner: crimeperf::ProportionChange::newcombe(
-            numerator,
-            denominator,
-            previous_numerator,
-            previous_denominator,
-            Confidence::new(confidence)?,
+            arguments::count("numerator", numerator)?,
+            arguments::count("denominator", denominator)?,
+            arguments::count("previous_numerator", previous_numerator)?,
+            arguments::count("previous_denominator", previous_denominator)?,
+            Confidence::new(arguments::real("confidence", confidence)?)?,
         )?,
     })
 }
 
 /// The change from `previous` to `current` with the exact conditional test.
 #[pyfunction]
-#[pyo3(signature = (current, previous, *, exposure = 1.0, previous_exposure = 1.0, confidence = 0.95, min_base = 50, unit = "crimes"))]
+#[pyo3(signature = (current, previous, *, exposure, previous_exposure, confidence, min_base, unit))]
 #[allow(clippy::too_many_arguments)]
 pub fn change(
-    current: i64,
-    previous: i64,
-    exposure: f64,
-    previous_exposure: f64,
-    confidence: f64,
-    min_base: i64,
-    unit: &str,
+    current: &Bound<'_, PyAny>,
+    previous: &Bound<'_, PyAny>,
+    exposure: &Bound<'_, PyAny>,
+    previous_exposure: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+    min_base: &Bound<'_, PyAny>,
+    unit: &Bound<'_, PyAny>,
 ) -> Result<Change> {
     let options = ChangeOptions {
-        exposure,
-        previous_exposure,
-        confidence: Confidence::new(confidence)?,
-        min_base: self::min_base(min_base)?,
+        exposure: arguments::real("exposure", exposure)?,
+        previous_exposure: arguments::real("previous_exposure", previous_exposure)?,
+        confidence: Confidence::new(arguments::real("confidence", confidence)?)?,
+        min_base: self::min_base(arguments::count("min_base", min_base)?)?,
     };
     Ok(Change {
-        inner: crimeperf::Change::with_options(current, previous, &options)?,
-        unit: unit.to_owned(),
+        inner: crimeperf::Change::with_options(
+            arguments::count("current", current)?,
+            arguments::count("previous", previous)?,
+            &options,
+        )?,
+        unit: arguments::text("unit", unit)?,
     })
 }
 
-/// The target `change_percent`% away from `baseline`, rounded.
+/// The target `change_percent`% away from `baseline`, rounded; with `expected`, the probability
+/// that a Poisson count with that mean meets it.
 #[pyfunction]
-#[pyo3(signature = (baseline, change_percent, *, rounding = "half-up"))]
-pub fn target(baseline: f64, change_percent: f64, rounding: &str) -> Result<f64> {
-    Ok(crimeperf::target_value(
-        baseline,
-        change_percent,
-        Rounding::from_str(rounding)?,
-    )?)
+#[pyo3(signature = (baseline, change_percent, *, rounding, polarity, expected))]
+pub fn target(
+    baseline: &Bound<'_, PyAny>,
+    change_percent: &Bound<'_, PyAny>,
+    rounding: &Bound<'_, PyAny>,
+    polarity: &Bound<'_, PyAny>,
+    expected: &Bound<'_, PyAny>,
+) -> Result<Target> {
+    let inner = crimeperf::Target::from_baseline(
+        arguments::real("baseline", baseline)?,
+        arguments::real("change_percent", change_percent)?,
+        Rounding::from_str(&arguments::text("rounding", rounding)?)?,
+        Polarity::from_str(&arguments::text("polarity", polarity)?)?,
+    )?;
+    let expected = if expected.is_none() {
+        None
+    } else {
+        Some(arguments::real("expected", expected)?)
+    };
+    let probability = expected
+        .map(|mean| inner.probability_of_meeting(mean))
+        .transpose()?;
+    Ok(Target {
+        inner,
+        expected,
+        probability,
+    })
 }
 
 /// The RAG status of `actual` against `target`, from `baseline`.
 #[pyfunction]
-#[pyo3(signature = (baseline, actual, target, *, polarity = "lower-is-better", require_significance = false, confidence = 0.95))]
+#[pyo3(signature = (baseline, actual, target, *, polarity, require_significance, confidence))]
 pub fn rag(
-    baseline: f64,
-    actual: f64,
-    target: f64,
-    polarity: &str,
-    require_significance: bool,
-    confidence: f64,
+    baseline: &Bound<'_, PyAny>,
+    actual: &Bound<'_, PyAny>,
+    target: &Bound<'_, PyAny>,
+    polarity: &Bound<'_, PyAny>,
+    require_significance: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
 ) -> Result<Rag> {
-    let rule = rag_rule(require_significance, confidence)?;
+    let rule = rag_rule(
+        arguments::flag("require_significance", require_significance)?,
+        arguments::real("confidence", confidence)?,
+    )?;
     Ok(Rag {
         inner: crimeperf::Rag::assess(
-            baseline,
-            actual,
-            target,
-            Polarity::from_str(polarity)?,
+            arguments::real("baseline", baseline)?,
+            arguments::real("actual", actual)?,
+            arguments::real("target", target)?,
+            Polarity::from_str(&arguments::text("polarity", polarity)?)?,
             rule,
         )?,
     })
