@@ -111,11 +111,11 @@ pub use period::{
     check_monthly_series, CalendarYear, FinancialQuarter, FinancialYear, Month, MonthRange, Period,
     Quarter,
 };
+pub use projection::{project_year_end, HistoricalShare, Projection, ProjectionOptions};
 pub use proportion::{Proportion, ProportionChange};
 pub use rag::{Rag, RagRule, RagStatus};
 pub use rate::{rate, CountInterval, Rate, RateEstimator, RateMethod, EXACT_BELOW};
-pub use target::{target_value, Polarity, Rounding, Target};
 pub use rolling::{rolling_rates, rolling_sums, RollingSum};
 pub use series::MonthlyCounts;
+pub use target::{target_value, Polarity, Rounding, Target};
 pub use year_to_date::{year_to_date, year_to_date_range, YearToDate};
-pub use projection::{project_year_end, HistoricalShare, Projection, ProjectionOptions};

@@ -124,9 +124,9 @@ fn rolling(
         let first = month.plus(1 - months as i64)?;
         let rate = match populations {
             // A total beyond i64 is beyond MAX_COUNT too, and the estimator says so.
-            Some((populations, estimator)) => Some(
-                estimator.rate(i64::try_from(total).unwrap_or(i64::MAX), populations[i])?,
-            ),
+            Some((populations, estimator)) => {
+                Some(estimator.rate(i64::try_from(total).unwrap_or(i64::MAX), populations[i])?)
+            }
             None => None,
         };
         out.push(RollingSum {

@@ -462,9 +462,10 @@ fn lengths(options: &SpcOptions) -> Result<(Option<usize>, Option<usize>)> {
             Some(options.shift_length.unwrap_or(7)),
             Some(options.trend_length.unwrap_or(7)),
         ),
-        RuleProfile::WesternElectric => {
-            (Some(options.shift_length.unwrap_or(8)), options.trend_length)
-        }
+        RuleProfile::WesternElectric => (
+            Some(options.shift_length.unwrap_or(8)),
+            options.trend_length,
+        ),
         RuleProfile::Anhoj => (None, None),
     })
 }
@@ -522,7 +523,10 @@ fn check_inputs(series: &SpcSeries<'_>, options: &SpcOptions) -> Result<()> {
         (None, true) => {
             return Err(Error::InvalidOptions {
                 what: "SPC",
-                reason: format!("a {} chart needs a denominator for each point", options.chart),
+                reason: format!(
+                    "a {} chart needs a denominator for each point",
+                    options.chart
+                ),
             })
         }
     }

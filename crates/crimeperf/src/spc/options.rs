@@ -226,7 +226,10 @@ mod tests {
         check(Variation::ALL, Variation::label);
         check(Precedence::ALL, Precedence::label);
         check(Assurance::ALL, Assurance::label);
-        assert_eq!(serde_json::to_string(&Chart::UPrime).unwrap(), "\"u_prime\"");
+        assert_eq!(
+            serde_json::to_string(&Chart::UPrime).unwrap(),
+            "\"u_prime\""
+        );
         assert!("U_PRIME".parse::<Chart>().is_err());
     }
 }
