@@ -4,6 +4,8 @@
 //! hand-made series that trigger each rule exactly once; and properties of the charts.
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+// The reference implementation indexes on purpose: it reads like the published rules.
+#![allow(clippy::needless_range_loop)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
