@@ -181,6 +181,18 @@ impl MonthlyCounts {
     /// # Errors
     ///
     /// [`Error::MissingMonth`] naming the first month of `range` the series does not cover.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::{Month, MonthRange, MonthlyCounts};
+    ///
+    /// let months: Vec<Month> = ["2024-01", "2024-02"].iter().map(|m| m.parse().unwrap()).collect();
+    /// let series = MonthlyCounts::new("burglary", &months, &[12, 9])?;
+    /// let beyond = MonthRange::new("2024-02".parse()?, "2024-03".parse()?)?;
+    /// assert_eq!(series.sum(beyond).unwrap_err().to_string(), "the series \"burglary\" has no value for 2024-03");
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
     pub fn sum(&self, range: MonthRange) -> Result<u64> {
         range.iter().map(|month| self.require(month)).sum()
     }

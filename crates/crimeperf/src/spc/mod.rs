@@ -91,6 +91,19 @@ impl Rebase {
     /// # Errors
     ///
     /// [`Error::InvalidRebase`] when `month` is not in `months`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::spc::Rebase;
+    /// use crimeperf::Month;
+    ///
+    /// let months: Vec<Month> = ["2020-02", "2020-03", "2020-04"].iter().map(|m| m.parse().unwrap()).collect();
+    /// let rebase = Rebase::at_month(&months, "2020-04".parse()?, "first national lockdown")?;
+    /// assert_eq!(rebase.at, 2);
+    /// assert!(Rebase::at_month(&months, "2021-01".parse()?, "later").is_err());
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
     pub fn at_month(months: &[Month], month: Month, reason: impl Into<String>) -> Result<Self> {
         let at = months
             .iter()
