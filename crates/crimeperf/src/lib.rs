@@ -133,7 +133,9 @@ pub use period::{
     check_monthly_series, CalendarYear, FinancialQuarter, FinancialYear, Month, MonthRange, Period,
     Quarter,
 };
-pub use projection::{project_year_end, HistoricalShare, Projection, ProjectionOptions};
+pub use projection::{
+    project_year_end, HistoricalShare, Projection, ProjectionOptions, MAX_HISTORY_YEARS,
+};
 pub use proportion::{Proportion, ProportionChange};
 pub use rag::{Rag, RagRule, RagStatus};
 pub use rate::{rate, CountInterval, Rate, RateEstimator, RateMethod, EXACT_BELOW};

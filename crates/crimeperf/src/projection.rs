@@ -8,6 +8,9 @@ use crate::{
     Target,
 };
 
+/// The most years of history [`project_year_end`] accepts.
+pub const MAX_HISTORY_YEARS: usize = 100;
+
 /// Options of [`project_year_end`]. `ProjectionOptions::default()` is a financial year (April
 /// start), three years of history, 95% confidence and no target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -100,7 +103,8 @@ pub struct Projection {
 /// # Errors
 ///
 /// [`Error::MissingMonth`] naming the first month of the year to date or of a history year the
-/// series does not cover; [`Error::InvalidValue`] for `history_years` of 0 or a `year_start`
+/// series does not cover; [`Error::InvalidValue`] for `history_years` outside
+/// 1–[`MAX_HISTORY_YEARS`] or a `year_start`
 /// outside 1–12; [`Error::InvalidPoint`] naming a history year with no crimes in it, or when no
 /// history year had any crime by the month of `through` (the share is then 0 and the projection
 /// undefined).
@@ -130,11 +134,11 @@ pub fn project_year_end(
     through: Month,
     options: &ProjectionOptions,
 ) -> Result<Projection> {
-    if options.history_years == 0 {
+    if !(1..=MAX_HISTORY_YEARS).contains(&options.history_years) {
         return Err(Error::InvalidValue {
             what: "history_years",
-            reason: "must be at least 1",
-            value: 0.0,
+            reason: "must be from 1 to 100",
+            value: options.history_years as f64,
         });
     }
     let to_date_period = year_to_date_range(through, options.year_start)?;

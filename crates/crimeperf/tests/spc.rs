@@ -428,6 +428,21 @@ fn u_and_laney_u_prime_limits() {
         assert!((p.upper_limit - (ubar + 3.0 * sigma)).abs() < 1e-12);
         assert!((p.lower_limit - (ubar - 3.0 * sigma).max(0.0)).abs() < 1e-12);
     }
+    // Per 1,000: every rate, centre and limit is 1,000 times the rate per 1.
+    let per_thousand = spc(
+        series,
+        &SpcOptions {
+            chart: Chart::U,
+            per: Some(1000.0),
+            ..SpcOptions::default()
+        },
+    )
+    .unwrap();
+    for (p, q) in u.points.iter().zip(&per_thousand.points) {
+        assert!((p.value * 1000.0 - q.value).abs() < 1e-12);
+        assert!((p.upper_limit * 1000.0 - q.upper_limit).abs() < 1e-10);
+        assert_eq!(p.rules, q.rules);
+    }
     let laney = spc(
         series,
         &SpcOptions {
@@ -687,6 +702,12 @@ fn errors_name_the_point_at_fault() {
         spc(SpcSeries::new(&x), &anhoj_with_shift),
         Err(Error::InvalidOptions { .. })
     ));
+    // Finite values whose limits overflow are an error, not limits of infinity.
+    let huge: Vec<f64> = (0..12)
+        .map(|i| if i % 2 == 0 { 0.0 } else { 1.5e308 })
+        .collect();
+    let err = spc(SpcSeries::new(&huge), &SpcOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("too large to chart"), "{err}");
     let negative_count = [-1.0; 12];
     let c = SpcOptions {
         chart: Chart::C,
@@ -779,5 +800,40 @@ proptest! {
         with_nan[x.len() / 2] = f64::NAN;
         let is_invalid_point = matches!(spc(SpcSeries::new(&with_nan), &options), Err(Error::InvalidPoint { .. }));
         prop_assert!(is_invalid_point);
+    }
+
+    /// No input makes a chart panic, and every chart that is returned is finite throughout.
+    #[test]
+    fn no_input_panics_or_gives_nan(
+        x in prop::collection::vec(prop_oneof![any::<f64>(), 0.0..100.0f64, Just(f64::MAX), Just(1.5e308), Just(0.0)], 0..30),
+        d in prop::collection::vec(prop_oneof![any::<f64>(), 0.001..1e6f64, Just(f64::MIN_POSITIVE)], 0..30),
+        chart in prop::sample::select(Chart::ALL.to_vec()),
+        rules in profile(),
+        baseline in prop::option::of(0usize..40),
+        rebase_at in prop::option::of(0usize..40),
+        per in prop::option::of(prop_oneof![any::<f64>(), Just(1000.0)]),
+        screen: bool,
+        allow_short: bool,
+    ) {
+        let rate = matches!(chart, Chart::U | Chart::UPrime);
+        let options = SpcOptions {
+            chart,
+            rules,
+            baseline,
+            screen,
+            allow_short,
+            per: if rate { per } else { None },
+            rebase: rebase_at.map(|at| vec![Rebase::new(at, "test")]).unwrap_or_default(),
+            ..SpcOptions::default()
+        };
+        let series = if rate { SpcSeries::new(&x).with_denominators(&d) } else { SpcSeries::new(&x) };
+        if let Ok(result) = spc(series, &options) {
+            for p in &result.points {
+                for v in [p.value, p.centre, p.lower_limit, p.upper_limit, p.lower_one_sigma,
+                          p.upper_one_sigma, p.lower_two_sigma, p.upper_two_sigma] {
+                    prop_assert!(v.is_finite(), "{p:?}");
+                }
+            }
+        }
     }
 }

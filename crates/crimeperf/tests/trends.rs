@@ -247,3 +247,44 @@ fn projection_edge_cases() {
     let p = project_year_end(&series, month("2026-03"), &ProjectionOptions::default()).unwrap();
     assert_eq!((p.expected, p.lower, p.upper), (120.0, 120.0, 120.0));
 }
+
+/// Any month, weighted towards the ends of the supported range.
+fn any_month() -> impl Strategy<Value = Month> {
+    prop_oneof![
+        Just(Month::EARLIEST),
+        Just(Month::LATEST),
+        (0i64..200).prop_map(|i| Month::EARLIEST.plus(i).unwrap()),
+        (0i64..200).prop_map(|i| Month::LATEST.plus(-i).unwrap()),
+        (0i64..107_000).prop_map(|i| Month::EARLIEST.plus(i).unwrap()),
+    ]
+}
+
+proptest! {
+    /// No input makes the period functions panic: every failure is a typed error.
+    #[test]
+    fn no_input_panics(
+        first in any_month(),
+        counts in prop::collection::vec(prop_oneof![9 => 0i64..1_000_000_000, 1 => 0i64..3], 0..60),
+        odd_count in any::<i64>(),
+        through_offset in -30i64..80,
+        year_start in prop_oneof![1u32..=12, any::<u32>()],
+        window in prop_oneof![0usize..14, any::<usize>()],
+        history_years in prop_oneof![0usize..6, any::<usize>()],
+    ) {
+        let months: Vec<Month> = (0..counts.len()).map_while(|i| first.plus(i as i64).ok()).collect();
+        let counts = &counts[..months.len()];
+        if let Some(&m) = months.first() {
+            let _ = MonthlyCounts::new("x", &[m], &[odd_count]);
+        }
+        let series = MonthlyCounts::new("x", &months, counts);
+        prop_assert_eq!(series.is_ok(), !months.is_empty());
+        if let (Ok(series), Ok(through)) = (series, first.plus(through_offset)) {
+            let _ = year_to_date(&series, through, year_start, &ChangeOptions::default());
+            let _ = rolling_sums(&series, window);
+            let populations = vec![1000.0; months.len()];
+            let _ = rolling_rates(&series, window, &populations, &RateEstimator::default());
+            let options = ProjectionOptions { year_start, history_years, ..ProjectionOptions::default() };
+            let _ = project_year_end(&series, through, &options);
+        }
+    }
+}

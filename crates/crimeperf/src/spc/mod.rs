@@ -145,6 +145,9 @@ pub struct SpcOptions {
     pub target: Option<f64>,
     /// Allow segments with fewer than [`MIN_POINTS`] baseline points.
     pub allow_short: bool,
+    /// Plot `u` and `u_prime` rates per this many of the denominator (1,000 for crimes per
+    /// 1,000 residents); `None` for per 1.
+    pub per: Option<f64>,
 }
 
 /// The values to chart: plain numbers, with their months and (for `u` and `u_prime`) their
@@ -293,9 +296,10 @@ impl SpcChart {
 ///   `allow_short` (and, even then, fewer than 2 for `xmr`/`u_prime` or 1 for `c`/`u`);
 /// * [`Error::InvalidRebase`] for a rebase at the first point, beyond the last, repeated, or
 ///   without a reason;
-/// * [`Error::InvalidOptions`] for denominators given to an `xmr`/`c` chart or missing from a
+/// * [`Error::InvalidOptions`] for denominators or `per` given to an `xmr`/`c` chart, denominators missing from a
 ///   `u`/`u_prime` one, a shift or trend length given to `anhoj` or below 2, or a baseline of 0;
-/// * [`Error::InvalidValue`] for a target that is not finite.
+/// * [`Error::InvalidValue`] for a target that is not finite, and
+///   [`Error::InvalidDenominator`] for a `per` that is not a finite number above zero.
 ///
 /// # Examples
 ///
@@ -316,12 +320,24 @@ pub fn spc(series: SpcSeries<'_>, options: &SpcOptions) -> Result<SpcChart> {
     let n = series.values.len();
     let (shift_length, trend_length) = lengths(options)?;
     check_inputs(&series, options)?;
-    let plotted: Vec<f64> = match series.denominators {
-        Some(d) if matches!(options.chart, Chart::U | Chart::UPrime) => {
-            series.values.iter().zip(d).map(|(x, n)| x / n).collect()
-        }
-        _ => series.values.to_vec(),
+    // A rate per k is a rate per 1 of the denominator counted in thousands (or k): scaling the
+    // denominators scales ū, each uᵢ and each sigma by k and leaves Laney's z-scores as they are.
+    let per = options.per.unwrap_or(1.0);
+    let scaled: Option<Vec<f64>> = series
+        .denominators
+        .map(|d| d.iter().map(|n| n / per).collect());
+    let plotted: Vec<f64> = match &scaled {
+        Some(d) => series.values.iter().zip(d).map(|(x, n)| x / n).collect(),
+        None => series.values.to_vec(),
     };
+    if let Some(i) = plotted.iter().position(|v| !v.is_finite()) {
+        return Err(Error::InvalidPoint {
+            series: "SPC rate".to_owned(),
+            point: series.name(i),
+            reason: "overflows: the value is too large for its denominator",
+            value: plotted[i],
+        });
+    }
     let starts = segment_starts(&series, options)?;
     let floor_at_zero = options.chart != Chart::Xmr;
     let improvement = options.improvement.sign();
@@ -353,7 +369,7 @@ pub fn spc(series: SpcSeries<'_>, options: &SpcOptions) -> Result<SpcChart> {
             });
         }
         let ones = vec![1.0; len];
-        let denominators = series.denominators.map_or(&ones[..], |d| &d[first..end]);
+        let denominators = scaled.as_ref().map_or(&ones[..], |d| &d[first..end]);
         let segment = limits::segment_limits(
             options.chart,
             &plotted[first..end],
@@ -372,6 +388,21 @@ pub fn spc(series: SpcSeries<'_>, options: &SpcOptions) -> Result<SpcChart> {
                 upper: [1.0, 2.0, 3.0].map(|k| segment.centre + k * sigma),
             })
             .collect();
+        // Finite values can still overflow a sum, a moving range or a limit (values near
+        // f64::MAX): an error, never limits of infinity or NaN.
+        let finite = |b: &Bands| {
+            b.centre.is_finite()
+                && b.lower.iter().all(|v| v.is_finite())
+                && b.upper.iter().all(|v| v.is_finite())
+        };
+        if !bands.iter().all(finite) {
+            return Err(Error::InvalidPoint {
+                series: "SPC values".to_owned(),
+                point: format!("from {}", series.name(first)),
+                reason: "are too large to chart: the centre or limits overflow",
+                value: segment.centre,
+            });
+        }
         let (fired, runs) = rules::evaluate(
             options.rules,
             Lengths {
@@ -567,6 +598,18 @@ fn check_inputs(series: &SpcSeries<'_>, options: &SpcOptions) -> Result<()> {
     }
     if let Some(target) = options.target {
         crate::input::finite("target", target)?;
+    }
+    if let Some(per) = options.per {
+        if !rate_chart {
+            return Err(Error::InvalidOptions {
+                what: "SPC",
+                reason: format!(
+                    "per applies to u and u_prime charts only, not {}",
+                    options.chart
+                ),
+            });
+        }
+        crate::input::denominator("per", per)?;
     }
     Ok(())
 }
