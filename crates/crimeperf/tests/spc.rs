@@ -589,6 +589,44 @@ fn screening_leaves_out_large_moving_ranges() {
 }
 
 #[test]
+fn a_chart_round_trips_through_json_with_snake_case_labels() {
+    let mut x = alternating();
+    x[10] = 40.0;
+    let options = SpcOptions {
+        rules: RuleProfile::WesternElectric,
+        rebase: vec![Rebase::new(12, "new recording rules")],
+        allow_short: true,
+        target: Some(20.0),
+        ..SpcOptions::default()
+    };
+    let chart = spc(SpcSeries::new(&x), &options).unwrap();
+    let json = serde_json::to_string(&chart).unwrap();
+    assert!(json.contains("\"rule\":\"beyond_limits\""), "{json}");
+    assert!(json.contains("\"variation\":\"common_cause\""));
+    assert!(json.contains("\"rules\":\"western_electric\""));
+    let mut back: crimeperf::spc::SpcChart = serde_json::from_str(&json).unwrap();
+    // serde_json's default float parser may be one unit in the last place off: compare floats
+    // with that tolerance, then everything else exactly.
+    for (p, q) in chart.points.iter().zip(&mut back.points) {
+        let pairs = [
+            (p.value, &mut q.value),
+            (p.centre, &mut q.centre),
+            (p.lower_limit, &mut q.lower_limit),
+            (p.upper_limit, &mut q.upper_limit),
+            (p.lower_one_sigma, &mut q.lower_one_sigma),
+            (p.upper_one_sigma, &mut q.upper_one_sigma),
+            (p.lower_two_sigma, &mut q.lower_two_sigma),
+            (p.upper_two_sigma, &mut q.upper_two_sigma),
+        ];
+        for (a, b) in pairs {
+            assert!((a - *b).abs() <= 4.0 * f64::EPSILON * a.abs().max(1.0));
+            *b = a;
+        }
+    }
+    assert_eq!(back, chart);
+}
+
+#[test]
 fn assurance_against_a_target() {
     let x = alternating(); // limits 12 ± 10.64
     let verdict = |target: f64, improvement: Improvement| {

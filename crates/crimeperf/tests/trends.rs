@@ -209,6 +209,54 @@ fn projection_matches_the_formula_computed_with_scipy() {
 }
 
 #[test]
+fn results_round_trip_through_json() {
+    let series = seasonal_series();
+    let json = serde_json::to_string(&series).unwrap();
+    assert_eq!(
+        serde_json::from_str::<MonthlyCounts>(&json).unwrap(),
+        series
+    );
+    let ytd = year_to_date(&series, month("2025-09"), 4, &ChangeOptions::default()).unwrap();
+    let json = serde_json::to_string(&ytd).unwrap();
+    assert!(
+        json.contains("\"significance\":\"no_significant_change\""),
+        "{json}"
+    );
+    assert_eq!(
+        serde_json::from_str::<crimeperf::YearToDate>(&json).unwrap(),
+        ytd
+    );
+    let p = project_year_end(&series, month("2025-09"), &ProjectionOptions::default()).unwrap();
+    let json = serde_json::to_string(&p).unwrap();
+    let mut back: crimeperf::Projection = serde_json::from_str(&json).unwrap();
+    // serde_json's default float parser may be a unit in the last place off.
+    let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * a.abs().max(1.0);
+    for (a, b) in p.history.iter().zip(&mut back.history) {
+        assert!(close(a.share, b.share));
+        b.share = a.share;
+    }
+    for (a, b) in [
+        (p.share, &mut back.share),
+        (p.expected, &mut back.expected),
+        (p.remaining, &mut back.remaining),
+        (p.lower, &mut back.lower),
+        (p.upper, &mut back.upper),
+    ] {
+        assert!(close(a, *b));
+        *b = a;
+    }
+    assert!(close(p.share_sd.unwrap(), back.share_sd.unwrap()));
+    back.share_sd = p.share_sd;
+    assert_eq!(back, p);
+    let sums = rolling_sums(&series, 12).unwrap();
+    let json = serde_json::to_string(&sums).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<crimeperf::RollingSum>>(&json).unwrap(),
+        sums
+    );
+}
+
+#[test]
 fn projection_edge_cases() {
     let series = seasonal_series();
     // A target already passed is missed (lower is better) with certainty.
