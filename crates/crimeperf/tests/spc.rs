@@ -774,8 +774,8 @@ fn profile() -> impl Strategy<Value = RuleProfile> {
 }
 
 proptest! {
-    /// Multiplying every value by c > 0 multiplies the centre, limits and bands by c and
-    /// changes no verdict.
+    /// Multiplying every value by c > 0 multiplies the centre, limits and bands by c (verdicts
+    /// are not compared: a point exactly on the centre may land a rounding error off it).
     #[test]
     fn xmr_limits_scale_with_the_series(x in series(), c in 0.01..100.0f64, rules in profile(), screen: bool) {
         let options = SpcOptions { rules, screen, ..SpcOptions::default() };
@@ -789,6 +789,23 @@ proptest! {
             prop_assert!(close(p.lower_limit, q.lower_limit));
             prop_assert!(close(p.upper_two_sigma, q.upper_two_sigma));
             prop_assert!(close(p.lower_one_sigma, q.lower_one_sigma));
+        }
+    }
+
+    /// Scaling by a power of two is exact in binary arithmetic, so nothing but the scale changes:
+    /// every rule and verdict is the same.
+    #[test]
+    fn exact_scaling_changes_no_verdict(x in series(), k in -4i32..10, rules in profile(), screen: bool) {
+        let c = 2f64.powi(k);
+        let options = SpcOptions { rules, screen, ..SpcOptions::default() };
+        let scaled: Vec<f64> = x.iter().map(|v| v * c).collect();
+        let a = spc(SpcSeries::new(&x), &options).unwrap();
+        let b = spc(SpcSeries::new(&scaled), &options).unwrap();
+        for (p, q) in a.points.iter().zip(&b.points) {
+            prop_assert_eq!(p.centre * c, q.centre);
+            prop_assert_eq!(p.upper_limit * c, q.upper_limit);
+            prop_assert_eq!(&p.rules, &q.rules);
+            prop_assert_eq!(p.variation, q.variation);
         }
     }
 

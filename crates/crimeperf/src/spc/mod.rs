@@ -234,6 +234,38 @@ pub struct SpcPoint {
     pub variation: Variation,
 }
 
+impl SpcPoint {
+    /// The point in words: "2020-04: special cause improvement (a point beyond a process
+    /// limit)", or "2020-04: common cause variation".
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::spc::{spc, SpcOptions, SpcSeries};
+    ///
+    /// let mut values = vec![40.0, 44.0, 38.0, 41.0, 43.0, 39.0, 42.0, 40.0, 37.0, 41.0, 45.0, 40.0];
+    /// values.push(12.0);
+    /// let chart = spc(SpcSeries::new(&values), &SpcOptions::default())?;
+    /// assert_eq!(chart.points[12].describe(), "point 13: special cause improvement (a point beyond a process limit)");
+    /// assert_eq!(chart.points[0].describe(), "point 1: common cause variation");
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
+    pub fn describe(&self) -> String {
+        let at = match self.month {
+            Some(month) => month.to_string(),
+            None => format!("point {}", self.index + 1),
+        };
+        match (self.variation, self.rule) {
+            (Variation::CommonCause, _) | (_, None) => format!("{at}: common cause variation"),
+            (variation, Some(rule)) => format!(
+                "{at}: special cause {} ({})",
+                variation.label(),
+                rule.description()
+            ),
+        }
+    }
+}
+
 /// One segment of a chart: the points from one rebase to the next, with one set of limits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpcSegment {

@@ -158,6 +158,28 @@ option_enum! {
     }
 }
 
+impl Rule {
+    /// The rule in words, for a chart's caption or a committee report.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::spc::Rule;
+    ///
+    /// assert_eq!(Rule::Shift.description(), "a run of points on one side of the centre line");
+    /// ```
+    pub fn description(self) -> &'static str {
+        match self {
+            Rule::BeyondLimits => "a point beyond a process limit",
+            Rule::TwoOfThree => "two of three points beyond two sigma on one side",
+            Rule::FourOfFive => "four of five points beyond one sigma on one side",
+            Rule::Shift => "a run of points on one side of the centre line",
+            Rule::Trend => "a run of points each rising (or falling)",
+            Rule::LongRun => "an unusually long run on one side of the centre line",
+        }
+    }
+}
+
 option_enum! {
     /// What a point says: special cause improvement, special cause concern, or common cause.
     Variation, "variation", "improvement, concern, common_cause" {
