@@ -30,7 +30,9 @@
 //!   trend of 7 (`trend_length`) or more consecutive points each strictly above (or below) the
 //!   one before, a tie ending it; two of three consecutive points beyond two sigma on the same
 //!   side (beyond three sigma included), the points beyond two sigma being flagged. Every point
-//!   of a shift or trend is flagged.
+//!   of a shift or trend is flagged. (NHSRplotthedots also asks the third point of a two-of-three
+//!   to lie on the same side of the centre, and colours every special cause by the side of the
+//!   centre its point lies on; here a trend is an improvement or a concern by its direction.)
 //! * `western_electric` (Western Electric *Statistical Quality Control Handbook*, 1956): beyond a
 //!   limit; two of three beyond two sigma; four of five beyond one sigma; 8 in a row on one side
 //!   (`shift_length`); a trend only when `trend_length` is given.
@@ -446,9 +448,9 @@ pub fn spc(series: SpcSeries<'_>, options: &SpcOptions) -> Result<SpcChart> {
         );
         for (j, (band, fired)) in bands.iter().zip(fired).enumerate() {
             let i = first + j;
-            let up = fired.iter().any(|&(_, d)| d == improvement);
-            let down = fired.iter().any(|&(_, d)| d == -improvement);
-            let variation = match (up, down, options.precedence) {
+            let better = fired.iter().any(|&(_, d)| d == improvement);
+            let worse = fired.iter().any(|&(_, d)| d == -improvement);
+            let variation = match (better, worse, options.precedence) {
                 (false, false, _) => Variation::CommonCause,
                 (true, false, _) | (true, true, Precedence::Improvement) => Variation::Improvement,
                 (false, true, _) | (true, true, Precedence::Concern) => Variation::Concern,
