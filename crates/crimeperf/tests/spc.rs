@@ -517,6 +517,35 @@ fn anhoj_thresholds_follow_qicharts2() {
 }
 
 #[test]
+fn anhoj_limits_for_10_to_40_points() {
+    // Python: [int(scipy.stats.binom.ppf(0.05, n - 1, 0.5)) for n in range(10, 41)]
+    let crossings_min = [
+        2, 2, 3, 3, 4, 4, 4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 8, 9, 9, 10, 10, 11, 11, 11, 12, 12, 13,
+        13, 14, 14, 14,
+    ];
+    // Python: [round(math.log2(n)) + 3 for n in range(10, 41)] (Anhøj & Olesen 2014, Table 1)
+    let longest_run_max = [
+        6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
+    ];
+    for (k, n) in (10..=40).enumerate() {
+        let x: Vec<f64> = (0..n).map(|i| f64::from(i % 2)).collect();
+        let chart = spc(
+            SpcSeries::new(&x),
+            &SpcOptions {
+                rules: RuleProfile::Anhoj,
+                allow_short: true,
+                ..SpcOptions::default()
+            },
+        )
+        .unwrap();
+        let runs = chart.segments[0].runs.unwrap();
+        assert_eq!(runs.useful_points, n as usize);
+        assert_eq!(runs.crossings_min, crossings_min[k], "n = {n}");
+        assert_eq!(runs.longest_run_max, longest_run_max[k], "n = {n}");
+    }
+}
+
+#[test]
 fn western_electric_four_of_five_and_a_shift_of_eight() {
     let mut x = alternating();
     // Four of five beyond one sigma above, none beyond two.
