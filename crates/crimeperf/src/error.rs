@@ -118,6 +118,76 @@ pub enum Error {
         /// The accepted labels.
         expected: &'static str,
     },
+    /// A monthly series has no value for a month it needs (a gap, or a month outside the
+    /// series). Explicit zeros are fine; filling gaps with zeros is an opt-in
+    /// ([`MonthlyCounts::with_zeros_filled`](crate::MonthlyCounts::with_zeros_filled)).
+    #[error("the series {series:?} has no value for {month}")]
+    MissingMonth {
+        /// The series' label (area, crime type).
+        series: String,
+        /// The month missing, e.g. "2024-03".
+        month: String,
+    },
+    /// A monthly series gives a month twice.
+    #[error("the series {series:?} gives {month} more than once")]
+    DuplicateMonth {
+        /// The series' label.
+        series: String,
+        /// The month repeated.
+        month: String,
+    },
+    /// A value of a series (an SPC point, a monthly count, a population) is missing (NaN), not
+    /// finite or out of range.
+    #[error("{series} {point}: {reason}, got {value}")]
+    InvalidPoint {
+        /// Which series, e.g. "SPC value" or the series' label.
+        series: String,
+        /// The point at fault: its month, or its position ("point 5").
+        point: String,
+        /// What the value must satisfy.
+        reason: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// Two inputs that must have one entry per point differ in length.
+    #[error("{what} has {got} entries but the series has {expected}")]
+    LengthMismatch {
+        /// Which input, e.g. "months".
+        what: &'static str,
+        /// The series' length.
+        expected: usize,
+        /// The input's length.
+        got: usize,
+    },
+    /// Too few points (or months of history) for a statistic to mean anything.
+    #[error("{what} has {got} points, fewer than the {minimum} needed{hint}")]
+    TooFewPoints {
+        /// What is short, e.g. "the SPC baseline starting at 2020-04".
+        what: String,
+        /// How many points there are.
+        got: usize,
+        /// How many are needed.
+        minimum: usize,
+        /// How to proceed anyway, if there is a way (e.g. "; pass allow_short to chart it anyway").
+        hint: &'static str,
+    },
+    /// A rebase point or baseline that does not fit the series.
+    #[error("invalid rebase at {at}: {reason}")]
+    InvalidRebase {
+        /// The point of the rebase (its month, or its position).
+        at: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// Options that do not fit together (a parameter the chosen method does not use, an input
+    /// the chosen chart needs but was not given).
+    #[error("{what}: {reason}")]
+    InvalidOptions {
+        /// Which statistic, e.g. "SPC".
+        what: &'static str,
+        /// What is wrong and what to do instead.
+        reason: String,
+    },
 }
 
 /// `Result` with the crate's [`Error`].

@@ -73,7 +73,29 @@
 //! # Ok::<(), crimeperf::Error>(())
 //! ```
 //!
-//! Bad input is an [`Error`] that names the value, never a panic:
+//! Trends: the year to date against the same months last year, and an SPC chart that says
+//! whether a month is a signal or noise:
+//!
+//! ```
+//! use crimeperf::spc::{spc, SpcOptions, SpcSeries, Variation};
+//! use crimeperf::{year_to_date, ChangeOptions, Month, MonthlyCounts};
+//!
+//! let first: Month = "2024-04".parse()?;
+//! let months: Vec<Month> = (0..15).map(|i| first.plus(i).unwrap()).collect();
+//! let counts = [40, 44, 38, 41, 43, 39, 42, 40, 37, 41, 45, 40, 21, 24, 22];
+//! let series = MonthlyCounts::new("burglary", &months, &counts)?;
+//! let ytd = year_to_date(&series, "2025-06".parse()?, 4, &ChangeOptions::default())?;
+//! assert_eq!(ytd.describe("crimes"), "45.1% reduction (55 crimes): 67 in April to June 2025 against 122 in April to June 2024");
+//!
+//! let values: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+//! let chart = spc(SpcSeries::new(&values).with_months(&months), &SpcOptions::default())?;
+//! let june = chart.points.last().unwrap();
+//! assert!(june.special_cause);
+//! assert_eq!(june.variation, Variation::Improvement);
+//! # Ok::<(), crimeperf::Error>(())
+//! ```
+//!
+
 //!
 //! ```
 //! let err = crimeperf::rate(12, 0.0).unwrap_err();
@@ -89,11 +111,16 @@ mod error;
 mod input;
 mod outcome;
 mod period;
+mod projection;
 mod proportion;
 mod rag;
 mod rate;
+mod rolling;
+mod series;
+pub mod spc;
 mod target;
 mod text;
+mod year_to_date;
 
 pub use area::{Area, AreaCode, AreaLevel};
 pub use category::{Composite, CrimeCounts, CrimeType, OffenceGroup};
@@ -106,7 +133,13 @@ pub use period::{
     check_monthly_series, CalendarYear, FinancialQuarter, FinancialYear, Month, MonthRange, Period,
     Quarter,
 };
+pub use projection::{
+    project_year_end, HistoricalShare, Projection, ProjectionOptions, MAX_HISTORY_YEARS,
+};
 pub use proportion::{Proportion, ProportionChange};
 pub use rag::{Rag, RagRule, RagStatus};
 pub use rate::{rate, CountInterval, Rate, RateEstimator, RateMethod, EXACT_BELOW};
+pub use rolling::{rolling_rates, rolling_sums, RollingSum};
+pub use series::MonthlyCounts;
 pub use target::{target_value, Polarity, Rounding, Target};
+pub use year_to_date::{year_to_date, year_to_date_range, YearToDate};
