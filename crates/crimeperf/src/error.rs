@@ -118,6 +118,77 @@ pub enum Error {
         /// The accepted labels.
         expected: &'static str,
     },
+    /// Something wrong with one area's input (a negative count, a zero population, ...): the
+    /// underlying error, with the area it belongs to.
+    #[error("area {area}: {source}")]
+    InArea {
+        /// The area's code or name as given.
+        area: String,
+        /// What is wrong with its value.
+        source: Box<Error>,
+    },
+    /// Two inputs that must have one value per area have different lengths.
+    #[error("{what} has {got} values but there are {expected} areas")]
+    LengthMismatch {
+        /// Which input, e.g. "populations".
+        what: &'static str,
+        /// The number of areas.
+        expected: usize,
+        /// The number of values given.
+        got: usize,
+    },
+    /// An area that should be in a group (the focal area of a peer comparison) is not.
+    #[error("area {area} is not in its own group; the group is: {members}")]
+    AreaNotInGroup {
+        /// The area looked for.
+        area: String,
+        /// The group's members, comma separated.
+        members: String,
+    },
+    /// An area given twice where each must appear once.
+    #[error("area {area} appears more than once in the {what}")]
+    DuplicateArea {
+        /// The repeated area.
+        area: String,
+        /// Where, e.g. "group" or "features".
+        what: &'static str,
+    },
+    /// Too few areas for the calculation asked for.
+    #[error("{what} needs at least {needed} areas, got {got}")]
+    TooFewAreas {
+        /// The calculation, e.g. "a funnel plot with overdispersion".
+        what: &'static str,
+        /// The least number of areas it needs.
+        needed: usize,
+        /// The number given.
+        got: usize,
+    },
+    /// A missing (NaN) or infinite value in a table of area characteristics.
+    #[error("variable {variable:?} has no finite value for area {area} (got {value})")]
+    MissingValue {
+        /// The variable (column).
+        variable: String,
+        /// The area (row).
+        area: String,
+        /// The value found.
+        value: f64,
+    },
+    /// A variable with the same value for every area cannot be standardised.
+    #[error("variable {variable:?} has the same value, {value}, for every area, so it cannot be z-scored")]
+    ConstantVariable {
+        /// The variable (column).
+        variable: String,
+        /// Its one value.
+        value: f64,
+    },
+    /// A funnel-plot method that does not apply to the statistic (Wilson limits for a rate).
+    #[error("the {method} method does not apply to funnel plots of a {statistic}")]
+    UnsupportedFunnelMethod {
+        /// The statistic, e.g. "rate".
+        statistic: &'static str,
+        /// The method asked for, e.g. "wilson".
+        method: &'static str,
+    },
 }
 
 /// `Result` with the crate's [`Error`].

@@ -88,6 +88,7 @@ pub mod distribution;
 mod error;
 mod input;
 mod outcome;
+mod peers;
 mod period;
 mod proportion;
 mod rag;
@@ -102,6 +103,9 @@ pub use confidence::Confidence;
 pub use error::{Error, Result};
 pub use input::MAX_COUNT;
 pub use outcome::{Outcome, OutcomeGroup, SolvedDefinition};
+pub use peers::{
+    ordinal, rank_in_group, Bootstrap, GroupAverage, PeerOptions, PeerRank, RankInterval, Verdict,
+};
 pub use period::{
     check_monthly_series, CalendarYear, FinancialQuarter, FinancialYear, Month, MonthRange, Period,
     Quarter,
