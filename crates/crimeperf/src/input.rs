@@ -72,8 +72,13 @@ pub(crate) fn same_length(what: &'static str, areas: usize, got: usize) -> Resul
 
 /// Attaches the area to an error about one area's value, so that the message names it.
 pub(crate) fn in_area<T>(area: &str, result: Result<T>) -> Result<T> {
-    result.map_err(|source| Error::InArea {
+    result.map_err(|source| area_error(area, source))
+}
+
+/// An error about one area's value, naming the area.
+pub(crate) fn area_error(area: &str, source: Error) -> Error {
+    Error::InArea {
         area: area.to_owned(),
         source: Box::new(source),
-    })
+    }
 }

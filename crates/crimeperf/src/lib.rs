@@ -86,6 +86,7 @@ mod change;
 mod confidence;
 pub mod distribution;
 mod error;
+mod funnel;
 mod input;
 mod outcome;
 mod peers;
@@ -101,6 +102,10 @@ pub use category::{Composite, CrimeCounts, CrimeType, OffenceGroup};
 pub use change::{Change, ChangeOptions, Significance, DEFAULT_MIN_BASE};
 pub use confidence::Confidence;
 pub use error::{Error, Result};
+pub use funnel::{
+    funnel, Adjustment, ControlLimits, Flag, Funnel, FunnelMethod, FunnelOptions, FunnelPoint,
+    FunnelStatistic, LimitPair, Overdispersion,
+};
 pub use input::MAX_COUNT;
 pub use outcome::{Outcome, OutcomeGroup, SolvedDefinition};
 pub use peers::{

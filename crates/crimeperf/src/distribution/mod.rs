@@ -21,6 +21,7 @@
 
 pub mod binomial;
 pub(crate) mod cornish_fisher;
+pub(crate) mod incomplete;
 pub mod normal;
 pub mod poisson;
 pub(crate) mod root;
