@@ -128,11 +128,13 @@ pub enum Error {
         source: Box<Error>,
     },
     /// Two inputs that must have one value per area have different lengths.
-    #[error("{what} has {got} values but there are {expected} areas")]
+    #[error("{what} has {got} values but there are {expected} {items}")]
     LengthMismatch {
         /// Which input, e.g. "populations".
         what: &'static str,
-        /// The number of areas.
+        /// What there must be one value for: "areas" or "variables".
+        items: &'static str,
+        /// The number of areas (or variables).
         expected: usize,
         /// The number of values given.
         got: usize,

@@ -64,6 +64,7 @@ pub(crate) fn same_length(what: &'static str, areas: usize, got: usize) -> Resul
     } else {
         Err(Error::LengthMismatch {
             what,
+            items: "areas",
             expected: areas,
             got,
         })

@@ -94,6 +94,7 @@ mod period;
 mod proportion;
 mod rag;
 mod rate;
+mod similar;
 mod target;
 mod text;
 
@@ -118,4 +119,5 @@ pub use period::{
 pub use proportion::{Proportion, ProportionChange};
 pub use rag::{Rag, RagRule, RagStatus};
 pub use rate::{rate, CountInterval, Rate, RateEstimator, RateMethod, EXACT_BELOW};
+pub use similar::{similar_areas, Neighbour};
 pub use target::{target_value, Polarity, Rounding, Target};
