@@ -711,6 +711,8 @@ fn overdispersion_test(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]

@@ -110,7 +110,8 @@ pub use funnel::{
 pub use input::MAX_COUNT;
 pub use outcome::{Outcome, OutcomeGroup, SolvedDefinition};
 pub use peers::{
-    ordinal, rank_in_group, Bootstrap, GroupAverage, PeerOptions, PeerRank, RankInterval, Verdict,
+    ordinal, rank_groups, rank_in_group, Bootstrap, GroupAverage, PeerGroup, PeerOptions, PeerRank,
+    RankInterval, Verdict,
 };
 pub use period::{
     check_monthly_series, CalendarYear, FinancialQuarter, FinancialYear, Month, MonthRange, Period,

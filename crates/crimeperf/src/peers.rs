@@ -341,6 +341,9 @@ fn rank_text(rank: u32, joint: bool, size: u32) -> String {
 /// Ranks `focal` among the members of its group (the group includes it) on the rate
 /// `counts / populations × per`, with the group averages, the verdicts and a rank interval.
 ///
+/// One group at a time; [`rank_groups`] ranks every area of a table within its own group at
+/// once, drawing each area's bootstrap counts once for all the groups it is in.
+///
 /// # Formula
 ///
 /// * Rank: competition ranking ("1224"), 1 + the number of members with a better rate.
@@ -348,11 +351,11 @@ fn rank_text(rank: u32, joint: bool, size: u32) -> String {
 ///   the highest member rate.
 /// * Verdicts ([`Verdict::of_count`]): the area's count against its expected count
 ///   `average / per × population`, with exact Poisson limits at 95% and 99.8% (Fingertips).
-/// * Rank interval: each replicate draws every member's count from a Poisson distribution with
+/// * Rank interval: each replicate draws every area's count from a Poisson distribution with
 ///   the observed count as its mean (exactly, by `rand_distr`'s Poisson sampler from a PCG-64
-///   stream seeded with [`Bootstrap::seed`], members in the order given) and ranks the area
-///   again; the interval runs from the `α/2` to the `1 − α/2` quantile of those ranks, widened
-///   where needed to include the observed rank (which it always contains).
+///   stream seeded with [`Bootstrap::seed`]; replicate by replicate, areas in the order given)
+///   and ranks the area again; the interval runs from the `α/2` to the `1 − α/2` quantile of
+///   those ranks, widened where needed to include the observed rank (which it always contains).
 ///
 /// # Errors
 ///
@@ -388,33 +391,8 @@ pub fn rank_in_group<S: AsRef<str>>(
     populations: &[f64],
     options: &PeerOptions,
 ) -> Result<PeerRank> {
-    input::same_length("counts", areas.len(), counts.len())?;
-    input::same_length("populations", areas.len(), populations.len())?;
-    let per = input::denominator("per", options.per).map_err(|_| Error::InvalidValue {
-        what: "per",
-        reason: "must be a finite number above zero",
-        value: options.per,
-    })?;
-    let mut seen = HashSet::with_capacity(areas.len());
-    let mut members = Vec::with_capacity(areas.len());
-    let mut position = None;
-    for (i, ((area, &count), &population)) in areas.iter().zip(counts).zip(populations).enumerate()
-    {
-        let area = area.as_ref();
-        if !seen.insert(area) {
-            return Err(Error::DuplicateArea {
-                area: area.to_owned(),
-                what: "group",
-            });
-        }
-        let count = input::in_area(area, input::count("count", count))?;
-        let population = input::in_area(area, input::denominator("population", population))?;
-        if area == focal {
-            position = Some(i);
-        }
-        members.push((count, population));
-    }
-    let Some(position) = position else {
+    let table = Table::new(areas, counts, populations, "group")?;
+    let Some(position) = areas.iter().position(|a| a.as_ref() == focal) else {
         return Err(Error::AreaNotInGroup {
             area: focal.to_owned(),
             members: areas
@@ -424,139 +402,294 @@ pub fn rank_in_group<S: AsRef<str>>(
                 .join(", "),
         });
     };
-
-    // Rates per head, compared as one division each so that scaling every count and population
-    // by the same whole factor cannot change an order or a tie.
-    let unit: Vec<f64> = members.iter().map(|&(c, p)| c as f64 / p).collect();
-    let own = unit[position];
-    let better = unit
-        .iter()
-        .filter(|&&r| options.polarity.improved(r, own))
-        .count();
-    let joint = unit
-        .iter()
-        .enumerate()
-        .any(|(i, &r)| i != position && r == own);
-    let rank = better as u32 + 1;
-    let size = members.len() as u32;
-
-    let (lowest, highest) = unit
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &r| {
-            (lo.min(r), hi.max(r))
-        });
-    // Rounding can put a sum a unit in the last place outside the members' range.
-    let mean = (unit.iter().sum::<f64>() / unit.len() as f64).clamp(lowest, highest);
-    let (total_count, total_population) = members
-        .iter()
-        .fold((0.0, 0.0), |(c, p), &(count, population)| {
-            (c + count as f64, p + population)
-        });
-    let pooled = (total_count / total_population).clamp(lowest, highest);
-    let average = match options.average {
-        GroupAverage::Mean => mean,
-        GroupAverage::Pooled => pooled,
-    };
-    let (count, population) = members[position];
-    let expected = average * population;
-
-    let rate = RateEstimator::new(per, options.confidence, RateMethod::Auto)?
-        .rate(count as i64, population)?;
-    let rank_interval = options
-        .rank_interval
-        .map(|bootstrap| {
-            rank_interval(
-                &members,
-                position,
-                options.polarity,
-                options.confidence,
-                bootstrap,
-            )
-        })
-        .transpose()?
-        .map(|(lower, upper)| RankInterval {
-            lower: lower.min(rank),
-            upper: upper.max(rank),
-        });
-
-    Ok(PeerRank {
-        area: focal.to_owned(),
-        count,
-        population,
-        per,
-        rate: rate.value,
-        lower: rate.lower,
-        upper: rate.upper,
-        rank,
-        joint,
-        group_size: size,
-        rank_text: rank_text(rank, joint, size),
-        group_mean: mean * per,
-        group_pooled: pooled * per,
-        average_used: options.average,
-        expected,
-        verdict_95: verdict(count, expected, Confidence::NINETY_FIVE),
-        verdict_998: verdict(count, expected, Confidence::NINETY_NINE_POINT_EIGHT),
-        polarity: options.polarity,
-        confidence: options.confidence,
-        rank_interval,
-    })
+    let members: Vec<usize> = (0..areas.len()).collect();
+    let simulation = table.simulate(options)?;
+    table.rank(position, &members, simulation.as_ref(), options)
 }
 
-/// The `α/2` and `1 − α/2` quantiles of the area's rank over the bootstrap replicates.
-fn rank_interval(
-    members: &[(u64, f64)],
-    position: usize,
-    polarity: Polarity,
-    confidence: Confidence,
-    bootstrap: Bootstrap,
-) -> Result<(u32, u32)> {
-    if bootstrap.replicates == 0 {
-        return Err(Error::InvalidValue {
-            what: "bootstrap replicates",
-            reason: "must be at least 1",
-            value: 0.0,
-        });
-    }
-    // A zero count is a Poisson variable with mean zero: always zero, which `Poisson` rejects.
-    let samplers = members
-        .iter()
-        .map(|&(count, _)| {
-            if count == 0 {
-                Ok(None)
-            } else {
-                Poisson::new(count as f64)
-                    .map(Some)
-                    .map_err(|_| Error::InvalidValue {
-                        what: "bootstrap mean",
-                        reason: "must be a finite number above zero",
-                        value: count as f64,
-                    })
+/// One area's group in a table of areas: the area and its peers, as positions in the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeerGroup {
+    /// The position of the area ranked.
+    pub area: usize,
+    /// The positions of its peers; the area itself is a member whether or not it is listed.
+    pub peers: Vec<usize>,
+}
+
+/// Ranks every group's area within its group, all on one table of counts and populations: what
+/// "every CSP ranked within its most similar group" needs, for one offence group per call.
+///
+/// The result is one [`PeerRank`] per group, in the order of `groups`, each exactly as
+/// [`rank_in_group`] describes, except that the bootstrap draws every area of the table once
+/// per replicate (areas in table order) and every group reads its members' draws from there, so
+/// an area's simulated counts are the same in every group it belongs to.
+///
+/// # Errors
+///
+/// As [`rank_in_group`] (the table is checked as one group: an area listed twice is an error),
+/// and [`Error::InvalidValue`] for a position that is not in the table; [`Error::DuplicateArea`]
+/// for a peer listed twice in one group.
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf::{rank_groups, PeerGroup, PeerOptions};
+///
+/// let areas = ["A", "B", "C", "D"];
+/// let counts = [40, 60, 55, 90];
+/// let populations = [1_000.0, 1_000.0, 1_000.0, 1_000.0];
+/// let groups = [
+///     PeerGroup { area: 0, peers: vec![1, 2] },
+///     PeerGroup { area: 3, peers: vec![1, 2] },
+/// ];
+/// let ranks = rank_groups(&areas, &counts, &populations, &groups, &PeerOptions::default())?;
+/// assert_eq!(ranks[0].rank_text, "1st out of 3");
+/// assert_eq!(ranks[1].rank_text, "3rd out of 3");
+/// # Ok::<(), crimeperf::Error>(())
+/// ```
+pub fn rank_groups<S: AsRef<str>>(
+    areas: &[S],
+    counts: &[i64],
+    populations: &[f64],
+    groups: &[PeerGroup],
+    options: &PeerOptions,
+) -> Result<Vec<PeerRank>> {
+    let table = Table::new(areas, counts, populations, "table of areas")?;
+    let mut checked = Vec::with_capacity(groups.len());
+    for group in groups {
+        let mut members = Vec::with_capacity(group.peers.len() + 1);
+        members.push(table.position(group.area)?);
+        for &peer in &group.peers {
+            let peer = table.position(peer)?;
+            if peer == group.area {
+                continue;
             }
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let mut rng = Pcg64::seed_from_u64(bootstrap.seed);
-    let mut rates = vec![0.0; members.len()];
-    let mut ranks = Vec::with_capacity(bootstrap.replicates as usize);
-    for _ in 0..bootstrap.replicates {
-        for ((rate, sampler), &(_, population)) in rates.iter_mut().zip(&samplers).zip(members) {
-            let draw = sampler.as_ref().map_or(0.0, |s| s.sample(&mut rng));
-            *rate = draw / population;
+            if members.contains(&peer) {
+                return Err(Error::DuplicateArea {
+                    area: table.names[peer].clone(),
+                    what: "group",
+                });
+            }
+            members.push(peer);
         }
-        let own = rates[position];
-        let better = rates.iter().filter(|&&r| polarity.improved(r, own)).count();
-        ranks.push(better as u32 + 1);
+        checked.push((group.area, members));
     }
-    ranks.sort_unstable();
-    let n = ranks.len();
-    let tail = confidence.tail();
-    let low = ((tail * n as f64).floor() as usize).min(n - 1);
-    let high = (((1.0 - tail) * n as f64).ceil() as usize).clamp(1, n) - 1;
-    Ok((ranks[low], ranks[high]))
+    let simulation = table.simulate(options)?;
+    checked
+        .iter()
+        .map(|(area, members)| table.rank(*area, members, simulation.as_ref(), options))
+        .collect()
+}
+
+/// Checked counts and populations of a table of areas.
+struct Table {
+    names: Vec<String>,
+    counts: Vec<u64>,
+    populations: Vec<f64>,
+}
+
+/// Every area's simulated rate per head in every replicate, replicate-major.
+struct Simulation {
+    areas: usize,
+    rates: Vec<f64>,
+}
+
+impl Table {
+    fn new<S: AsRef<str>>(
+        areas: &[S],
+        counts: &[i64],
+        populations: &[f64],
+        what: &'static str,
+    ) -> Result<Self> {
+        input::same_length("counts", areas.len(), counts.len())?;
+        input::same_length("populations", areas.len(), populations.len())?;
+        let mut seen = HashSet::with_capacity(areas.len());
+        let mut table = Table {
+            names: Vec::with_capacity(areas.len()),
+            counts: Vec::with_capacity(areas.len()),
+            populations: Vec::with_capacity(areas.len()),
+        };
+        for ((area, &count), &population) in areas.iter().zip(counts).zip(populations) {
+            let area = area.as_ref();
+            if !seen.insert(area) {
+                return Err(Error::DuplicateArea {
+                    area: area.to_owned(),
+                    what,
+                });
+            }
+            table
+                .counts
+                .push(input::in_area(area, input::count("count", count))?);
+            table.populations.push(input::in_area(
+                area,
+                input::denominator("population", population),
+            )?);
+            table.names.push(area.to_owned());
+        }
+        Ok(table)
+    }
+
+    fn position(&self, index: usize) -> Result<usize> {
+        if index < self.names.len() {
+            Ok(index)
+        } else {
+            Err(Error::InvalidValue {
+                what: "group member position",
+                reason: "must be below the number of areas in the table",
+                value: index as f64,
+            })
+        }
+    }
+
+    /// The bootstrap draws, when a rank interval is asked for.
+    fn simulate(&self, options: &PeerOptions) -> Result<Option<Simulation>> {
+        let Some(bootstrap) = options.rank_interval else {
+            return Ok(None);
+        };
+        if bootstrap.replicates == 0 {
+            return Err(Error::InvalidValue {
+                what: "bootstrap replicates",
+                reason: "must be at least 1",
+                value: 0.0,
+            });
+        }
+        // A zero count is a Poisson variable with mean zero: always zero, which `Poisson` rejects.
+        let samplers = self
+            .counts
+            .iter()
+            .map(|&count| {
+                if count == 0 {
+                    Ok(None)
+                } else {
+                    Poisson::new(count as f64)
+                        .map(Some)
+                        .map_err(|_| Error::InvalidValue {
+                            what: "bootstrap mean",
+                            reason: "must be a finite number above zero",
+                            value: count as f64,
+                        })
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut rng = Pcg64::seed_from_u64(bootstrap.seed);
+        let areas = self.counts.len();
+        let mut rates = Vec::with_capacity(areas * bootstrap.replicates as usize);
+        for _ in 0..bootstrap.replicates {
+            for (sampler, &population) in samplers.iter().zip(&self.populations) {
+                let draw = sampler.as_ref().map_or(0.0, |s| s.sample(&mut rng));
+                rates.push(draw / population);
+            }
+        }
+        Ok(Some(Simulation { areas, rates }))
+    }
+
+    /// Ranks `focal` within `members` (positions in the table, `focal` among them).
+    fn rank(
+        &self,
+        focal: usize,
+        members: &[usize],
+        simulation: Option<&Simulation>,
+        options: &PeerOptions,
+    ) -> Result<PeerRank> {
+        let per = input::denominator("per", options.per).map_err(|_| Error::InvalidValue {
+            what: "per",
+            reason: "must be a finite number above zero",
+            value: options.per,
+        })?;
+        // Rates per head, compared as one division each so that scaling every count and
+        // population by the same whole factor cannot change an order or a tie.
+        let unit = |i: usize| self.counts[i] as f64 / self.populations[i];
+        let own = unit(focal);
+        let better = members
+            .iter()
+            .filter(|&&i| options.polarity.improved(unit(i), own))
+            .count();
+        let joint = members.iter().any(|&i| i != focal && unit(i) == own);
+        let rank = better as u32 + 1;
+        let size = members.len() as u32;
+
+        let (lowest, highest) = members
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &i| {
+                (lo.min(unit(i)), hi.max(unit(i)))
+            });
+        // Rounding can put a sum a unit in the last place outside the members' range.
+        let mean = (members.iter().map(|&i| unit(i)).sum::<f64>() / members.len() as f64)
+            .clamp(lowest, highest);
+        let (total_count, total_population) = members.iter().fold((0.0, 0.0), |(c, p), &i| {
+            (c + self.counts[i] as f64, p + self.populations[i])
+        });
+        let pooled = (total_count / total_population).clamp(lowest, highest);
+        let average = match options.average {
+            GroupAverage::Mean => mean,
+            GroupAverage::Pooled => pooled,
+        };
+        let (count, population) = (self.counts[focal], self.populations[focal]);
+        let expected = average * population;
+
+        let rate = RateEstimator::new(per, options.confidence, RateMethod::Auto)?
+            .rate(count as i64, population)?;
+        let rank_interval = simulation.map(|simulation| {
+            let (lower, upper) = simulation.interval(focal, members, options);
+            RankInterval {
+                lower: lower.min(rank),
+                upper: upper.max(rank),
+            }
+        });
+
+        Ok(PeerRank {
+            area: self.names[focal].clone(),
+            count,
+            population,
+            per,
+            rate: rate.value,
+            lower: rate.lower,
+            upper: rate.upper,
+            rank,
+            joint,
+            group_size: size,
+            rank_text: rank_text(rank, joint, size),
+            group_mean: mean * per,
+            group_pooled: pooled * per,
+            average_used: options.average,
+            expected,
+            verdict_95: verdict(count, expected, Confidence::NINETY_FIVE),
+            verdict_998: verdict(count, expected, Confidence::NINETY_NINE_POINT_EIGHT),
+            polarity: options.polarity,
+            confidence: options.confidence,
+            rank_interval,
+        })
+    }
+}
+
+impl Simulation {
+    /// The `α/2` and `1 − α/2` quantiles of the focal area's rank over the replicates.
+    fn interval(&self, focal: usize, members: &[usize], options: &PeerOptions) -> (u32, u32) {
+        let mut ranks: Vec<u32> = self
+            .rates
+            .chunks_exact(self.areas)
+            .map(|replicate| {
+                let own = replicate[focal];
+                let better = members
+                    .iter()
+                    .filter(|&&i| options.polarity.improved(replicate[i], own))
+                    .count();
+                better as u32 + 1
+            })
+            .collect();
+        ranks.sort_unstable();
+        let n = ranks.len();
+        let tail = options.confidence.tail();
+        let low = ((tail * n as f64).floor() as usize).min(n - 1);
+        let high = (((1.0 - tail) * n as f64).ceil() as usize).clamp(1, n) - 1;
+        (ranks[low], ranks[high])
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
 
     #[test]

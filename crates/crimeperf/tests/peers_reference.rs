@@ -4,8 +4,8 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use crimeperf::{
-    funnel, rank_in_group, similar_areas, Adjustment, Bootstrap, Confidence, FunnelOptions,
-    GroupAverage, PeerOptions, Polarity, RankInterval,
+    funnel, rank_groups, rank_in_group, similar_areas, Adjustment, Bootstrap, Confidence,
+    FunnelOptions, GroupAverage, PeerGroup, PeerOptions, Polarity, RankInterval,
 };
 use proptest::prelude::*;
 
@@ -259,6 +259,37 @@ fn rank_interval_is_reproducible_for_a_seed() {
     assert_eq!(a.rank_interval, Some(RankInterval { lower: 1, upper: 7 }));
 }
 
+#[test]
+fn rank_groups_checks_positions() {
+    let areas = ["A", "B", "C"];
+    let options = PeerOptions::default();
+    let out_of_range = [PeerGroup {
+        area: 0,
+        peers: vec![3],
+    }];
+    let err = rank_groups(&areas, &[1, 2, 3], &[10.0; 3], &out_of_range, &options).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "group member position must be below the number of areas in the table, got 3"
+    );
+    let twice = [PeerGroup {
+        area: 0,
+        peers: vec![1, 1],
+    }];
+    let err = rank_groups(&areas, &[1, 2, 3], &[10.0; 3], &twice, &options).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "area B appears more than once in the group"
+    );
+    // The area listed among its own peers is counted once.
+    let itself = [PeerGroup {
+        area: 0,
+        peers: vec![0, 2],
+    }];
+    let ranks = rank_groups(&areas, &[1, 2, 3], &[10.0; 3], &itself, &options).unwrap();
+    assert_eq!(ranks[0].group_size, 2);
+}
+
 fn group() -> impl Strategy<Value = (Vec<i64>, Vec<f64>)> {
     (2usize..12).prop_flat_map(|n| {
         (
@@ -324,6 +355,40 @@ proptest! {
             let interval = rank.rank_interval.unwrap();
             prop_assert!(interval.lower <= rank.rank && rank.rank <= interval.upper);
             prop_assert!(interval.upper <= rank.group_size);
+        }
+    }
+
+    #[test]
+    fn ranking_all_groups_at_once_agrees_with_one_at_a_time(
+        (counts, populations) in group(),
+        picks in prop::collection::vec(prop::collection::vec(any::<prop::sample::Index>(), 1..6), 1..6),
+    ) {
+        let areas = names(counts.len());
+        let options = PeerOptions { rank_interval: Some(Bootstrap { replicates: 50, seed: 3 }), ..PeerOptions::default() };
+        let groups: Vec<PeerGroup> = picks
+            .iter()
+            .map(|pick| {
+                let mut members: Vec<usize> = pick.iter().map(|i| i.index(counts.len())).collect();
+                members.sort_unstable();
+                members.dedup();
+                PeerGroup { area: members[0], peers: members[1..].to_vec() }
+            })
+            .collect();
+        let all = rank_groups(&areas, &counts, &populations, &groups, &options).unwrap();
+        prop_assert_eq!(all.len(), groups.len());
+        for (group, rank) in groups.iter().zip(&all) {
+            let mut members = vec![group.area];
+            members.extend(&group.peers);
+            let names: Vec<&str> = members.iter().map(|&i| areas[i].as_str()).collect();
+            let c: Vec<i64> = members.iter().map(|&i| counts[i]).collect();
+            let p: Vec<f64> = members.iter().map(|&i| populations[i]).collect();
+            let one = rank_in_group(&areas[group.area], &names, &c, &p, &options).unwrap();
+            prop_assert_eq!(rank.rank, one.rank);
+            prop_assert_eq!(&rank.rank_text, &one.rank_text);
+            prop_assert_eq!(rank.group_mean, one.group_mean);
+            prop_assert_eq!(rank.verdict_95, one.verdict_95);
+            let interval = rank.rank_interval.unwrap();
+            prop_assert!(interval.lower <= rank.rank && rank.rank <= interval.upper);
         }
     }
 
