@@ -61,6 +61,25 @@
 //! # Ok::<(), crimeperf::Error>(())
 //! ```
 //!
+//! "Rochford placed 1st out of 5 in its most similar group, against a group average of 54.7" —
+//! and is the gap real, and how sure is the rank? The same group on a funnel plot:
+//!
+//! ```
+//! use crimeperf::{funnel, rank_in_group, Flag, FunnelOptions, PeerOptions, Verdict};
+//!
+//! let areas = ["Rochford", "Castle Point", "Basildon", "Brentwood", "Maldon"];
+//! let counts = [4208, 5100, 9800, 4400, 3900];
+//! let populations = [87_200.0, 90_100.0, 187_600.0, 77_000.0, 65_700.0];
+//! let rochford = rank_in_group("Rochford", &areas, &counts, &populations, &PeerOptions::default())?;
+//! assert_eq!(rochford.rank_text, "1st out of 5");
+//! assert_eq!(rochford.verdict_998, Verdict::SignificantlyLower);
+//!
+//! let crimes: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+//! let plot = funnel(&areas, &crimes, &populations, &FunnelOptions::default())?;
+//! assert_eq!(plot.points[0].limits[1].flag, Flag::Low); // below the 99.8% limit
+//! # Ok::<(), crimeperf::Error>(())
+//! ```
+//!
 //! Periods and categories parse the labels analysts write:
 //!
 //! ```

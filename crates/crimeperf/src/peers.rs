@@ -665,24 +665,32 @@ impl Table {
 impl Simulation {
     /// The `α/2` and `1 − α/2` quantiles of the focal area's rank over the replicates.
     fn interval(&self, focal: usize, members: &[usize], options: &PeerOptions) -> (u32, u32) {
-        let mut ranks: Vec<u32> = self
-            .rates
-            .chunks_exact(self.areas)
-            .map(|replicate| {
-                let own = replicate[focal];
-                let better = members
-                    .iter()
-                    .filter(|&&i| options.polarity.improved(replicate[i], own))
-                    .count();
-                better as u32 + 1
-            })
-            .collect();
-        ranks.sort_unstable();
-        let n = ranks.len();
+        // Ranks run from 1 to the group size, so a tally replaces a sort.
+        let mut tally = vec![0usize; members.len() + 1];
+        for replicate in self.rates.chunks_exact(self.areas) {
+            let own = replicate[focal];
+            let better = members
+                .iter()
+                .filter(|&&i| options.polarity.improved(replicate[i], own))
+                .count();
+            tally[better + 1] += 1;
+        }
+        let n = self.rates.len() / self.areas;
         let tail = options.confidence.tail();
+        // The 0-based positions of the quantiles in the sorted ranks.
         let low = ((tail * n as f64).floor() as usize).min(n - 1);
         let high = (((1.0 - tail) * n as f64).ceil() as usize).clamp(1, n) - 1;
-        (ranks[low], ranks[high])
+        let at = |position: usize| {
+            let mut seen = 0;
+            for (rank, &count) in tally.iter().enumerate() {
+                seen += count;
+                if seen > position {
+                    return rank as u32;
+                }
+            }
+            members.len() as u32
+        };
+        (at(low), at(high))
     }
 }
 
