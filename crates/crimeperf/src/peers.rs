@@ -11,11 +11,11 @@ use std::fmt;
 use std::str::FromStr;
 
 use rand::SeedableRng;
-use rand_distr::{Distribution, Poisson};
 use rand_pcg::Pcg64;
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::poisson;
+use crate::distribution::sampler::PoissonTable;
 use crate::{input, text, Confidence, Error, Polarity, RateEstimator, RateMethod, Result};
 
 /// Which group average an area is compared with.
@@ -352,9 +352,10 @@ fn rank_text(rank: u32, joint: bool, size: u32) -> String {
 /// * Verdicts ([`Verdict::of_count`]): the area's count against its expected count
 ///   `average / per × population`, with exact Poisson limits at 95% and 99.8% (Fingertips).
 /// * Rank interval: each replicate draws every area's count from a Poisson distribution with
-///   the observed count as its mean (exactly, by `rand_distr`'s Poisson sampler from a PCG-64
-///   stream seeded with [`Bootstrap::seed`]; replicate by replicate, areas in the order given)
-///   and ranks the area again; the interval runs from the `α/2` to the `1 − α/2` quantile of
+///   the observed count as its mean (exactly, by inversion with IEEE arithmetic only, from a
+///   PCG-64 stream seeded with [`Bootstrap::seed`]: area by area in the order given, all
+///   replicates of one area before the next, so a seed gives the same interval on every
+///   platform) and ranks the area again; the interval runs from the `α/2` to the `1 − α/2` quantile of
 ///   those ranks, widened where needed to include the observed rank (which it always contains).
 ///
 /// # Errors
@@ -553,31 +554,15 @@ impl Table {
                 value: 0.0,
             });
         }
-        // A zero count is a Poisson variable with mean zero: always zero, which `Poisson` rejects.
-        let samplers = self
-            .counts
-            .iter()
-            .map(|&count| {
-                if count == 0 {
-                    Ok(None)
-                } else {
-                    Poisson::new(count as f64)
-                        .map(Some)
-                        .map_err(|_| Error::InvalidValue {
-                            what: "bootstrap mean",
-                            reason: "must be a finite number above zero",
-                            value: count as f64,
-                        })
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
         let mut rng = Pcg64::seed_from_u64(bootstrap.seed);
         let areas = self.counts.len();
-        let mut rates = Vec::with_capacity(areas * bootstrap.replicates as usize);
-        for _ in 0..bootstrap.replicates {
-            for (sampler, &population) in samplers.iter().zip(&self.populations) {
-                let draw = sampler.as_ref().map_or(0.0, |s| s.sample(&mut rng));
-                rates.push(draw / population);
+        let replicates = bootstrap.replicates as usize;
+        let mut rates = vec![0.0; areas * replicates];
+        // Area by area (in table order), every replicate's draw of that area.
+        for (i, (&count, &population)) in self.counts.iter().zip(&self.populations).enumerate() {
+            let table = PoissonTable::new(count as f64);
+            for replicate in 0..replicates {
+                rates[replicate * areas + i] = table.sample(&mut rng) as f64 / population;
             }
         }
         Ok(Some(Simulation { areas, rates }))

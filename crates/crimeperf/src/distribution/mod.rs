@@ -25,4 +25,5 @@ pub(crate) mod incomplete;
 pub mod normal;
 pub mod poisson;
 pub(crate) mod root;
+pub(crate) mod sampler;
 pub mod stirling;
