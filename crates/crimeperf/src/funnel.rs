@@ -154,6 +154,23 @@ impl Flag {
     }
 }
 
+impl FromStr for Flag {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "low" => Ok(Flag::Low),
+            "within" => Ok(Flag::Within),
+            "high" => Ok(Flag::High),
+            _ => Err(Error::UnknownOption {
+                what: "funnel flag",
+                label: s.to_owned(),
+                expected: "low, within, high",
+            }),
+        }
+    }
+}
+
 impl fmt::Display for Flag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())
@@ -179,6 +196,23 @@ impl Adjustment {
             Adjustment::NotRequested => "not_requested",
             Adjustment::NoEvidence => "no_evidence",
             Adjustment::Additive => "additive",
+        }
+    }
+}
+
+impl FromStr for Adjustment {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "not_requested" => Ok(Adjustment::NotRequested),
+            "no_evidence" => Ok(Adjustment::NoEvidence),
+            "additive" => Ok(Adjustment::Additive),
+            _ => Err(Error::UnknownOption {
+                what: "overdispersion adjustment",
+                label: s.to_owned(),
+                expected: "not_requested, no_evidence, additive",
+            }),
         }
     }
 }
@@ -290,7 +324,8 @@ impl ControlLimits {
     }
 
     /// The lower and upper limits, in the units of the values, at a denominator (population,
-    /// denominator of the proportion, or expected count of a ratio).
+    /// denominator of the proportion, or expected count of a ratio); widened for overdispersion
+    /// when [`ControlLimits::tau2`] is above zero, as in a [`Funnel`] whose limits were adjusted.
     ///
     /// # Errors
     ///

@@ -130,7 +130,7 @@ pub use input::MAX_COUNT;
 pub use outcome::{Outcome, OutcomeGroup, SolvedDefinition};
 pub use peers::{
     ordinal, rank_groups, rank_in_group, Bootstrap, GroupAverage, PeerGroup, PeerOptions, PeerRank,
-    RankInterval, Verdict,
+    RankInterval, Verdict, MAX_REPLICATES,
 };
 pub use period::{
     check_monthly_series, CalendarYear, FinancialQuarter, FinancialYear, Month, MonthRange, Period,

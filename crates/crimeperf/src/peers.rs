@@ -160,10 +160,14 @@ impl FromStr for Verdict {
     }
 }
 
+/// The most bootstrap replicates accepted: every area's draws are held at once (8 bytes per area
+/// and replicate), and the quantiles of a rank settle long before this.
+pub const MAX_REPLICATES: u32 = 100_000;
+
 /// The seeded parametric bootstrap behind a rank interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bootstrap {
-    /// How many simulated groups (1,000 by default).
+    /// How many simulated groups (1,000 by default; at most [`MAX_REPLICATES`]).
     pub replicates: u32,
     /// The seed: the same seed gives the same interval on every platform.
     pub seed: u64,
@@ -365,7 +369,8 @@ fn rank_text(rank: u32, joint: bool, size: u32) -> String {
 ///   population is not a finite number above zero;
 /// * [`Error::DuplicateArea`] for a member listed twice; [`Error::AreaNotInGroup`] when `focal`
 ///   is not a member;
-/// * [`Error::InvalidValue`] for a `per` that is not above zero or a bootstrap of no replicates.
+/// * [`Error::InvalidValue`] for a `per` that is not above zero or a bootstrap of no replicates or
+///   more than [`MAX_REPLICATES`].
 ///
 /// # Examples
 ///
@@ -547,11 +552,11 @@ impl Table {
         let Some(bootstrap) = options.rank_interval else {
             return Ok(None);
         };
-        if bootstrap.replicates == 0 {
+        if bootstrap.replicates == 0 || bootstrap.replicates > MAX_REPLICATES {
             return Err(Error::InvalidValue {
                 what: "bootstrap replicates",
-                reason: "must be at least 1",
-                value: 0.0,
+                reason: "must be from 1 to 100,000",
+                value: f64::from(bootstrap.replicates),
             });
         }
         let mut rng = Pcg64::seed_from_u64(bootstrap.seed);

@@ -16,7 +16,9 @@
 
 const EPSILON: f64 = 1e-16;
 const TINY: f64 = 1e-300;
-const MAX_TERMS: usize = 100_000;
+/// Both expansions need a few times `√a` terms near `x ≈ a`: two million covers every count up
+/// to [`MAX_COUNT`](crate::MAX_COUNT).
+const MAX_TERMS: usize = 2_000_000;
 
 /// `ln Γ(x)` for `x > 0`.
 pub(crate) fn ln_gamma(x: f64) -> f64 {
@@ -204,5 +206,11 @@ mod tests {
         close(beta_i(3.5, 7.25, 0.2), 0.19284161922441878, 1e-13);
         close(beta_i(80.5, 20.5, 0.7), 0.01218314286517392, 1e-12);
         close(beta_i(2.0, 300.0, 0.02), 0.9836724603243401, 1e-13);
+        // Crime-count scale: gammainc(1e6, 997000.0), gammaincc(1e6 + 1, 1003000.0),
+        // gammaincc(5e7, 5e7 + 20000), betainc(25000.0, 75001.0, 0.252)
+        close(gamma_p(1e6, 997_000.0), 0.0013381041673135986, 1e-8);
+        close(gamma_q(1e6 + 1.0, 1_003_000.0), 0.0013662124705835573, 1e-8);
+        close(gamma_q(5e7, 5e7 + 20_000.0), 0.0023412791324203862, 1e-6);
+        close(beta_i(25_000.0, 75_001.0, 0.252), 0.9280001076250359, 1e-9);
     }
 }
