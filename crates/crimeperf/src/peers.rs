@@ -409,8 +409,9 @@ pub fn rank_in_group<S: AsRef<str>>(
         });
     };
     let members: Vec<usize> = (0..areas.len()).collect();
+    let estimator = estimator(options)?;
     let simulation = table.simulate(options)?;
-    table.rank(position, &members, simulation.as_ref(), options)
+    table.rank(position, &members, simulation.as_ref(), options, &estimator)
 }
 
 /// One area's group in a table of areas: the area and its peers, as positions in the table.
@@ -480,11 +481,17 @@ pub fn rank_groups<S: AsRef<str>>(
         }
         checked.push((group.area, members));
     }
+    let estimator = estimator(options)?;
     let simulation = table.simulate(options)?;
     checked
         .iter()
-        .map(|(area, members)| table.rank(*area, members, simulation.as_ref(), options))
+        .map(|(area, members)| table.rank(*area, members, simulation.as_ref(), options, &estimator))
         .collect()
+}
+
+/// The rate estimator of the options (which checks `per`), built once for every group.
+fn estimator(options: &PeerOptions) -> Result<RateEstimator> {
+    RateEstimator::new(options.per, options.confidence, RateMethod::Auto)
 }
 
 /// Checked counts and populations of a table of areas.
@@ -580,12 +587,9 @@ impl Table {
         members: &[usize],
         simulation: Option<&Simulation>,
         options: &PeerOptions,
+        estimator: &RateEstimator,
     ) -> Result<PeerRank> {
-        let per = input::denominator("per", options.per).map_err(|_| Error::InvalidValue {
-            what: "per",
-            reason: "must be a finite number above zero",
-            value: options.per,
-        })?;
+        let per = options.per;
         // Rates per head, compared as one division each so that scaling every count and
         // population by the same whole factor cannot change an order or a tie.
         let unit = |i: usize| self.counts[i] as f64 / self.populations[i];
@@ -617,8 +621,7 @@ impl Table {
         let (count, population) = (self.counts[focal], self.populations[focal]);
         let expected = average * population;
 
-        let rate = RateEstimator::new(per, options.confidence, RateMethod::Auto)?
-            .rate(count as i64, population)?;
+        let rate = estimator.rate(count as i64, population)?;
         let rank_interval = simulation.map(|simulation| {
             let (lower, upper) = simulation.interval(focal, members, options);
             RankInterval {
