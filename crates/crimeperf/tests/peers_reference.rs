@@ -220,6 +220,27 @@ fn overdispersion_matches_the_published_formulas() {
 }
 
 #[test]
+fn exact_binomial_limits_match_scipy() {
+    // n = 250, θ = 0.3: the real x with scipy.special.betainc(n - x, x + 1, 1 - θ) = tail
+    // (lower) and betainc(x, n - x + 1, θ) = tail (upper), by scipy.optimize.brentq, over n.
+    let limits = crimeperf::ControlLimits::new(
+        crimeperf::FunnelStatistic::Proportion,
+        crimeperf::FunnelMethod::Exact,
+        0.3,
+        1.0,
+    )
+    .unwrap();
+    let (lower, upper) = limits.at(250.0, Confidence::NINETY_FIVE).unwrap();
+    assert!((lower / 0.24202280802113557 - 1.0).abs() < 1e-9, "{lower}");
+    assert!((upper / 0.3594972228830047 - 1.0).abs() < 1e-9, "{upper}");
+    let (lower, upper) = limits
+        .at(250.0, Confidence::NINETY_NINE_POINT_EIGHT)
+        .unwrap();
+    assert!((lower / 0.21103126391045077 - 1.0).abs() < 1e-9, "{lower}");
+    assert!((upper / 0.39355590556132863 - 1.0).abs() < 1e-9, "{upper}");
+}
+
+#[test]
 fn no_adjustment_without_evidence() {
     // Counts close to their expected values: phi well below 1.
     let areas = ["A", "B", "C", "D", "E"];
@@ -417,6 +438,24 @@ proptest! {
             prop_assert_ne!(&neighbour.area, &neighbour.peer);
             prop_assert!((0.0..=1.0).contains(&neighbour.similarity));
         }
+    }
+
+    #[test]
+    fn limits_contain_the_benchmark_and_widen_with_confidence(
+        benchmark in 0.001f64..0.999,
+        denominator in 1.0f64..1e6,
+        statistic in 0usize..3,
+        wilson in any::<bool>(),
+    ) {
+        use crimeperf::{ControlLimits, FunnelMethod, FunnelStatistic};
+        let statistic = [FunnelStatistic::Rate, FunnelStatistic::Proportion, FunnelStatistic::Ratio][statistic];
+        let method = if wilson && statistic == FunnelStatistic::Proportion { FunnelMethod::Wilson } else { FunnelMethod::Exact };
+        let limits = ControlLimits::new(statistic, method, benchmark * 100.0, 100.0).unwrap();
+        let (l95, u95) = limits.at(denominator, Confidence::NINETY_FIVE).unwrap();
+        let (l998, u998) = limits.at(denominator, Confidence::NINETY_NINE_POINT_EIGHT).unwrap();
+        let slack = 1e-9 * benchmark * 100.0;
+        prop_assert!(l998 <= l95 + slack && u95 <= u998 + slack, "{l998} {l95} {u95} {u998}");
+        prop_assert!(l95 <= benchmark * 100.0 + slack && benchmark * 100.0 <= u95 + slack, "{l95} {u95}");
     }
 
     #[test]
