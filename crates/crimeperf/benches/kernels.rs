@@ -4,7 +4,9 @@
 //! thousands, with a tail of small counts where the exact methods take over.
 
 use crimeperf::distribution::binomial::{self, Probability};
-use crimeperf::{Change, Confidence, RateEstimator, RateMethod};
+use crimeperf::{
+    rank_groups, Change, Confidence, PeerGroup, PeerOptions, RateEstimator, RateMethod,
+};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
 const ROWS: usize = 100_000;
@@ -136,9 +138,66 @@ fn changes(c: &mut Criterion) {
     group.finish();
 }
 
+/// Every CSP ranked within its most similar group for every offence group: about 300 areas,
+/// groups of 15 (the area and 14 others), 10 offence groups, each rank with its 1,000-replicate
+/// bootstrap interval, so 3,000 rankings in all.
+fn peer_ranks(c: &mut Criterion) {
+    const AREAS: usize = 300;
+    const GROUP: usize = 15;
+    const OFFENCES: usize = 10;
+    let mut state: u64 = 7;
+    let mut uniform = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let names: Vec<String> = (0..AREAS).map(|i| format!("E0700{i:04}")).collect();
+    let populations: Vec<f64> = (0..AREAS)
+        .map(|_| (50_000.0 + 250_000.0 * uniform()).round())
+        .collect();
+    // Offence groups from about 0.5 to 40 crimes per 1,000, each area's rate within a factor
+    // of two of the offence's national rate.
+    let counts: Vec<Vec<i64>> = (0..OFFENCES)
+        .map(|offence| {
+            let national = 0.5 * 80f64.powf(offence as f64 / (OFFENCES - 1) as f64) / 1000.0;
+            populations
+                .iter()
+                .map(|p| (p * national * (0.5 + 1.5 * uniform())).round() as i64)
+                .collect()
+        })
+        .collect();
+    // Each area's group: itself and 14 others spread through the list (a stand-in for nearest
+    // neighbours).
+    let groups: Vec<PeerGroup> = (0..AREAS)
+        .map(|a| PeerGroup {
+            area: a,
+            peers: (1..GROUP).map(|j| (a + j * 17) % AREAS).collect(),
+        })
+        .collect();
+    let options = PeerOptions::default();
+    let mut group = c.benchmark_group("peers");
+    group.throughput(Throughput::Elements((AREAS * OFFENCES) as u64));
+    group.bench_function("rank_every_area_every_offence_with_bootstrap", |b| {
+        b.iter(|| {
+            let mut checksum = 0u64;
+            for offence in &counts {
+                let ranks = rank_groups(&names, offence, &populations, &groups, &options)
+                    .expect("valid groups");
+                for rank in ranks {
+                    checksum +=
+                        u64::from(rank.rank) + rank.rank_interval.map_or(0, |r| u64::from(r.upper));
+                }
+            }
+            checksum
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = kernels;
     config = Criterion::default().sample_size(10);
-    targets = rates, changes
+    targets = rates, changes, peer_ranks
 }
 criterion_main!(kernels);

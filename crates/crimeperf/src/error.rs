@@ -149,16 +149,6 @@ pub enum Error {
         /// The value given.
         value: f64,
     },
-    /// Two inputs that must have one entry per point differ in length.
-    #[error("{what} has {got} entries but the series has {expected}")]
-    LengthMismatch {
-        /// Which input, e.g. "months".
-        what: &'static str,
-        /// The series' length.
-        expected: usize,
-        /// The input's length.
-        got: usize,
-    },
     /// Too few points (or months of history) for a statistic to mean anything.
     #[error("{what} has {got} points, fewer than the {minimum} needed{hint}")]
     TooFewPoints {
@@ -187,6 +177,79 @@ pub enum Error {
         what: &'static str,
         /// What is wrong and what to do instead.
         reason: String,
+    },
+    /// Something wrong with one area's input (a negative count, a zero population, ...): the
+    /// underlying error, with the area it belongs to.
+    #[error("area {area}: {source}")]
+    InArea {
+        /// The area's code or name as given.
+        area: String,
+        /// What is wrong with its value.
+        source: Box<Error>,
+    },
+    /// Two inputs that must have one value per area have different lengths.
+    #[error("{what} has {got} values but there are {expected} {items}")]
+    LengthMismatch {
+        /// Which input, e.g. "populations".
+        what: &'static str,
+        /// What there must be one value for: "areas" or "variables".
+        items: &'static str,
+        /// The number of areas (or variables).
+        expected: usize,
+        /// The number of values given.
+        got: usize,
+    },
+    /// An area that should be in a group (the focal area of a peer comparison) is not.
+    #[error("area {area} is not in its own group; the group is: {members}")]
+    AreaNotInGroup {
+        /// The area looked for.
+        area: String,
+        /// The group's members, comma separated.
+        members: String,
+    },
+    /// An area given twice where each must appear once.
+    #[error("area {area} appears more than once in the {what}")]
+    DuplicateArea {
+        /// The repeated area.
+        area: String,
+        /// Where, e.g. "group" or "features".
+        what: &'static str,
+    },
+    /// Too few areas for the calculation asked for.
+    #[error("{what} needs at least {needed} areas, got {got}")]
+    TooFewAreas {
+        /// The calculation, e.g. "a funnel plot with overdispersion".
+        what: &'static str,
+        /// The least number of areas it needs.
+        needed: usize,
+        /// The number given.
+        got: usize,
+    },
+    /// A missing (NaN) or infinite value in a table of area characteristics.
+    #[error("variable {variable:?} has no finite value for area {area} (got {value})")]
+    MissingValue {
+        /// The variable (column).
+        variable: String,
+        /// The area (row).
+        area: String,
+        /// The value found.
+        value: f64,
+    },
+    /// A variable with the same value for every area cannot be standardised.
+    #[error("variable {variable:?} has the same value, {value}, for every area, so it cannot be z-scored")]
+    ConstantVariable {
+        /// The variable (column).
+        variable: String,
+        /// Its one value.
+        value: f64,
+    },
+    /// A funnel-plot method that does not apply to the statistic (Wilson limits for a rate).
+    #[error("the {method} method does not apply to funnel plots of a {statistic}")]
+    UnsupportedFunnelMethod {
+        /// The statistic, e.g. "rate".
+        statistic: &'static str,
+        /// The method asked for, e.g. "wilson".
+        method: &'static str,
     },
 }
 

@@ -56,3 +56,30 @@ pub(crate) fn non_negative(what: &'static str, value: f64) -> Result<f64> {
         })
     }
 }
+
+/// Checks that an input with one value per area has as many values as there are areas.
+pub(crate) fn same_length(what: &'static str, areas: usize, got: usize) -> Result<()> {
+    if areas == got {
+        Ok(())
+    } else {
+        Err(Error::LengthMismatch {
+            what,
+            items: "areas",
+            expected: areas,
+            got,
+        })
+    }
+}
+
+/// Attaches the area to an error about one area's value, so that the message names it.
+pub(crate) fn in_area<T>(area: &str, result: Result<T>) -> Result<T> {
+    result.map_err(|source| area_error(area, source))
+}
+
+/// An error about one area's value, naming the area.
+pub(crate) fn area_error(area: &str, source: Error) -> Error {
+    Error::InArea {
+        area: area.to_owned(),
+        source: Box::new(source),
+    }
+}

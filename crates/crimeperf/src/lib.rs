@@ -61,6 +61,25 @@
 //! # Ok::<(), crimeperf::Error>(())
 //! ```
 //!
+//! "Rochford placed 1st out of 5 in its most similar group, against a group average of 54.7" —
+//! and is the gap real, and how sure is the rank? The same group on a funnel plot:
+//!
+//! ```
+//! use crimeperf::{funnel, rank_in_group, Flag, FunnelOptions, PeerOptions, Verdict};
+//!
+//! let areas = ["Rochford", "Castle Point", "Basildon", "Brentwood", "Maldon"];
+//! let counts = [4208, 5100, 9800, 4400, 3900];
+//! let populations = [87_200.0, 90_100.0, 187_600.0, 77_000.0, 65_700.0];
+//! let rochford = rank_in_group("Rochford", &areas, &counts, &populations, &PeerOptions::default())?;
+//! assert_eq!(rochford.rank_text, "1st out of 5");
+//! assert_eq!(rochford.verdict_998, Verdict::SignificantlyLower);
+//!
+//! let crimes: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+//! let plot = funnel(&areas, &crimes, &populations, &FunnelOptions::default())?;
+//! assert_eq!(plot.points[0].limits[1].flag, Flag::Low); // below the 99.8% limit
+//! # Ok::<(), crimeperf::Error>(())
+//! ```
+//!
 //! Periods and categories parse the labels analysts write:
 //!
 //! ```
@@ -108,8 +127,10 @@ mod change;
 mod confidence;
 pub mod distribution;
 mod error;
+mod funnel;
 mod input;
 mod outcome;
+mod peers;
 mod period;
 mod projection;
 mod proportion;
@@ -117,6 +138,7 @@ mod rag;
 mod rate;
 mod rolling;
 mod series;
+mod similar;
 pub mod spc;
 mod target;
 mod text;
@@ -127,8 +149,16 @@ pub use category::{Composite, CrimeCounts, CrimeType, OffenceGroup};
 pub use change::{Change, ChangeOptions, Significance, DEFAULT_MIN_BASE};
 pub use confidence::Confidence;
 pub use error::{Error, Result};
+pub use funnel::{
+    funnel, Adjustment, ControlLimits, Flag, Funnel, FunnelMethod, FunnelOptions, FunnelPoint,
+    FunnelStatistic, LimitPair, Overdispersion,
+};
 pub use input::MAX_COUNT;
 pub use outcome::{Outcome, OutcomeGroup, SolvedDefinition};
+pub use peers::{
+    ordinal, rank_groups, rank_in_group, Bootstrap, GroupAverage, PeerGroup, PeerOptions, PeerRank,
+    RankInterval, Verdict, MAX_REPLICATES,
+};
 pub use period::{
     check_monthly_series, CalendarYear, FinancialQuarter, FinancialYear, Month, MonthRange, Period,
     Quarter,
@@ -141,5 +171,6 @@ pub use rag::{Rag, RagRule, RagStatus};
 pub use rate::{rate, CountInterval, Rate, RateEstimator, RateMethod, EXACT_BELOW};
 pub use rolling::{rolling_rates, rolling_sums, RollingSum};
 pub use series::MonthlyCounts;
+pub use similar::{similar_areas, Neighbour};
 pub use target::{target_value, Polarity, Rounding, Target};
 pub use year_to_date::{year_to_date, year_to_date_range, YearToDate};

@@ -80,6 +80,7 @@ pub fn rolling_rates(
     if populations.len() != series.counts.len() {
         return Err(Error::LengthMismatch {
             what: "populations",
+            items: "months",
             expected: series.counts.len(),
             got: populations.len(),
         });

@@ -85,6 +85,7 @@ impl MonthlyCounts {
         if months.len() != counts.len() {
             return Err(Error::LengthMismatch {
                 what: "counts",
+                items: "months",
                 expected: months.len(),
                 got: counts.len(),
             });

@@ -21,7 +21,9 @@
 
 pub mod binomial;
 pub(crate) mod cornish_fisher;
+pub(crate) mod incomplete;
 pub mod normal;
 pub mod poisson;
 pub(crate) mod root;
+pub(crate) mod sampler;
 pub mod stirling;

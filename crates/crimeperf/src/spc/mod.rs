@@ -561,6 +561,7 @@ fn check_inputs(series: &SpcSeries<'_>, options: &SpcOptions) -> Result<()> {
         if months.len() != n {
             return Err(Error::LengthMismatch {
                 what: "months",
+                items: "points",
                 expected: n,
                 got: months.len(),
             });
@@ -573,6 +574,7 @@ fn check_inputs(series: &SpcSeries<'_>, options: &SpcOptions) -> Result<()> {
             if d.len() != n {
                 return Err(Error::LengthMismatch {
                     what: "denominators",
+                    items: "points",
                     expected: n,
                     got: d.len(),
                 });
