@@ -87,11 +87,13 @@ mod confidence;
 pub mod distribution;
 mod error;
 mod input;
+mod option;
 mod outcome;
 mod period;
 mod proportion;
 mod rag;
 mod rate;
+mod suggest;
 mod target;
 mod text;
 
@@ -109,4 +111,6 @@ pub use period::{
 pub use proportion::{Proportion, ProportionChange};
 pub use rag::{Rag, RagRule, RagStatus};
 pub use rate::{rate, CountInterval, Rate, RateEstimator, RateMethod, EXACT_BELOW};
+pub use suggest::{closest_names, did_you_mean};
 pub use target::{target_value, Polarity, Rounding, Target};
+pub use text::format_fixed;
