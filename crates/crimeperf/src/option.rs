@@ -42,9 +42,15 @@ mod tests {
         assert_eq!(labels.join(", "), T::EXPECTED);
         for &value in T::all() {
             let label = value.label();
-            assert!(label.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{label}");
+            assert!(
+                label.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{label}"
+            );
             assert_eq!(parse::<T>(label), Ok(value));
-            assert_eq!(parse::<T>(&format!("  {}\t", label.to_uppercase())), Ok(value));
+            assert_eq!(
+                parse::<T>(&format!("  {}\t", label.to_uppercase())),
+                Ok(value)
+            );
         }
     }
 

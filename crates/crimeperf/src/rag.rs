@@ -391,7 +391,9 @@ fn decide(
     match evidence {
         _ if !met && improved => (
             RagStatus::Amber,
-            format!("{a} is better than the baseline of {b} ({movement}) but misses the target of {t}"),
+            format!(
+                "{a} is better than the baseline of {b} ({movement}) but misses the target of {t}"
+            ),
         ),
         _ if !met => (
             RagStatus::Red,

@@ -18,7 +18,10 @@
 /// assert!(closest_names("month", columns).is_empty());
 /// assert_eq!(closest_names("half-up", ["half_up", "floor", "ceil", "none"]), ["half_up"]);
 /// ```
-pub fn closest_names<'a>(label: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+pub fn closest_names<'a>(
+    label: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
     let wanted: Vec<char> = label.trim().to_lowercase().chars().collect();
     let mut best: Option<usize> = None;
     let mut scored: Vec<(&'a str, usize, bool)> = Vec::new();
@@ -56,7 +59,10 @@ pub fn closest_names<'a>(label: &str, candidates: impl IntoIterator<Item = &'a s
 /// );
 /// assert_eq!(did_you_mean("month", ["area", "population"]), None);
 /// ```
-pub fn did_you_mean<'a>(label: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    label: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let names = closest_names(label, candidates);
     let (last, rest) = names.split_last()?;
     let mut out = String::from("did you mean ");
@@ -124,9 +130,15 @@ mod tests {
     #[test]
     fn suggestions() {
         let options = ["lower_is_better", "higher_is_better"];
-        assert_eq!(closest_names("lower-is-better", options), ["lower_is_better"]);
+        assert_eq!(
+            closest_names("lower-is-better", options),
+            ["lower_is_better"]
+        );
         assert_eq!(closest_names("higher", options), ["higher_is_better"]);
-        assert_eq!(closest_names("LOWER_IS_BETTER ", options), ["lower_is_better"]);
+        assert_eq!(
+            closest_names("LOWER_IS_BETTER ", options),
+            ["lower_is_better"]
+        );
         assert!(closest_names("sideways", options).is_empty());
         assert!(closest_names("", options).is_empty());
         assert_eq!(
@@ -137,7 +149,10 @@ mod tests {
             did_you_mean("cat", ["cats", "cut", "cot"]).as_deref(),
             Some("did you mean 'cats', 'cut' or 'cot'?")
         );
-        assert_eq!(hint_for_list("flor", "half_up, floor, ceil, none"), " (did you mean 'floor'?)");
+        assert_eq!(
+            hint_for_list("flor", "half_up, floor, ceil, none"),
+            " (did you mean 'floor'?)"
+        );
         assert_eq!(hint_for_list("banker", "half_up, floor, ceil, none"), "");
     }
 }

@@ -270,7 +270,11 @@ mod tests {
             (999.9995, 3, "1000.000"),
         ];
         for &(value, decimals, expected) in table {
-            assert_eq!(format_fixed(value, decimals), expected, "{value} to {decimals}");
+            assert_eq!(
+                format_fixed(value, decimals),
+                expected,
+                "{value} to {decimals}"
+            );
         }
         // The binary neighbours of decimal ties that arithmetic produces are ties too.
         assert_eq!(format_fixed(1.7499999999999996, 1), "1.8");
@@ -317,12 +321,20 @@ mod tests {
                     continue;
                 }
                 let expected = format!("{value:.decimals$}");
-                let expected = if expected.trim_start_matches('-').bytes().all(|b| b == b'0' || b == b'.') {
+                let expected = if expected
+                    .trim_start_matches('-')
+                    .bytes()
+                    .all(|b| b == b'0' || b == b'.')
+                {
                     expected.trim_start_matches('-').to_owned()
                 } else {
                     expected
                 };
-                assert_eq!(format_fixed(value, decimals), expected, "{value} to {decimals}");
+                assert_eq!(
+                    format_fixed(value, decimals),
+                    expected,
+                    "{value} to {decimals}"
+                );
                 let mut slow = String::new();
                 push_fixed_decimal(&mut slow, value, decimals);
                 assert_eq!(slow, expected, "{value} to {decimals} (slow path)");

@@ -162,7 +162,10 @@ fn tail_p_values_keep_their_relative_accuracy() {
         }
         // Lancaster's mid-p at k = 0 is 2·½·2⁻ⁿ = 2⁻ⁿ.
         let p = binomial::mid_p_test(0, n, half);
-        assert!((p - unit).abs() <= 1e-12 * unit, "n={n}: {p:e} against {unit:e}");
+        assert!(
+            (p - unit).abs() <= 1e-12 * unit,
+            "n={n}: {p:e} against {unit:e}"
+        );
     }
     eprintln!("largest relative error of a far tail: {worst:e}");
 }
