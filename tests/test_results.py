@@ -25,7 +25,8 @@ FIELDS = {
     ],
     "Change": [
         "current", "previous", "absolute", "percent", "ratio", "lower", "upper", "p_value",
-        "significance", "small_base", "mid_p_value", "score_lower", "score_upper", "exposure",
+        "significance", "small_base", "mid_p_value", "minlike_mid_p_value", "score_lower",
+        "score_upper", "exposure",
         "previous_exposure", "confidence", "unit",
     ],
     "Rag": ["status", "reason", "baseline", "actual", "target", "polarity", "change"],

@@ -113,7 +113,7 @@ def test_proportion_change_fixed_values() -> None:
     assert c.lower == pytest.approx(-0.033329407068632966, rel=1e-8)
     assert c.upper == pytest.approx(3.626750814609987, rel=1e-9)
     assert c.value == pytest.approx(100 * (1098 / 4208 - 1080 / 4445), rel=1e-12)
-    assert c.significance == "no significant change"
+    assert c.significance == "no_significant_change"
 
     newcombe = cp.proportion_change(56, 70, 48, 80)
     # statsmodels confint_proportions_2indep(56, 70, 48, 80, method="newcomb")
@@ -153,7 +153,7 @@ def test_change_fixed_values() -> None:
     #   = (1.0005140429526955, 1.5027705889369871)
     assert c.score_lower == pytest.approx(1.0005140429526955, rel=SCORE_REL)
     assert c.score_upper == pytest.approx(1.5027705889369871, rel=SCORE_REL)
-    assert c.significance == "no significant change"
+    assert c.significance == "no_significant_change"
     assert c.small_base is False
     assert c.describe() == "22.6% increase (38 crimes)"
 
@@ -235,9 +235,9 @@ def test_rag_statuses() -> None:
     assert amber.status == "amber"
     red = cp.rag(170, 180, 162)
     assert red.status == "red"
-    solved = cp.rag(20.0, 26.1, 25.0, polarity="higher-is-better")
+    solved = cp.rag(20.0, 26.1, 25.0, polarity="higher_is_better")
     assert solved.status == "green"
-    assert solved.polarity == "higher-is-better"
+    assert solved.polarity == "higher_is_better"
 
 
 def test_rag_with_significance_uses_the_exact_test() -> None:

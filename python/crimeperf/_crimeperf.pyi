@@ -31,7 +31,12 @@ __all__ = [
     "targets_frame",
 ]
 
-_Significance = Literal["increase", "reduction", "no significant change"]
+_Significance = Literal["increase", "reduction", "no_significant_change"]
+# The same spellings as crimeperf/_options.py, which the public signatures use.
+_Rounding = Literal["half_up", "floor", "ceil", "none"]
+_Polarity = Literal["lower_is_better", "higher_is_better"]
+_RateMethod = Literal["auto", "exact", "byar"]
+_Errors = Literal["raise", "null"]
 
 @final
 class ArrowStream:
@@ -145,6 +150,8 @@ class Change:
     @property
     def mid_p_value(self) -> float: ...
     @property
+    def minlike_mid_p_value(self) -> float: ...
+    @property
     def significance(self) -> _Significance: ...
     @property
     def small_base(self) -> bool: ...
@@ -156,7 +163,7 @@ class Change:
     def confidence(self) -> float: ...
     @property
     def unit(self) -> str: ...
-    def describe(self, unit: Optional[str] = None) -> str: ...
+    def describe(self, unit: Optional[str] = None, *, verdict: bool = False) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -174,7 +181,7 @@ class Rag:
     @property
     def target(self) -> float: ...
     @property
-    def polarity(self) -> Literal["lower-is-better", "higher-is-better"]: ...
+    def polarity(self) -> _Polarity: ...
     @property
     def change(self) -> Optional[Change]: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -187,7 +194,7 @@ def rate(
     *,
     per: float = 1000.0,
     confidence: float = 0.95,
-    method: str = "auto",
+    method: _RateMethod = "auto",
 ) -> Rate: ...
 def proportion(numerator: int, denominator: int, *, confidence: float = 0.95) -> Proportion: ...
 def proportion_change(
@@ -208,13 +215,15 @@ def change(
     min_base: int = 50,
     unit: str = "crimes",
 ) -> Change: ...
-def target(baseline: float, change_percent: float, *, rounding: str = "half-up") -> float: ...
+def target(
+    baseline: float, change_percent: float, *, rounding: _Rounding = "half_up"
+) -> float: ...
 def rag(
     baseline: float,
     actual: float,
     target: float,
     *,
-    polarity: str = "lower-is-better",
+    polarity: _Polarity = "lower_is_better",
     require_significance: bool = False,
     confidence: float = 0.95,
 ) -> Rag: ...
@@ -225,8 +234,8 @@ def rates_frame(
     population: str,
     per: float = 1000.0,
     confidence: float = 0.95,
-    method: str = "auto",
-    errors: str = "raise",
+    method: _RateMethod = "auto",
+    errors: _Errors = "raise",
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def proportions_frame(
@@ -237,7 +246,7 @@ def proportions_frame(
     previous_numerator: Optional[str] = None,
     previous_denominator: Optional[str] = None,
     confidence: float = 0.95,
-    errors: str = "raise",
+    errors: _Errors = "raise",
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def changes_frame(
@@ -250,7 +259,7 @@ def changes_frame(
     confidence: float = 0.95,
     min_base: int = 50,
     unit: str = "crimes",
-    errors: str = "raise",
+    errors: _Errors = "raise",
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def targets_frame(
@@ -258,12 +267,12 @@ def targets_frame(
     *,
     baseline: str,
     change_percent: Union[str, float],
-    rounding: str = "half-up",
+    rounding: _Rounding = "half_up",
     actual: Optional[str] = None,
-    polarity: str = "lower-is-better",
+    polarity: _Polarity = "lower_is_better",
     require_significance: bool = False,
     confidence: float = 0.95,
-    errors: str = "raise",
+    errors: _Errors = "raise",
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def read_police_uk_files(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crimeperf import _crimeperf
 from crimeperf._crimeperf import Change, Proportion, ProportionChange, Rag, Rate
+from crimeperf._options import Polarity, RateMethod, Rounding
 
 __all__ = ["rate", "proportion", "proportion_change", "change", "target", "rag"]
 
@@ -14,7 +15,7 @@ def rate(
     *,
     per: float = 1000,
     confidence: float = 0.95,
-    method: str = "auto",
+    method: RateMethod = "auto",
 ) -> Rate:
     """The rate of ``count`` events per ``per`` people, with its confidence interval.
 
@@ -124,7 +125,7 @@ def proportion_change(
     -------
     ProportionChange
         With ``value``, ``lower``, ``upper`` in percentage points, ``significance``
-        (``"increase"``, ``"reduction"`` or ``"no significant change"``), ``current`` and
+        (``"increase"``, ``"reduction"`` or ``"no_significant_change"``), ``current`` and
         ``previous`` (each a :class:`Proportion`) and ``describe()``.
 
     Raises
@@ -141,7 +142,7 @@ def proportion_change(
     >>> solved.describe()
     '1.8 percentage points higher (26.1% against 24.3%)'
     >>> print(f"{solved.lower:.2f} to {solved.upper:.2f} points: {solved.significance}")
-    -0.03 to 3.63 points: no significant change
+    -0.03 to 3.63 points: no_significant_change
     """
     return _crimeperf.proportion_change(
         numerator,
@@ -166,9 +167,17 @@ def change(
 
     Given the total of the two counts, the current count is binomial with probability
     ``exposure / (exposure + previous_exposure)`` when the underlying rates are equal; the
-    p-value is that of ``scipy.stats.binomtest`` and the interval on the rate ratio is the
-    Clopper-Pearson interval of that binomial, as statsmodels' ``test_poisson_2indep(method=
-    "exact-cond")``.
+    two-sided p-value is the minimum-likelihood ("minlike") p-value of ``scipy.stats.binomtest``
+    (as statsmodels' ``test_poisson_2indep(method="exact-cond")``) and the interval on the rate
+    ratio is the central Clopper-Pearson interval of that binomial. The ``significance`` verdict
+    comes from the p-value. With equal exposures the verdict and the interval always agree;
+    with unequal exposures they can disagree near the boundary, so quote the verdict with its
+    p-value (``describe(verdict=True)``).
+
+    Two mid-p values are given: ``mid_p_value`` is Lancaster's (1961) mid-p, twice the smaller
+    one-sided mid-p ``P(X < k) + P(X = k)/2`` (Agresti, *Categorical Data Analysis*, 3rd ed.,
+    1.4.5), the textbook value; ``minlike_mid_p_value`` is statsmodels' ``"cond-midp"``, the
+    minlike p-value less half the point probability.
 
     Parameters
     ----------
@@ -181,8 +190,8 @@ def change(
     confidence : float, default 0.95
         The confidence level of the interval and of the significance verdict.
     min_base : int, default 50
-        ``small_base`` is True when ``previous`` is below this (ONS suppresses percent changes
-        on fewer than 50 offences).
+        ``small_base`` is True when either count is below this (ONS publishes no percent change
+        when either year has fewer than 50 offences).
     unit : str, default "crimes"
         The plural word for what is counted, used by ``describe()``.
 
@@ -191,9 +200,10 @@ def change(
     Change
         With ``current``, ``previous``, ``absolute``, ``percent`` (None when ``previous`` is
         0), ``ratio`` (None when ``previous`` is 0), ``lower`` and ``upper`` (exact interval on
-        the ratio), ``p_value``, ``significance`` (``"increase"``, ``"reduction"`` or ``"no
-        significant change"``), ``small_base`` and ``describe()``; also ``mid_p_value`` and
-        the score interval ``score_lower``, ``score_upper``.
+        the ratio), ``p_value``, ``significance`` (``"increase"``, ``"reduction"`` or
+        ``"no_significant_change"``), ``small_base`` and ``describe(unit=None, *,
+        verdict=False)``; also ``mid_p_value`` (Lancaster), ``minlike_mid_p_value``
+        (statsmodels' ``"cond-midp"``) and the score interval ``score_lower``, ``score_upper``.
 
     Raises
     ------
@@ -213,7 +223,11 @@ def change(
     >>> burglary.describe()
     '22.6% increase (38 crimes)'
     >>> print(f"p = {burglary.p_value:.4f}: {burglary.significance}")
-    p = 0.0556: no significant change
+    p = 0.0556: no_significant_change
+    >>> burglary.describe(verdict=True)
+    '22.6% increase (38 crimes), not a statistically significant change (exact conditional test, two-sided minlike p = 0.056)'
+    >>> print(f"mid-p {burglary.mid_p_value:.4f} (statsmodels cond-midp {burglary.minlike_mid_p_value:.4f})")
+    mid-p 0.0496 (statsmodels cond-midp 0.0526)
     >>> print(f"rate ratio {burglary.ratio:.3f} ({burglary.lower:.3f} to {burglary.upper:.3f})")
     rate ratio 1.226 (0.995 to 1.512)
     """
@@ -228,7 +242,7 @@ def change(
     )
 
 
-def target(baseline: float, change_percent: float, *, rounding: str = "half-up") -> float:
+def target(baseline: float, change_percent: float, *, rounding: Rounding = "half_up") -> float:
     """The target ``change_percent`` percent away from ``baseline``, rounded.
 
     Parameters
@@ -238,8 +252,8 @@ def target(baseline: float, change_percent: float, *, rounding: str = "half-up")
     change_percent : float
         The change to apply, signed: ``-10`` for a 10% reduction, ``5`` for a 5% increase.
         Not below -100.
-    rounding : {"half-up", "floor", "ceil", "none"}, default "half-up"
-        How the target is rounded to a publishable number. ``"half-up"`` rounds 292.5 to 293,
+    rounding : {"half_up", "floor", "ceil", "none"}, default "half_up"
+        How the target is rounded to a publishable number. ``"half_up"`` rounds 292.5 to 293,
         as the published plans do (not banker's rounding to 292).
 
     Returns
@@ -272,7 +286,7 @@ def rag(
     actual: float,
     target: float,
     *,
-    polarity: str = "lower-is-better",
+    polarity: Polarity = "lower_is_better",
     require_significance: bool = False,
     confidence: float = 0.95,
 ) -> Rag:
@@ -291,7 +305,7 @@ def rag(
         The value achieved.
     target : float
         The target (see :func:`target`).
-    polarity : {"lower-is-better", "higher-is-better"}, default "lower-is-better"
+    polarity : {"lower_is_better", "higher_is_better"}, default "lower_is_better"
         Which direction is good: fewer crimes, or more solved crimes.
     require_significance : bool, default False
         Demand statistical evidence for green. Baseline and actual must then be whole counts.

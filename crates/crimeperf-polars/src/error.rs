@@ -67,8 +67,14 @@ pub enum DataError {
         /// What is wrong.
         reason: String,
     },
-    /// A column the caller named that the frame does not have.
-    #[error("no column {name:?}; the frame has: {}", available.join(", "))]
+    /// A column the caller named that the frame does not have. The message suggests the
+    /// closest names the frame has ("did you mean 'population'?").
+    #[error(
+        "no column {name:?}; the frame has: {}{}",
+        available.join(", "),
+        crimeperf::did_you_mean(.name, available.iter().map(String::as_str))
+            .map_or_else(String::new, |hint| format!(" ({hint})"))
+    )]
     MissingColumn {
         /// The column asked for.
         name: String,

@@ -666,7 +666,7 @@ impl Sink for TargetSink {
 /// Targets from baselines for every row (`target`), and with an `actual` column the RAG status
 /// against them (`rag`, `rag_reason`).
 #[pyfunction]
-#[pyo3(signature = (stream, *, baseline, change_percent, rounding = "half-up", actual = None, polarity = "lower-is-better", require_significance = false, confidence = 0.95, errors = "raise", frame_columns = None))]
+#[pyo3(signature = (stream, *, baseline, change_percent, rounding = "half_up", actual = None, polarity = "lower_is_better", require_significance = false, confidence = 0.95, errors = "raise", frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn targets_frame(
     py: Python<'_>,

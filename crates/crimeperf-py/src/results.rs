@@ -41,7 +41,8 @@ pub fn readable(value: f64) -> String {
     }
     if (1e-4..1e15).contains(&magnitude) {
         let decimals = (5 - magnitude.log10().floor() as i32).clamp(1, 12) as usize;
-        let text = format!("{value:.decimals$}");
+        // The core's one rounding, half away from zero, as every printed figure.
+        let text = crimeperf::format_fixed(value, decimals);
         let text = text.trim_end_matches('0');
         return if text.ends_with('.') {
             format!("{text}0")
@@ -359,7 +360,7 @@ record_methods!(ProportionChange, "ProportionChange", {
     fn upper(&self) -> f64 {
         self.inner.upper
     }
-    /// `"increase"`, `"reduction"` or `"no significant change"`.
+    /// `"increase"`, `"reduction"` or `"no_significant_change"`.
     #[getter]
     fn significance(&self) -> &'static str {
         self.inner.significance.label()
@@ -412,6 +413,7 @@ impl Change {
             ("significance", Val::Str(c.significance.label().to_owned())),
             ("small_base", Val::Bool(c.small_base)),
             ("mid_p_value", Val::Float(c.mid_p_value)),
+            ("minlike_mid_p_value", Val::Float(c.minlike_mid_p_value)),
             ("score_lower", Val::Float(c.score_lower)),
             ("score_upper", Val::Float(c.score_upper)),
             ("exposure", Val::Float(c.exposure)),
@@ -477,17 +479,22 @@ record_methods!(Change, "Change", {
     fn p_value(&self) -> f64 {
         self.inner.p_value
     }
-    /// The two-sided mid-p value.
+    /// Lancaster's two-sided mid-p value (twice the smaller one-sided mid-p).
     #[getter]
     fn mid_p_value(&self) -> f64 {
         self.inner.mid_p_value
     }
-    /// `"increase"`, `"reduction"` or `"no significant change"`.
+    /// statsmodels' `"cond-midp"`: the minlike p-value less half the point probability.
+    #[getter]
+    fn minlike_mid_p_value(&self) -> f64 {
+        self.inner.minlike_mid_p_value
+    }
+    /// `"increase"`, `"reduction"` or `"no_significant_change"`.
     #[getter]
     fn significance(&self) -> &'static str {
         self.inner.significance.label()
     }
-    /// True when the previous count is below `min_base`.
+    /// True when either count is below `min_base` (ONS's rule).
     #[getter]
     fn small_base(&self) -> bool {
         self.inner.small_base
@@ -512,10 +519,17 @@ record_methods!(Change, "Change", {
     fn unit(&self) -> &str {
         &self.unit
     }
-    /// The committee sentence, e.g. `"22.6% increase (38 crimes)"`.
-    #[pyo3(signature = (unit = None))]
-    fn describe(&self, unit: Option<&str>) -> String {
-        self.inner.describe(unit.unwrap_or(&self.unit))
+    /// The committee sentence, e.g. `"22.6% increase (38 crimes)"`; with `verdict=True` also
+    /// the verdict and its basis: `"..., not a statistically significant change (exact
+    /// conditional test, two-sided minlike p = 0.056)"`.
+    #[pyo3(signature = (unit = None, *, verdict = false))]
+    fn describe(&self, unit: Option<&str>, verdict: bool) -> String {
+        let unit = unit.unwrap_or(&self.unit);
+        if verdict {
+            self.inner.describe_with_verdict(unit)
+        } else {
+            self.inner.describe(unit)
+        }
     }
 });
 
@@ -581,7 +595,7 @@ record_methods!(Rag, "Rag", {
     fn target(&self) -> f64 {
         self.inner.target
     }
-    /// `"lower-is-better"` or `"higher-is-better"`.
+    /// `"lower_is_better"` or `"higher_is_better"`.
     #[getter]
     fn polarity(&self) -> &'static str {
         self.inner.polarity.label()

@@ -102,7 +102,7 @@ pub fn change(
 
 /// The target `change_percent`% away from `baseline`, rounded.
 #[pyfunction]
-#[pyo3(signature = (baseline, change_percent, *, rounding = "half-up"))]
+#[pyo3(signature = (baseline, change_percent, *, rounding = "half_up"))]
 pub fn target(baseline: f64, change_percent: f64, rounding: &str) -> Result<f64> {
     Ok(crimeperf::target_value(
         baseline,
@@ -113,7 +113,7 @@ pub fn target(baseline: f64, change_percent: f64, rounding: &str) -> Result<f64>
 
 /// The RAG status of `actual` against `target`, from `baseline`.
 #[pyfunction]
-#[pyo3(signature = (baseline, actual, target, *, polarity = "lower-is-better", require_significance = false, confidence = 0.95))]
+#[pyo3(signature = (baseline, actual, target, *, polarity = "lower_is_better", require_significance = false, confidence = 0.95))]
 pub fn rag(
     baseline: f64,
     actual: f64,
