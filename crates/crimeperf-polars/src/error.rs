@@ -111,3 +111,29 @@ pub enum DataError {
 
 /// `Result` with [`DataError`].
 pub type Result<T> = std::result::Result<T, DataError>;
+
+#[cfg(test)]
+mod tests {
+    use super::DataError;
+
+    #[test]
+    fn a_missing_column_suggests_the_closest() {
+        let available = vec!["area".to_owned(), "population".to_owned()];
+        let err = DataError::MissingColumn {
+            name: "populaton".to_owned(),
+            available: available.clone(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "no column \"populaton\"; the frame has: area, population (did you mean 'population'?)"
+        );
+        let err = DataError::MissingColumn {
+            name: "month".to_owned(),
+            available,
+        };
+        assert_eq!(
+            err.to_string(),
+            "no column \"month\"; the frame has: area, population"
+        );
+    }
+}

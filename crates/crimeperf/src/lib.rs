@@ -22,6 +22,12 @@
 //! assert_eq!(format!("{:.4}", burglary.p_value), "0.0556");
 //! assert_eq!(burglary.significance, Significance::NoSignificantChange);
 //! assert_eq!(format!("{:.3} to {:.3}", burglary.lower, burglary.upper), "0.995 to 1.512");
+//! // The sentence with its verdict, never a bare "increase" for a change that could be chance:
+//! assert_eq!(
+//!     burglary.describe_with_verdict("crimes"),
+//!     "22.6% increase (38 crimes), not a statistically significant change \
+//!      (exact conditional test, two-sided minlike p = 0.056)"
+//! );
 //! # Ok::<(), crimeperf::Error>(())
 //! ```
 //!
