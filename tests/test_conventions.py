@@ -122,3 +122,24 @@ def test_a_mistyped_column_gets_did_you_mean() -> None:
     with pytest.raises(cp.ColumnNotFoundError) as info:
         cp.rates({"crimes": [1], "population": [10.0]}, count="crimes", population="populaton")
     assert str(info.value).endswith("(did you mean 'population'?)")
+
+
+def test_rag_of_a_solved_rate_uses_newcombe() -> None:
+    strict = cp.rag_proportion(95, 100, 85, 100, 90, require_significance=True)
+    assert strict.status == "green"
+    change = cp.proportion_change(95, 100, 85, 100)
+    assert strict.proportion_change == change and change.lower > 0
+    assert (strict.actual, strict.baseline, strict.target) == (95.0, 85.0, 90.0)
+    assert strict.to_dict()["proportion_change"] == change.to_dict()
+    # As two Poisson counts the same rise is not significant:
+    # scipy.stats.binomtest(95, 180).pvalue = 0.5024453906833373
+    assert cp.rag(85, 95, 90, polarity="higher_is_better", require_significance=True).status == (
+        "amber"
+    )
+    # Rochford's solved rate: Newcombe's interval -0.03 to 3.63 points includes zero.
+    rochford = cp.rag_proportion(1098, 4208, 1080, 4445, 25, require_significance=True)
+    assert rochford.status == "amber"
+    assert rochford.reason.endswith(
+        "is not statistically significant (95% Newcombe interval -0.03 to +3.63 percentage points)"
+    )
+    assert cp.rag(170, 152, 162).proportion_change is None

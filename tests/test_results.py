@@ -29,7 +29,10 @@ FIELDS = {
         "score_upper", "exposure",
         "previous_exposure", "confidence", "unit",
     ],
-    "Rag": ["status", "reason", "baseline", "actual", "target", "polarity", "change"],
+    "Rag": [
+        "status", "reason", "baseline", "actual", "target", "polarity", "change",
+        "proportion_change",
+    ],
 }
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "proportion_change",
     "proportions_frame",
     "rag",
+    "rag_proportion",
     "rate",
     "rates_frame",
     "read_ons_tables",
@@ -184,6 +185,8 @@ class Rag:
     def polarity(self) -> _Polarity: ...
     @property
     def change(self) -> Optional[Change]: ...
+    @property
+    def proportion_change(self) -> Optional[ProportionChange]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -224,6 +227,17 @@ def rag(
     target: float,
     *,
     polarity: _Polarity = "lower_is_better",
+    require_significance: bool = False,
+    confidence: float = 0.95,
+) -> Rag: ...
+def rag_proportion(
+    numerator: int,
+    denominator: int,
+    baseline_numerator: int,
+    baseline_denominator: int,
+    target: float,
+    *,
+    polarity: _Polarity = "higher_is_better",
     require_significance: bool = False,
     confidence: float = 0.95,
 ) -> Rag: ...

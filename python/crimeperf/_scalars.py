@@ -6,7 +6,7 @@ from crimeperf import _crimeperf
 from crimeperf._crimeperf import Change, Proportion, ProportionChange, Rag, Rate
 from crimeperf._options import Polarity, RateMethod, Rounding
 
-__all__ = ["rate", "proportion", "proportion_change", "change", "target", "rag"]
+__all__ = ["rate", "proportion", "proportion_change", "change", "target", "rag", "rag_proportion"]
 
 
 def rate(
@@ -341,6 +341,79 @@ def rag(
     return _crimeperf.rag(
         baseline,
         actual,
+        target,
+        polarity=polarity,
+        require_significance=require_significance,
+        confidence=confidence,
+    )
+
+
+def rag_proportion(
+    numerator: int,
+    denominator: int,
+    baseline_numerator: int,
+    baseline_denominator: int,
+    target: float,
+    *,
+    polarity: Polarity = "higher_is_better",
+    require_significance: bool = False,
+    confidence: float = 0.95,
+) -> Rag:
+    """The red/amber/green status of a proportion, such as a solved rate, against a target.
+
+    ``numerator / denominator`` now against ``baseline_numerator / baseline_denominator``, with
+    the same rules as :func:`rag`. With ``require_significance=True`` a met target is green only
+    if the change in proportions is statistically significant the good way: Newcombe's interval
+    for the difference (as :func:`proportion_change`) lies wholly on that side of zero. The
+    numerators and denominators are used, not the two rates as if they were counts.
+
+    Parameters
+    ----------
+    numerator, denominator : int
+        The proportion now, e.g. solved crimes and crimes.
+    baseline_numerator, baseline_denominator : int
+        The baseline proportion.
+    target : float
+        The target, as a percentage (``25`` for 25%).
+    polarity : {"lower_is_better", "higher_is_better"}, default "higher_is_better"
+        Which direction is good (a solved rate: higher).
+    require_significance : bool, default False
+        Demand statistical evidence (Newcombe) for green.
+    confidence : float, default 0.95
+        The confidence level of that interval.
+
+    Returns
+    -------
+    Rag
+        ``baseline``, ``actual`` and ``target`` are percentages; ``proportion_change`` holds
+        the change in proportions with its Newcombe interval.
+
+    Raises
+    ------
+    NegativeCountError, NumeratorAboveDenominatorError, InvalidDenominatorError
+        As :func:`proportion`, for either proportion.
+    InvalidInputError, UnknownOptionError
+        A negative or non-finite target, or an unknown polarity.
+
+    Examples
+    --------
+    95 of 100 crimes solved against 85 of 100, target 90%: the rise of 10 points is significant
+    as a change in proportions (it would not be as 95 crimes against 85).
+
+    >>> import crimeperf as cp
+    >>> status = cp.rag_proportion(95, 100, 85, 100, 90, require_significance=True)
+    >>> status.status
+    'green'
+    >>> status.reason
+    '95.0% meets the target of 90.0% (rise of 10.0 percentage points on the baseline of 85.0%)'
+    >>> cp.rag(85, 95, 90, polarity="higher_is_better", require_significance=True).status
+    'amber'
+    """
+    return _crimeperf.rag_proportion(
+        numerator,
+        denominator,
+        baseline_numerator,
+        baseline_denominator,
         target,
         polarity=polarity,
         require_significance=require_significance,

@@ -561,6 +561,12 @@ impl Rag {
             ("target", Val::Float(r.target)),
             ("polarity", Val::Str(r.polarity.label().to_owned())),
             ("change", change),
+            (
+                "proportion_change",
+                r.proportion_change.map_or(Val::None, |c| {
+                    Val::Record("ProportionChange", ProportionChange { inner: c }.fields())
+                }),
+            ),
         ]
     }
 
@@ -599,6 +605,13 @@ record_methods!(Rag, "Rag", {
     #[getter]
     fn polarity(&self) -> &'static str {
         self.inner.polarity.label()
+    }
+    /// The change in proportions (Newcombe), for the status of a proportion (`rag_proportion`).
+    #[getter]
+    fn proportion_change(&self) -> Option<ProportionChange> {
+        self.inner
+            .proportion_change
+            .map(|inner| ProportionChange { inner })
     }
     /// The test of change from baseline to actual, when significance was required.
     #[getter]

@@ -133,3 +133,32 @@ pub fn rag(
         )?,
     })
 }
+
+/// The RAG status of a proportion (a solved rate) against a target percentage, from a baseline
+/// proportion; the significance rule uses Newcombe's interval for the change in proportions.
+#[pyfunction]
+#[pyo3(signature = (numerator, denominator, baseline_numerator, baseline_denominator, target, *, polarity = "higher_is_better", require_significance = false, confidence = 0.95))]
+#[allow(clippy::too_many_arguments)]
+pub fn rag_proportion(
+    numerator: i64,
+    denominator: i64,
+    baseline_numerator: i64,
+    baseline_denominator: i64,
+    target: f64,
+    polarity: &str,
+    require_significance: bool,
+    confidence: f64,
+) -> Result<Rag> {
+    let rule = rag_rule(require_significance, confidence)?;
+    Ok(Rag {
+        inner: crimeperf::Rag::assess_proportion(
+            numerator,
+            denominator,
+            baseline_numerator,
+            baseline_denominator,
+            target,
+            Polarity::from_str(polarity)?,
+            rule,
+        )?,
+    })
+}

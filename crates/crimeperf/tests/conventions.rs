@@ -191,7 +191,7 @@ fn rag_of_a_solved_rate_uses_the_change_in_proportions() {
     let strict = RagRule::TargetMetAndSignificant(Confidence::default());
     // 95 of 100 solved against 85 of 100, target 90%. As proportions the rise of 10 points is
     // significant (Newcombe's 95% interval is wholly above zero); as two Poisson counts, 95
-    // against 85, it would not be (scipy.stats.binomtest(95, 180).pvalue = 0.50).
+    // against 85, it would not be (scipy.stats.binomtest(95, 180).pvalue = 0.5024).
     let rag =
         Rag::assess_proportion(95, 100, 85, 100, 90.0, Polarity::HigherIsBetter, strict).unwrap();
     let newcombe = ProportionChange::newcombe(95, 100, 85, 100, Confidence::default()).unwrap();
