@@ -295,7 +295,8 @@ def rag(
     Green when the target is met; amber when the indicator moved the right way from the baseline
     but missed the target; red when it did not improve. With ``require_significance=True`` a met
     target is green only if the change from the baseline is statistically significant (exact
-    conditional test at ``confidence``), and amber otherwise.
+    conditional test at ``confidence``), and amber otherwise. For a proportion such as a solved
+    rate use :func:`rag_proportion`, whose test is the change in proportions (Newcombe).
 
     Parameters
     ----------
