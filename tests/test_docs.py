@@ -21,7 +21,7 @@ FUNCTIONS = [
 
 def test_the_contract_functions_are_all_here() -> None:
     assert sorted(FUNCTIONS) == sorted([
-        "rate", "proportion", "proportion_change", "change", "target", "rag",
+        "rate", "proportion", "proportion_change", "change", "target", "rag", "rag_proportion",
         "rates", "proportions", "changes", "targets",
         "read_police_uk", "read_ons_csp_tables", "count_crimes", "solved_rates", "outcomes",
         "geography_table",

@@ -210,7 +210,8 @@ def test_missing_column_is_named() -> None:
     with pytest.raises(cp.ColumnNotFoundError) as info:
         cp.rates(DF, count="crime", population="pop")
     assert str(info.value) == (
-        'column "crime" not found in the frame; it has: "area", "crimes", "last", "pop"'
+        'column "crime" not found in the frame; it has: "area", "crimes", "last", "pop" '
+        "(did you mean 'crimes'?)"
     )
     assert info.value.columns == ["crime"]
     assert isinstance(info.value, KeyError)

@@ -139,7 +139,7 @@ def test_targets_match_scalar_targets() -> None:
         assert (row["rag"], row["rag_reason"]) == (r.status, r.reason)
     strict = cp.targets(
         plan, baseline="baseline", change_percent="change", actual="actual",
-        require_significance=True, polarity="lower-is-better",
+        require_significance=True, polarity="lower_is_better",
     )
     assert strict["rag"].to_list() == [
         cp.rag(325, 301, 293, require_significance=True).status,

@@ -27,7 +27,7 @@ def test_all_names_exist_and_are_unique() -> None:
 
 def test_contract_names_are_public() -> None:
     for name in [
-        "rate", "proportion", "proportion_change", "change", "target", "rag",
+        "rate", "proportion", "proportion_change", "change", "target", "rag", "rag_proportion",
         "rates", "proportions", "changes", "targets",
         "Rate", "Proportion", "ProportionChange", "Change", "Target", "Rag", "CrimeperfError",
         "ArgumentTypeError", "ColumnExistsError",

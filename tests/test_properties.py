@@ -190,8 +190,8 @@ def test_proportions_frame_equals_scalar_rows(
         ),
         max_size=30,
     ),
-    rounding=st.sampled_from(["half-up", "floor", "ceil", "none"]),
-    polarity=st.sampled_from(["lower-is-better", "higher-is-better"]),
+    rounding=st.sampled_from(["half_up", "floor", "ceil", "none"]),
+    polarity=st.sampled_from(["lower_is_better", "higher_is_better"]),
     require_significance=st.booleans(),
 )
 def test_targets_frame_equals_scalar_rows(

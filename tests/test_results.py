@@ -26,10 +26,14 @@ FIELDS = {
     ],
     "Change": [
         "current", "previous", "absolute", "percent", "ratio", "lower", "upper", "p_value",
-        "significance", "small_base", "mid_p_value", "score_lower", "score_upper", "exposure",
+        "significance", "small_base", "mid_p_value", "minlike_mid_p_value", "score_lower",
+        "score_upper", "exposure",
         "previous_exposure", "confidence", "unit",
     ],
-    "Rag": ["status", "reason", "baseline", "actual", "target", "polarity", "change"],
+    "Rag": [
+        "status", "reason", "baseline", "actual", "target", "polarity", "change",
+        "proportion_change",
+    ],
     "Target": [
         "value", "unrounded", "rounding", "baseline", "change_percent", "polarity", "expected",
         "probability",

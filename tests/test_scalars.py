@@ -113,7 +113,7 @@ def test_proportion_change_fixed_values() -> None:
     assert c.lower == pytest.approx(-0.033329407068632966, rel=1e-8)
     assert c.upper == pytest.approx(3.626750814609987, rel=1e-9)
     assert c.value == pytest.approx(100 * (1098 / 4208 - 1080 / 4445), rel=1e-12)
-    assert c.significance == "no significant change"
+    assert c.significance == "no_significant_change"
 
     newcombe = cp.proportion_change(56, 70, 48, 80)
     # statsmodels confint_proportions_2indep(56, 70, 48, 80, method="newcomb")
@@ -153,7 +153,7 @@ def test_change_fixed_values() -> None:
     #   = (1.0005140429526955, 1.5027705889369871)
     assert c.score_lower == pytest.approx(1.0005140429526955, rel=SCORE_REL)
     assert c.score_upper == pytest.approx(1.5027705889369871, rel=SCORE_REL)
-    assert c.significance == "no significant change"
+    assert c.significance == "no_significant_change"
     assert c.small_base is False
     assert c.describe() == "22.6% increase (38 crimes)"
 
@@ -229,8 +229,8 @@ def test_target_roundings() -> None:
 def test_target_is_a_named_result() -> None:
     theft = cp.target(325, -10)
     assert isinstance(theft, cp.Target)
-    assert (theft.value, theft.unrounded, theft.rounding) == (293.0, 292.5, "half-up")
-    assert (theft.baseline, theft.change_percent, theft.polarity) == (325.0, -10.0, "lower-is-better")
+    assert (theft.value, theft.unrounded, theft.rounding) == (293.0, 292.5, "half_up")
+    assert (theft.baseline, theft.change_percent, theft.polarity) == (325.0, -10.0, "lower_is_better")
     assert theft.expected is None and theft.probability is None
     assert str(theft) == "293 (10% reduction on a baseline of 325)"
     assert math.isclose(float(theft) * 2, 586.0)
@@ -246,7 +246,7 @@ def test_target_probability_of_meeting_it_by_chance() -> None:
     assert math.isclose(burglary.probability, 0.2854776972544553, rel_tol=1e-12)
     # More solved crimes: at least 105, P(X >= 105) with mean 100.
     # scipy.stats.poisson.sf(104, 100) = 0.32159277532038455
-    solved = cp.target(100, 5, polarity="higher-is-better", expected=100)
+    solved = cp.target(100, 5, polarity="higher_is_better", expected=100)
     assert solved.probability is not None
     assert math.isclose(solved.probability, 0.32159277532038455, rel_tol=1e-10)
     with pytest.raises(cp.InvalidInputError, match="expected count"):
@@ -262,9 +262,9 @@ def test_rag_statuses() -> None:
     assert amber.status == "amber"
     red = cp.rag(170, 180, 162)
     assert red.status == "red"
-    solved = cp.rag(20.0, 26.1, 25.0, polarity="higher-is-better")
+    solved = cp.rag(20.0, 26.1, 25.0, polarity="higher_is_better")
     assert solved.status == "green"
-    assert solved.polarity == "higher-is-better"
+    assert solved.polarity == "higher_is_better"
 
 
 def test_rag_with_significance_uses_the_exact_test() -> None:

@@ -36,7 +36,15 @@ from crimeperf._data import (
     solved_rates,
 )
 from crimeperf._frames import changes, proportions, rates, targets
-from crimeperf._scalars import change, proportion, proportion_change, rag, rate, target
+from crimeperf._scalars import (
+    change,
+    proportion,
+    proportion_change,
+    rag,
+    rag_proportion,
+    rate,
+    target,
+)
 from crimeperf.exceptions import (
     ArgumentTypeError,
     ColumnExistsError,
@@ -68,6 +76,7 @@ __all__ = [
     "change",
     "target",
     "rag",
+    "rag_proportion",
     # statistics on frames
     "rates",
     "proportions",

@@ -23,6 +23,7 @@ __all__ = [
     "proportion_change",
     "proportions_frame",
     "rag",
+    "rag_proportion",
     "rate",
     "rates_frame",
     "read_ons_tables",
@@ -32,7 +33,12 @@ __all__ = [
     "targets_frame",
 ]
 
-_Significance = Literal["increase", "reduction", "no significant change"]
+_Significance = Literal["increase", "reduction", "no_significant_change"]
+# The same spellings as crimeperf/_options.py, which the public signatures use.
+_Rounding = Literal["half_up", "floor", "ceil", "none"]
+_Polarity = Literal["lower_is_better", "higher_is_better"]
+_RateMethod = Literal["auto", "exact", "byar"]
+_Errors = Literal["raise", "null"]
 
 @final
 class ArrowStream:
@@ -146,6 +152,8 @@ class Change:
     @property
     def mid_p_value(self) -> float: ...
     @property
+    def minlike_mid_p_value(self) -> float: ...
+    @property
     def significance(self) -> _Significance: ...
     @property
     def small_base(self) -> bool: ...
@@ -157,7 +165,7 @@ class Change:
     def confidence(self) -> float: ...
     @property
     def unit(self) -> str: ...
-    def describe(self, unit: Optional[str] = None) -> str: ...
+    def describe(self, unit: Optional[str] = None, *, verdict: bool = False) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -169,13 +177,13 @@ class Target:
     @property
     def unrounded(self) -> float: ...
     @property
-    def rounding(self) -> Literal["half-up", "floor", "ceil", "none"]: ...
+    def rounding(self) -> _Rounding: ...
     @property
     def baseline(self) -> Optional[float]: ...
     @property
     def change_percent(self) -> Optional[float]: ...
     @property
-    def polarity(self) -> Literal["lower-is-better", "higher-is-better"]: ...
+    def polarity(self) -> _Polarity: ...
     @property
     def expected(self) -> Optional[float]: ...
     @property
@@ -198,9 +206,11 @@ class Rag:
     @property
     def target(self) -> float: ...
     @property
-    def polarity(self) -> Literal["lower-is-better", "higher-is-better"]: ...
+    def polarity(self) -> _Polarity: ...
     @property
     def change(self) -> Optional[Change]: ...
+    @property
+    def proportion_change(self) -> Optional[ProportionChange]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def _repr_html_(self) -> str: ...
     def __eq__(self, value: object, /) -> bool: ...
@@ -215,7 +225,7 @@ def rate(
     *,
     per: float,
     confidence: float,
-    method: str,
+    method: _RateMethod,
 ) -> Rate: ...
 def proportion(numerator: _Count, denominator: _Count, *, confidence: float) -> Proportion: ...
 def proportion_change(
@@ -240,8 +250,8 @@ def target(
     baseline: float,
     change_percent: float,
     *,
-    rounding: str,
-    polarity: str,
+    rounding: _Rounding,
+    polarity: _Polarity,
     expected: Optional[float],
 ) -> Target: ...
 def rag(
@@ -249,7 +259,18 @@ def rag(
     actual: float,
     target: Union[float, Target],
     *,
-    polarity: str,
+    polarity: _Polarity,
+    require_significance: bool,
+    confidence: float,
+) -> Rag: ...
+def rag_proportion(
+    numerator: _Count,
+    denominator: _Count,
+    baseline_numerator: _Count,
+    baseline_denominator: _Count,
+    target: float,
+    *,
+    polarity: _Polarity,
     require_significance: bool,
     confidence: float,
 ) -> Rag: ...
@@ -262,8 +283,8 @@ def rates_frame(
     population: str,
     per: float,
     confidence: float,
-    method: str,
-    errors: str,
+    method: _RateMethod,
+    errors: _Errors,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def proportions_frame(
@@ -274,7 +295,7 @@ def proportions_frame(
     previous_numerator: Optional[str],
     previous_denominator: Optional[str],
     confidence: float,
-    errors: str,
+    errors: _Errors,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def changes_frame(
@@ -287,7 +308,7 @@ def changes_frame(
     confidence: float,
     min_base: int,
     unit: str,
-    errors: str,
+    errors: _Errors,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def targets_frame(
@@ -295,12 +316,12 @@ def targets_frame(
     *,
     baseline: str,
     change_percent: Union[str, float],
-    rounding: str,
+    rounding: _Rounding,
     actual: Optional[str],
-    polarity: str,
+    polarity: _Polarity,
     require_significance: bool,
     confidence: float,
-    errors: str,
+    errors: _Errors,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def read_police_uk_files(

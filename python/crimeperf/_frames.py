@@ -14,17 +14,16 @@ no polars version is baked into crimeperf.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union
+from typing import Any, Optional, Union
 
 import polars as pl
 
 from crimeperf import _crimeperf
 from crimeperf._exchange import kind_of, like, stream, to_polars
+from crimeperf._options import Errors, Polarity, RateMethod, Rounding
 from crimeperf.exceptions import ColumnExistsError
 
 __all__ = ["rates", "proportions", "changes", "targets"]
-
-Errors = Literal["raise", "null"]
 
 
 def _attach(frame: Any, df: pl.DataFrame, result: _crimeperf.ArrowStream, overwrite: bool) -> Any:
@@ -72,7 +71,7 @@ def rates(
     population: str,
     per: float = 1000,
     confidence: float = 0.95,
-    method: str = "auto",
+    method: RateMethod = "auto",
     errors: Errors = "raise",
     overwrite: bool = False,
 ) -> Any:
@@ -234,7 +233,7 @@ def proportions(
     >>> out["proportion"].round(3).to_list(), out["proportion_change"].round(1).to_list()
     ([0.261], [1.8])
     >>> out["proportion_change_significance"].to_list()
-    ['no significant change']
+    ['no_significant_change']
     """
     df = to_polars(frame)
     names = [numerator, denominator]
@@ -283,7 +282,8 @@ def changes(
     confidence : float, default 0.95
         The confidence level of the intervals and the verdicts.
     min_base : int, default 50
-        ``small_base`` is True where the previous count is below this.
+        ``small_base`` is True where either count is below this (ONS publishes no percent
+        change when either year has fewer than 50 offences).
     unit : str, default "crimes"
         The plural word for what is counted, used in ``description``.
     errors : {"raise", "null"}, default "raise"
@@ -296,7 +296,8 @@ def changes(
     DataFrame
         The caller's kind of frame (see the module) with the input columns, then ``absolute``, ``percent`` and ``ratio`` (null where the previous
         count is 0), ``ratio_lower``, ``ratio_upper`` (exact interval on the rate ratio),
-        ``p_value``, ``significance``, ``small_base`` and ``description`` (the committee
+        ``p_value``, ``significance`` (``"increase"``, ``"reduction"`` or
+        ``"no_significant_change"``), ``small_base`` and ``description`` (the committee
         sentence).
 
     Raises
@@ -313,7 +314,7 @@ def changes(
     >>> out["description"].to_list()
     ['22.6% increase (38 crimes)', '5.3% reduction (237 crimes)']
     >>> out["significance"].to_list(), out["p_value"].round(4).to_list()
-    (['no significant change', 'reduction'], [0.0556, 0.0112])
+    (['no_significant_change', 'reduction'], [0.0556, 0.0112])
     """
     df = to_polars(frame)
     names = [current, previous]
@@ -338,9 +339,9 @@ def targets(
     *,
     baseline: str,
     change_percent: Union[str, float],
-    rounding: str = "half-up",
+    rounding: Rounding = "half_up",
     actual: Optional[str] = None,
-    polarity: str = "lower-is-better",
+    polarity: Polarity = "lower_is_better",
     require_significance: bool = False,
     confidence: float = 0.95,
     errors: Errors = "raise",
@@ -360,11 +361,11 @@ def targets(
     change_percent : str or float
         The column of signed percent changes (``-10`` for a 10% reduction), or one value for
         every row.
-    rounding : {"half-up", "floor", "ceil", "none"}, default "half-up"
+    rounding : {"half_up", "floor", "ceil", "none"}, default "half_up"
         As in :func:`crimeperf.target`.
     actual : str, optional
         A column of achieved values; adds ``rag`` and ``rag_reason``.
-    polarity : {"lower-is-better", "higher-is-better"}, default "lower-is-better"
+    polarity : {"lower_is_better", "higher_is_better"}, default "lower_is_better"
         Which direction is good.
     require_significance : bool, default False
         As in :func:`crimeperf.rag`.

@@ -11,8 +11,9 @@ from crimeperf import _crimeperf
 from typing import Optional, Union
 
 from crimeperf._crimeperf import Change, Proportion, ProportionChange, Rag, Rate, Target
+from crimeperf._options import Polarity, RateMethod, Rounding
 
-__all__ = ["rate", "proportion", "proportion_change", "change", "target", "rag"]
+__all__ = ["rate", "proportion", "proportion_change", "change", "target", "rag", "rag_proportion"]
 
 
 def rate(
@@ -21,7 +22,7 @@ def rate(
     *,
     per: float = 1000,
     confidence: float = 0.95,
-    method: str = "auto",
+    method: RateMethod = "auto",
 ) -> Rate:
     """The rate of ``count`` events per ``per`` people, with its confidence interval.
 
@@ -135,7 +136,7 @@ def proportion_change(
     -------
     ProportionChange
         With ``value``, ``lower``, ``upper`` in percentage points, ``significance``
-        (``"increase"``, ``"reduction"`` or ``"no significant change"``), ``current`` and
+        (``"increase"``, ``"reduction"`` or ``"no_significant_change"``), ``current`` and
         ``previous`` (each a :class:`Proportion`) and ``describe()``.
 
     Raises
@@ -154,7 +155,7 @@ def proportion_change(
     >>> solved.describe()
     '1.8 percentage points higher (26.1% against 24.3%)'
     >>> print(f"{solved.lower:.2f} to {solved.upper:.2f} points: {solved.significance}")
-    -0.03 to 3.63 points: no significant change
+    -0.03 to 3.63 points: no_significant_change
     """
     return _crimeperf.proportion_change(
         numerator,
@@ -179,9 +180,17 @@ def change(
 
     Given the total of the two counts, the current count is binomial with probability
     ``exposure / (exposure + previous_exposure)`` when the underlying rates are equal; the
-    p-value is that of ``scipy.stats.binomtest`` and the interval on the rate ratio is the
-    Clopper-Pearson interval of that binomial, as statsmodels' ``test_poisson_2indep(method=
-    "exact-cond")``.
+    two-sided p-value is the minimum-likelihood ("minlike") p-value of ``scipy.stats.binomtest``
+    (as statsmodels' ``test_poisson_2indep(method="exact-cond")``) and the interval on the rate
+    ratio is the central Clopper-Pearson interval of that binomial. The ``significance`` verdict
+    comes from the p-value. With equal exposures the verdict and the interval always agree;
+    with unequal exposures they can disagree near the boundary, so quote the verdict with its
+    p-value (``describe(verdict=True)``).
+
+    Two mid-p values are given: ``mid_p_value`` is Lancaster's (1961) mid-p, twice the smaller
+    one-sided mid-p ``P(X < k) + P(X = k)/2`` (Agresti, *Categorical Data Analysis*, 3rd ed.,
+    1.4.5), the textbook value; ``minlike_mid_p_value`` is statsmodels' ``"cond-midp"``, the
+    minlike p-value less half the point probability.
 
     Parameters
     ----------
@@ -194,8 +203,8 @@ def change(
     confidence : float, default 0.95
         The confidence level of the interval and of the significance verdict.
     min_base : int, default 50
-        ``small_base`` is True when ``previous`` is below this (ONS suppresses percent changes
-        on fewer than 50 offences).
+        ``small_base`` is True when either count is below this (ONS publishes no percent change
+        when either year has fewer than 50 offences).
     unit : str, default "crimes"
         The plural word for what is counted, used by ``describe()``.
 
@@ -204,9 +213,10 @@ def change(
     Change
         With ``current``, ``previous``, ``absolute``, ``percent`` (None when ``previous`` is
         0), ``ratio`` (None when ``previous`` is 0), ``lower`` and ``upper`` (exact interval on
-        the ratio), ``p_value``, ``significance`` (``"increase"``, ``"reduction"`` or ``"no
-        significant change"``), ``small_base`` and ``describe()``; also ``mid_p_value`` and
-        the score interval ``score_lower``, ``score_upper``.
+        the ratio), ``p_value``, ``significance`` (``"increase"``, ``"reduction"`` or
+        ``"no_significant_change"``), ``small_base`` and ``describe(unit=None, *,
+        verdict=False)``; also ``mid_p_value`` (Lancaster), ``minlike_mid_p_value``
+        (statsmodels' ``"cond-midp"``) and the score interval ``score_lower``, ``score_upper``.
 
     Raises
     ------
@@ -228,7 +238,11 @@ def change(
     >>> burglary.describe()
     '22.6% increase (38 crimes)'
     >>> print(f"p = {burglary.p_value:.4f}: {burglary.significance}")
-    p = 0.0556: no significant change
+    p = 0.0556: no_significant_change
+    >>> burglary.describe(verdict=True)
+    '22.6% increase (38 crimes), not a statistically significant change (exact conditional test, two-sided minlike p = 0.056)'
+    >>> print(f"mid-p {burglary.mid_p_value:.4f} (statsmodels cond-midp {burglary.minlike_mid_p_value:.4f})")
+    mid-p 0.0496 (statsmodels cond-midp 0.0526)
     >>> print(f"rate ratio {burglary.ratio:.3f} ({burglary.lower:.3f} to {burglary.upper:.3f})")
     rate ratio 1.226 (0.995 to 1.512)
     """
@@ -247,8 +261,8 @@ def target(
     baseline: float,
     change_percent: float,
     *,
-    rounding: str = "half-up",
-    polarity: str = "lower-is-better",
+    rounding: Rounding = "half_up",
+    polarity: Polarity = "lower_is_better",
     expected: Optional[float] = None,
 ) -> Target:
     """The target ``change_percent`` percent away from ``baseline``, rounded.
@@ -260,10 +274,10 @@ def target(
     change_percent : float
         The change to apply, signed: ``-10`` for a 10% reduction, ``5`` for a 5% increase.
         Not below -100.
-    rounding : {"half-up", "floor", "ceil", "none"}, default "half-up"
-        How the target is rounded to a publishable number. ``"half-up"`` rounds 292.5 to 293,
+    rounding : {"half_up", "floor", "ceil", "none"}, default "half_up"
+        How the target is rounded to a publishable number. ``"half_up"`` rounds 292.5 to 293,
         as the published plans do (not banker's rounding to 292).
-    polarity : {"lower-is-better", "higher-is-better"}, default "lower-is-better"
+    polarity : {"lower_is_better", "higher_is_better"}, default "lower_is_better"
         Which direction meets the target: at most it (fewer crimes) or at least it.
     expected : float, optional
         The count expected if nothing changes (often the baseline itself); gives
@@ -293,7 +307,7 @@ def target(
     >>> import crimeperf as cp
     >>> theft = cp.target(325, -10)
     >>> theft
-    Target(value=293.0, unrounded=292.5, rounding='half-up', baseline=325.0, change_percent=-10.0, polarity='lower-is-better', expected=None, probability=None)
+    Target(value=293.0, unrounded=292.5, rounding='half_up', baseline=325.0, change_percent=-10.0, polarity='lower_is_better', expected=None, probability=None)
     >>> float(theft), str(theft)
     (293.0, '293 (10% reduction on a baseline of 325)')
     >>> cp.target(325, -10, rounding="floor").value, cp.target(170, -5, rounding="none").value
@@ -315,7 +329,7 @@ def rag(
     actual: float,
     target: Union[float, Target],
     *,
-    polarity: str = "lower-is-better",
+    polarity: Polarity = "lower_is_better",
     require_significance: bool = False,
     confidence: float = 0.95,
 ) -> Rag:
@@ -324,7 +338,8 @@ def rag(
     Green when the target is met; amber when the indicator moved the right way from the baseline
     but missed the target; red when it did not improve. With ``require_significance=True`` a met
     target is green only if the change from the baseline is statistically significant (exact
-    conditional test at ``confidence``), and amber otherwise.
+    conditional test at ``confidence``), and amber otherwise. For a proportion such as a solved
+    rate use :func:`rag_proportion`, whose test is the change in proportions (Newcombe).
 
     Parameters
     ----------
@@ -334,7 +349,7 @@ def rag(
         The value achieved.
     target : float or Target
         The target (see :func:`target`).
-    polarity : {"lower-is-better", "higher-is-better"}, default "lower-is-better"
+    polarity : {"lower_is_better", "higher_is_better"}, default "lower_is_better"
         Which direction is good: fewer crimes, or more solved crimes.
     require_significance : bool, default False
         Demand statistical evidence for green. Baseline and actual must then be whole counts.
@@ -372,6 +387,79 @@ def rag(
     return _crimeperf.rag(
         baseline,
         actual,
+        target,
+        polarity=polarity,
+        require_significance=require_significance,
+        confidence=confidence,
+    )
+
+
+def rag_proportion(
+    numerator: int,
+    denominator: int,
+    baseline_numerator: int,
+    baseline_denominator: int,
+    target: float,
+    *,
+    polarity: Polarity = "higher_is_better",
+    require_significance: bool = False,
+    confidence: float = 0.95,
+) -> Rag:
+    """The red/amber/green status of a proportion, such as a solved rate, against a target.
+
+    ``numerator / denominator`` now against ``baseline_numerator / baseline_denominator``, with
+    the same rules as :func:`rag`. With ``require_significance=True`` a met target is green only
+    if the change in proportions is statistically significant the good way: Newcombe's interval
+    for the difference (as :func:`proportion_change`) lies wholly on that side of zero. The
+    numerators and denominators are used, not the two rates as if they were counts.
+
+    Parameters
+    ----------
+    numerator, denominator : int
+        The proportion now, e.g. solved crimes and crimes.
+    baseline_numerator, baseline_denominator : int
+        The baseline proportion.
+    target : float
+        The target, as a percentage (``25`` for 25%).
+    polarity : {"lower_is_better", "higher_is_better"}, default "higher_is_better"
+        Which direction is good (a solved rate: higher).
+    require_significance : bool, default False
+        Demand statistical evidence (Newcombe) for green.
+    confidence : float, default 0.95
+        The confidence level of that interval.
+
+    Returns
+    -------
+    Rag
+        ``baseline``, ``actual`` and ``target`` are percentages; ``proportion_change`` holds
+        the change in proportions with its Newcombe interval.
+
+    Raises
+    ------
+    NegativeCountError, NumeratorAboveDenominatorError, InvalidDenominatorError
+        As :func:`proportion`, for either proportion.
+    InvalidInputError, UnknownOptionError
+        A negative or non-finite target, or an unknown polarity.
+
+    Examples
+    --------
+    95 of 100 crimes solved against 85 of 100, target 90%: the rise of 10 points is significant
+    as a change in proportions (it would not be as 95 crimes against 85).
+
+    >>> import crimeperf as cp
+    >>> status = cp.rag_proportion(95, 100, 85, 100, 90, require_significance=True)
+    >>> status.status
+    'green'
+    >>> status.reason
+    '95.0% meets the target of 90.0% (rise of 10.0 percentage points on the baseline of 85.0%)'
+    >>> cp.rag(85, 95, 90, polarity="higher_is_better", require_significance=True).status
+    'amber'
+    """
+    return _crimeperf.rag_proportion(
+        numerator,
+        denominator,
+        baseline_numerator,
+        baseline_denominator,
         target,
         polarity=polarity,
         require_significance=require_significance,

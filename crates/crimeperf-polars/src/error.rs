@@ -67,8 +67,14 @@ pub enum DataError {
         /// What is wrong.
         reason: String,
     },
-    /// A column the caller named that the frame does not have.
-    #[error("no column {name:?}; the frame has: {}", available.join(", "))]
+    /// A column the caller named that the frame does not have. The message suggests the
+    /// closest names the frame has ("did you mean 'population'?").
+    #[error(
+        "no column {name:?}; the frame has: {}{}",
+        available.join(", "),
+        crimeperf::did_you_mean(.name, available.iter().map(String::as_str))
+            .map_or_else(String::new, |hint| format!(" ({hint})"))
+    )]
     MissingColumn {
         /// The column asked for.
         name: String,
@@ -105,3 +111,29 @@ pub enum DataError {
 
 /// `Result` with [`DataError`].
 pub type Result<T> = std::result::Result<T, DataError>;
+
+#[cfg(test)]
+mod tests {
+    use super::DataError;
+
+    #[test]
+    fn a_missing_column_suggests_the_closest() {
+        let available = vec!["area".to_owned(), "population".to_owned()];
+        let err = DataError::MissingColumn {
+            name: "populaton".to_owned(),
+            available: available.clone(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "no column \"populaton\"; the frame has: area, population (did you mean 'population'?)"
+        );
+        let err = DataError::MissingColumn {
+            name: "month".to_owned(),
+            available,
+        };
+        assert_eq!(
+            err.to_string(),
+            "no column \"month\"; the frame has: area, population"
+        );
+    }
+}

@@ -227,10 +227,22 @@ impl BindingError {
                 } else {
                     "columns"
                 };
+                // "did you mean 'population'?" for each missing name that is close to one present.
+                let hints: Vec<String> = missing
+                    .iter()
+                    .filter_map(|name| {
+                        crimeperf::did_you_mean(name, available.iter().map(String::as_str))
+                    })
+                    .collect();
+                let hints = if hints.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", hints.join("; "))
+                };
                 (
                     "ColumnNotFoundError",
                     format!(
-                        "{noun} {} not found in the frame; it has: {}",
+                        "{noun} {} not found in the frame; it has: {}{hints}",
                         quoted(missing),
                         quoted(available)
                     ),

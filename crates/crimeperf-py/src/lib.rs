@@ -50,6 +50,7 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scalar::change, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::target, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::rag, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::rag_proportion, m)?)?;
     m.add_function(wrap_pyfunction!(frames::rates_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::proportions_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::changes_frame, m)?)?;

@@ -38,7 +38,8 @@ pub fn readable(value: f64) -> String {
     }
     if (1e-4..1e15).contains(&magnitude) {
         let decimals = (5 - magnitude.log10().floor() as i32).clamp(1, 12) as usize;
-        let text = format!("{value:.decimals$}");
+        // The core's one rounding, half away from zero, as every printed figure.
+        let text = crimeperf::format_fixed(value, decimals);
         let text = text.trim_end_matches('0');
         return if text.ends_with('.') {
             format!("{text}0")
@@ -313,7 +314,7 @@ fields {
     lower: f64 = |c| c.inner.lower;
     /// The upper limit of the difference, in percentage points.
     upper: f64 = |c| c.inner.upper;
-    /// `"increase"`, `"reduction"` or `"no significant change"`.
+    /// `"increase"`, `"reduction"` or `"no_significant_change"`.
     significance: &'static str = |c| c.inner.significance.label();
     /// The current proportion.
     current: Proportion = |c| Proportion { inner: c.inner.current };
@@ -355,12 +356,14 @@ fields {
     upper: f64 = |c| c.inner.upper;
     /// The two-sided p-value of the exact conditional test.
     p_value: f64 = |c| c.inner.p_value;
-    /// `"increase"`, `"reduction"` or `"no significant change"`.
+    /// `"increase"`, `"reduction"` or `"no_significant_change"`.
     significance: &'static str = |c| c.inner.significance.label();
-    /// True when the previous count is below `min_base`.
+    /// True when either count is below `min_base` (ONS's rule).
     small_base: bool = |c| c.inner.small_base;
-    /// The two-sided mid-p value.
+    /// Lancaster's two-sided mid-p value (twice the smaller one-sided mid-p).
     mid_p_value: f64 = |c| c.inner.mid_p_value;
+    /// statsmodels' `"cond-midp"`: the minlike p-value less half the point probability.
+    minlike_mid_p_value: f64 = |c| c.inner.minlike_mid_p_value;
     /// The lower score limit of the rate ratio.
     score_lower: f64 = |c| c.inner.score_lower;
     /// The upper score limit of the rate ratio.
@@ -375,10 +378,17 @@ fields {
     unit: &str = |c| &c.unit;
 }
 methods {
-    /// The committee sentence, e.g. `"22.6% increase (38 crimes)"`.
-    #[pyo3(signature = (unit = None))]
-    fn describe(&self, unit: Option<&str>) -> String {
-        self.inner.describe(unit.unwrap_or(&self.unit))
+    /// The committee sentence, e.g. `"22.6% increase (38 crimes)"`; with `verdict=True` also
+    /// the verdict and its basis: `"..., not a statistically significant change (exact
+    /// conditional test, two-sided minlike p = 0.056)"`.
+    #[pyo3(signature = (unit = None, *, verdict = false))]
+    fn describe(&self, unit: Option<&str>, verdict: bool) -> String {
+        let unit = unit.unwrap_or(&self.unit);
+        if verdict {
+            self.inner.describe_with_verdict(unit)
+        } else {
+            self.inner.describe(unit)
+        }
     }
 });
 
@@ -400,13 +410,13 @@ fields {
     value: f64 = |t| t.inner.value;
     /// The exact value before rounding, `baseline * (100 + change_percent) / 100`.
     unrounded: f64 = |t| t.inner.unrounded;
-    /// How the target was rounded: `"half-up"`, `"floor"`, `"ceil"` or `"none"`.
+    /// How the target was rounded: `"half_up"`, `"floor"`, `"ceil"` or `"none"`.
     rounding: &'static str = |t| t.inner.rounding.label();
     /// The baseline the target was derived from.
     baseline: Option<f64> = |t| t.inner.baseline;
     /// The signed percent change applied to the baseline (-10 for a 10% reduction).
     change_percent: Option<f64> = |t| t.inner.change_percent;
-    /// Which direction is good: `"lower-is-better"` or `"higher-is-better"`.
+    /// Which direction is good: `"lower_is_better"` or `"higher_is_better"`.
     polarity: &'static str = |t| t.inner.polarity.label();
     /// The expected count the probability is for (`None` when none was given).
     expected: Option<f64> = |t| t.expected;
@@ -440,15 +450,23 @@ fields {
     actual: f64 = |r| r.inner.actual;
     /// The target.
     target: f64 = |r| r.inner.target;
-    /// `"lower-is-better"` or `"higher-is-better"`.
+    /// `"lower_is_better"` or `"higher_is_better"`.
     polarity: &'static str = |r| r.inner.polarity.label();
     /// The test of change from baseline to actual, when significance was required.
     change: Option<Change> = |r| r.inner.change.map(|inner| Change {
         inner,
         unit: "crimes".to_owned(),
     });
+    /// The change in proportions (Newcombe), for the status of a proportion (`rag_proportion`).
+    proportion_change: Option<ProportionChange> = |r| r.inner.proportion_change.map(|inner| ProportionChange { inner });
 }
 methods {});
+
+impl ToVal for Option<ProportionChange> {
+    fn to_val(self) -> Val {
+        self.map_or(Val::None, ToVal::to_val)
+    }
+}
 
 impl ToVal for Option<Change> {
     fn to_val(self) -> Val {

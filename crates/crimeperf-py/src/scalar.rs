@@ -182,3 +182,35 @@ pub fn rag(
         )?,
     })
 }
+
+/// The RAG status of a proportion (a solved rate) against a target percentage, from a baseline
+/// proportion; the significance rule uses Newcombe's interval for the change in proportions.
+#[pyfunction]
+#[pyo3(signature = (numerator, denominator, baseline_numerator, baseline_denominator, target, *, polarity, require_significance, confidence))]
+#[allow(clippy::too_many_arguments)]
+pub fn rag_proportion(
+    numerator: &Bound<'_, PyAny>,
+    denominator: &Bound<'_, PyAny>,
+    baseline_numerator: &Bound<'_, PyAny>,
+    baseline_denominator: &Bound<'_, PyAny>,
+    target: &Bound<'_, PyAny>,
+    polarity: &Bound<'_, PyAny>,
+    require_significance: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+) -> Result<Rag> {
+    let rule = rag_rule(
+        arguments::flag("require_significance", require_significance)?,
+        arguments::real("confidence", confidence)?,
+    )?;
+    Ok(Rag {
+        inner: crimeperf::Rag::assess_proportion(
+            arguments::count("numerator", numerator)?,
+            arguments::count("denominator", denominator)?,
+            arguments::count("baseline_numerator", baseline_numerator)?,
+            arguments::count("baseline_denominator", baseline_denominator)?,
+            arguments::real("target", target)?,
+            Polarity::from_str(&arguments::text("polarity", polarity)?)?,
+            rule,
+        )?,
+    })
+}

@@ -98,7 +98,7 @@ fn changes(c: &mut Criterion) {
     let mut group = c.benchmark_group("change");
     group.throughput(Throughput::Elements(ROWS as u64));
     group.bench_function("exact_test_p_value", |b| {
-        let half = Probability::new(0.5);
+        let half = Probability::try_new(0.5).expect("a probability");
         b.iter_batched(
             || (),
             |()| {

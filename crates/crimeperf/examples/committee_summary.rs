@@ -8,7 +8,8 @@ use std::error::Error;
 use std::path::PathBuf;
 
 use crimeperf::{
-    Change, ChangeOptions, Confidence, OffenceGroup, RateEstimator, RateMethod, Significance,
+    format_fixed, Change, ChangeOptions, Confidence, OffenceGroup, RateEstimator, RateMethod,
+    Significance,
 };
 
 /// One row of `data/ons_csp_essex_ye_dec2024.csv`.
@@ -79,10 +80,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         let rate = rates.rate(row.count_2024, population)?;
         let percent = change
             .percent
-            .map_or_else(|| "n/a".to_owned(), |p| format!("{p:+.1}%"));
+            .map_or_else(|| "n/a".to_owned(), signed_percent);
         let ons = row
             .ons_percent_change
-            .map_or_else(|| "[u]".to_owned(), |p| format!("{p:+.1}%"));
+            .map_or_else(|| "[u]".to_owned(), signed_percent);
         let verdict = match change.significance {
             Significance::NoSignificantChange => {
                 format!("no significant change ({})", p_value(change.p_value))
@@ -91,16 +92,16 @@ fn main() -> Result<(), Box<dyn Error>> {
         };
         let flag = if change.small_base { "*" } else { " " };
         println!(
-            "{:<50} {:>6} {:>6} {:>8}{flag}{:>7}  {:<36} {:>6.2} ({:>5.2}-{:>5.2})",
+            "{:<50} {:>6} {:>6} {:>8}{flag}{:>7}  {:<36} {:>6} ({:>5}-{:>5})",
             format!("{indent}{}", group.label()),
             row.count_2023,
             row.count_2024,
             percent,
             ons,
             verdict,
-            rate.value,
-            rate.lower,
-            rate.upper
+            format_fixed(rate.value, 2),
+            format_fixed(rate.lower, 2),
+            format_fixed(rate.upper, 2)
         );
         if group == OffenceGroup::TotalRecordedCrime {
             notes.push(format!(
@@ -113,7 +114,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
     println!(
-        "\n* previous count below {}: treat the percent change with caution (ONS suppresses it).",
+        "\n* either count below {}: treat the percent change with caution (ONS suppresses it).",
         crimeperf::DEFAULT_MIN_BASE
     );
     for note in notes {
@@ -140,11 +141,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     if let Some(place) = position.get(focus.as_str()) {
         let average = league.iter().map(|(r, _)| r).sum::<f64>() / league.len() as f64;
         println!(
-            "{focus} placed {} out of {} Essex CSPs for all crime (lowest rate first) with {:.1} crimes per 1,000 residents, against an average of {:.1}.",
+            "{focus} placed {} out of {} Essex CSPs for all crime (lowest rate first) with {} crimes per 1,000 residents, against an average of {}.",
             ordinal(*place),
             league.len(),
-            league[place - 1].0,
-            average
+            format_fixed(league[place - 1].0, 1),
+            format_fixed(average, 1)
         );
     }
     Ok(())
@@ -152,10 +153,20 @@ fn main() -> Result<(), Box<dyn Error>> {
 
 /// "p=0.42", "p<0.001".
 fn p_value(p: f64) -> String {
-    if p < 0.001 {
+    if p < 0.0005 {
         "p<0.001".to_owned()
     } else {
-        format!("p={p:.3}")
+        format!("p={}", format_fixed(p, 3))
+    }
+}
+
+/// "+3.2%", "-5.3%", rounded as every crimeperf figure is.
+fn signed_percent(p: f64) -> String {
+    let text = format_fixed(p, 1);
+    if text.starts_with('-') || text == "0.0" {
+        format!("{text}%")
+    } else {
+        format!("+{text}%")
     }
 }
 

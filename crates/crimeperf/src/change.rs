@@ -2,11 +2,13 @@
 //! than chance.
 
 use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::binomial::{self, Probability};
-use crate::{input, text, Confidence, Result};
+use crate::option::{self, OptionLabel};
+use crate::{input, text, Confidence, Error, Result};
 
 /// The verdict of a test of change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -21,13 +23,42 @@ pub enum Significance {
 }
 
 impl Significance {
-    /// `"increase"`, `"reduction"` or `"no significant change"` (the Python API's labels).
+    /// Every verdict, in the order of their labels' list in errors.
+    pub const ALL: [Significance; 3] = [
+        Significance::Increase,
+        Significance::Reduction,
+        Significance::NoSignificantChange,
+    ];
+
+    /// `"increase"`, `"reduction"` or `"no_significant_change"`: the Python API's labels, the
+    /// frames' `significance` column and the serde names, all one spelling. `Display` gives the
+    /// words ("no significant change").
     pub fn label(self) -> &'static str {
         match self {
             Significance::Increase => "increase",
             Significance::Reduction => "reduction",
-            Significance::NoSignificantChange => "no significant change",
+            Significance::NoSignificantChange => "no_significant_change",
         }
+    }
+}
+
+impl OptionLabel for Significance {
+    const WHAT: &'static str = "significance";
+    const EXPECTED: &'static str = "increase, reduction, no_significant_change";
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+    fn label(self) -> &'static str {
+        Significance::label(self)
+    }
+}
+
+impl FromStr for Significance {
+    type Err = Error;
+
+    /// Parses a [`label`](Significance::label), case-insensitive and trimmed.
+    fn from_str(s: &str) -> Result<Self> {
+        option::parse(s)
     }
 }
 
@@ -41,8 +72,8 @@ impl fmt::Display for Significance {
     }
 }
 
-/// The previous count below which a percent change is flagged as resting on a small base (ONS
-/// suppresses percent changes below 50 offences).
+/// The count below which a percent change is flagged as resting on a small base: ONS suppresses
+/// the percent change (marking it `[u]`) when either year has fewer than 50 offences.
 pub const DEFAULT_MIN_BASE: u64 = 50;
 
 /// Options for [`Change::with_options`]. `ChangeOptions::default()` is 95% confidence, equal
@@ -55,7 +86,7 @@ pub struct ChangeOptions {
     pub previous_exposure: f64,
     /// Confidence level of the intervals and the significance verdict.
     pub confidence: Confidence,
-    /// Previous counts below this are flagged `small_base`.
+    /// A change where either count is below this is flagged `small_base`.
     pub min_base: u64,
 }
 
@@ -75,6 +106,36 @@ impl Default for ChangeOptions {
 /// The test is the exact conditional test for two Poisson counts: given the total
 /// `n = current + previous`, the current count is binomial with probability
 /// `exposure / (exposure + previous_exposure)` when the underlying rates are equal.
+///
+/// # The p-value, the interval and the verdict
+///
+/// The two-sided `p_value` is the *minimum-likelihood* (minlike) p-value of
+/// `scipy.stats.binomtest`: the probability of every outcome no more likely than the one
+/// observed. The interval on the rate ratio (`lower`, `upper`) is the *central* Clopper–Pearson
+/// interval, with half of `1 − confidence` in each tail. The `significance` verdict comes from
+/// the p-value (`p_value < 1 − confidence`), never from the interval.
+///
+/// With equal exposures the conditional binomial is symmetric, the minlike p-value is twice
+/// the smaller tail, and the two always agree: the change is significant exactly when the
+/// interval excludes 1 (a property test holds them to it). With unequal exposures the binomial
+/// is skewed, the outcomes counted as "as unlikely" on the far side are no longer the mirror of
+/// the observed tail, and the verdict and the interval can disagree near the boundary: report
+/// the verdict with its p-value ([`Change::describe_with_verdict`]), and the interval as an
+/// interval.
+///
+/// # Mid-p values
+///
+/// Two mid-p values are given, named for what they are:
+///
+/// * `mid_p_value` is Lancaster's mid-p (H. O. Lancaster (1961), "Significance tests in discrete
+///   distributions", JASA 56, 223–234; A. Agresti (2013), *Categorical Data Analysis*, 3rd ed.,
+///   §1.4.5; K. F. Hirji (2006), *Exact Analysis of Discrete Data*, §2.6): twice the smaller
+///   one-sided mid-p, `2·min(P(X < k) + ½P(X = k), P(X > k) + ½P(X = k))`, capped at 1. For
+///   206 against 168 it is 0.0496, the textbook value.
+/// * `minlike_mid_p_value` is statsmodels' `test_poisson_2indep(method="cond-midp")`: the
+///   minlike p-value minus half the point probability. With equal exposures that is
+///   `2P(X < k) + 1.5P(X = k)`, not Lancaster's `2P(X < k) + P(X = k)`: 0.0526 for 206 against
+///   168, on the other side of 0.05.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// The current count.
@@ -101,13 +162,17 @@ pub struct Change {
     pub score_lower: f64,
     /// Upper score limit of the rate ratio; `+inf` when the previous count is 0.
     pub score_upper: f64,
-    /// Two-sided p-value of the exact conditional test (as `scipy.stats.binomtest`).
+    /// Two-sided minlike p-value of the exact conditional test (as `scipy.stats.binomtest`).
     pub p_value: f64,
-    /// Two-sided mid-p value: `p_value − P(X = current)/2`, as statsmodels' `"cond-midp"`.
+    /// Lancaster's two-sided mid-p value: twice the smaller one-sided mid-p,
+    /// `2·min(P(X < k) + ½P(X = k), P(X > k) + ½P(X = k))`, capped at 1.
     pub mid_p_value: f64,
+    /// statsmodels' `"cond-midp"`: `p_value − P(X = current)/2`.
+    pub minlike_mid_p_value: f64,
     /// The verdict at the chosen confidence, from `p_value < 1 − confidence`.
     pub significance: Significance,
-    /// True when the previous count is below `min_base`: a percent change on a small base.
+    /// True when either count is below `min_base` (ONS: no percent change is published when
+    /// either year has fewer than 50 offences).
     pub small_base: bool,
     /// The confidence level used.
     pub confidence: Confidence,
@@ -129,7 +194,10 @@ impl Change {
     /// let change = Change::new(206, 168)?;
     /// assert_eq!(change.describe("crimes"), "22.6% increase (38 crimes)");
     /// assert_eq!(change.significance, Significance::NoSignificantChange); // p = 0.056
-    /// assert!(change.small_base == false);
+    /// assert!(!change.small_base);
+    /// // Lancaster's mid-p, 2·(P(X > 206) + ½P(X = 206)) = 0.0496 (statsmodels' "cond-midp"
+    /// // gives 0.0526).
+    /// assert_eq!(format!("{:.4} {:.4}", change.mid_p_value, change.minlike_mid_p_value), "0.0496 0.0526");
     /// # Ok::<(), crimeperf::Error>(())
     /// ```
     pub fn new(current: i64, previous: i64) -> Result<Self> {
@@ -141,6 +209,8 @@ impl Change {
     /// # Formula
     ///
     /// * `p_value`: `scipy.stats.binomtest(current, current + previous, e₁/(e₁ + e₀)).pvalue`;
+    /// * `mid_p_value`: Lancaster's mid-p of that binomial, and `minlike_mid_p_value`:
+    ///   `p_value − P(X = current)/2` (see [the type's notes](Change#mid-p-values));
     /// * exact limits: the Clopper–Pearson limits `(π_L, π_U)` of that binomial proportion,
     ///   mapped to the rate ratio by `π/(1 − π) · e₀/e₁`;
     /// * score limits: the roots in `r` of `(y₁ − y₀R)² = z² (y₁ + y₀) R` with `R = r e₁/e₀`
@@ -182,19 +252,17 @@ impl Change {
         // (y₁e₀ − y₀e₁)·100 / (y₀e₁) rather than (ratio − 1)·100: with equal exposures it is
         // (y₁ − y₀)·100 / y₀, exact whenever the decimal answer is (393 against 400 is −1.75,
         // which must print as −1.8 like ONS's tables, not −1.7 from −1.7499999999999996).
-        let percent = (y0 > 0).then(|| {
-            let (current, previous) = (y1 as f64 * e0, y0 as f64 * e1);
-            (current - previous) * 100.0 / previous
-        });
+        let percent = (y0 > 0).then(|| percent_change(y1 as f64 * e0, y0 as f64 * e1));
 
         // The mass at y₁ is needed at the null share for the test and at many others for the
         // exact limits; the terms of it that depend on y₁ and n alone are computed once.
         let mass = binomial::FixedMass::new(y1, n);
-        let (p_value, mid_p_value) = if n == 0 {
-            (1.0, 1.0)
+        let (p_value, mid_p_value, minlike_mid_p_value) = if n == 0 {
+            (1.0, 1.0, 1.0)
         } else {
             let (p, mass_y1) = binomial::two_sided_test_and_mass(&mass, share);
-            (p, (p - 0.5 * mass_y1).max(0.0))
+            let lancaster = binomial::mid_p_with_mass(&mass, share, mass_y1);
+            (p, lancaster, (p - 0.5 * mass_y1).max(0.0))
         };
 
         let z = confidence.z();
@@ -231,8 +299,9 @@ impl Change {
             score_upper,
             p_value,
             mid_p_value,
+            minlike_mid_p_value,
             significance,
-            small_base: y0 < options.min_base,
+            small_base: y0 < options.min_base || y1 < options.min_base,
             confidence,
         })
     }
@@ -273,7 +342,7 @@ impl Change {
                 } else {
                     "reduction"
                 };
-                text::push_one_decimal(&mut out, percent.abs());
+                text::push_fixed(&mut out, percent.abs(), 1);
                 out.push_str("% ");
                 out.push_str(direction);
                 out.push_str(" (");
@@ -285,23 +354,92 @@ impl Change {
     }
 }
 
+impl Change {
+    /// The committee sentence with the verdict and what it rests on:
+    /// `"22.6% increase (38 crimes), not a statistically significant change (exact conditional
+    /// test, two-sided minlike p = 0.056)"`.
+    ///
+    /// A change is called a statistically significant increase or reduction only when the test
+    /// says so; otherwise the sentence says that it is not statistically significant, so that
+    /// [`describe`](Change::describe)'s "increase" is never read as a demonstrated rise. The
+    /// verdict comes from the two-sided minlike p-value (`p_value`), not from the interval (see
+    /// [the type's notes](Change#the-p-value-the-interval-and-the-verdict)). p-values print to
+    /// three decimals (`p < 0.001` below 0.0005); a confidence other than 95% is named.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::Change;
+    ///
+    /// assert_eq!(
+    ///     Change::new(206, 168)?.describe_with_verdict("crimes"),
+    ///     "22.6% increase (38 crimes), not a statistically significant change \
+    ///      (exact conditional test, two-sided minlike p = 0.056)"
+    /// );
+    /// assert_eq!(
+    ///     Change::new(4208, 4445)?.describe_with_verdict("crimes"),
+    ///     "5.3% reduction (237 crimes), a statistically significant reduction \
+    ///      (exact conditional test, two-sided minlike p = 0.011)"
+    /// );
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
+    pub fn describe_with_verdict(&self, unit: &str) -> String {
+        let mut out = self.describe(unit);
+        out.push_str(match self.significance {
+            Significance::Increase => ", a statistically significant increase (",
+            Significance::Reduction => ", a statistically significant reduction (",
+            Significance::NoSignificantChange => ", not a statistically significant change (",
+        });
+        self.push_basis(&mut out);
+        out.push(')');
+        out
+    }
+
+    /// "exact conditional test, two-sided minlike p = 0.056", with the level when it is not 95%.
+    fn push_basis(&self, out: &mut String) {
+        out.push_str("exact conditional test, two-sided minlike p ");
+        if self.p_value < 0.0005 {
+            out.push_str("< 0.001");
+        } else {
+            out.push_str("= ");
+            text::push_fixed(out, self.p_value, 3);
+        }
+        if self.confidence != Confidence::default() {
+            out.push_str(", at ");
+            out.push_str(&self.confidence.to_string());
+            out.push_str(" confidence");
+        }
+    }
+}
+
 impl fmt::Display for Change {
+    /// `"168 → 206: 22.6% increase (38 crimes); rate ratio 1.226 (0.995 to 1.512, 95% central
+    /// Clopper–Pearson); no significant change (exact conditional test, two-sided minlike
+    /// p = 0.056)"`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut basis = String::new();
+        self.push_basis(&mut basis);
         write!(
             f,
-            "{} → {}: {}; rate ratio {} ({:.3} to {:.3}, {}), p = {:.4}, {}",
+            "{} → {}: {}; rate ratio {} ({} to {}, {} central Clopper–Pearson); {} ({basis})",
             self.previous,
             self.current,
             self.describe("crimes"),
             self.ratio
-                .map_or_else(|| "undefined".to_owned(), |r| format!("{r:.3}")),
-            self.lower,
-            self.upper,
+                .map_or_else(|| "undefined".to_owned(), |r| text::format_fixed(r, 3)),
+            text::format_fixed(self.lower, 3),
+            text::format_fixed(self.upper, 3),
             self.confidence,
-            self.p_value,
             self.significance
         )
     }
+}
+
+/// The percent change from `previous` to `current`, `(current − previous)·100 / previous`: the
+/// one formula behind every percent change printed (changes, RAG movements), exact whenever the
+/// decimal answer is (393 against 400 is −1.75, not −1.7500000000000002).
+pub(crate) fn percent_change(current: f64, previous: f64) -> f64 {
+    (current - previous) * 100.0 / previous
 }
 
 /// The score interval for the rate ratio, in closed form.

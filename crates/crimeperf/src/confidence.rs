@@ -92,7 +92,7 @@ impl std::fmt::Display for Confidence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let percent = self.0 * 100.0;
         // 95% and 99.8% print without trailing zeros.
-        let text = format!("{percent:.6}");
+        let text = crate::text::format_fixed(percent, 6);
         let text = text.trim_end_matches('0').trim_end_matches('.');
         write!(f, "{text}%")
     }

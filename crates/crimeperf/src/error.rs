@@ -108,14 +108,18 @@ pub enum Error {
         /// How many months are missing.
         missing: u32,
     },
-    /// A label for an option (rounding, polarity, method) that is not recognised.
-    #[error("unknown {what} {label:?}; expected one of: {expected}")]
+    /// A label for an option (rounding, polarity, method) that is not recognised. The message
+    /// suggests the closest accepted labels ("did you mean 'half_up'?").
+    #[error(
+        "unknown {what} {label:?}; expected one of: {expected}{}",
+        crate::suggest::hint_for_list(.label, .expected)
+    )]
     UnknownOption {
         /// Which option, e.g. "rounding".
         what: &'static str,
         /// The label as given.
         label: String,
-        /// The accepted labels.
+        /// The accepted labels, comma separated.
         expected: &'static str,
     },
     /// A monthly series has no value for a month it needs (a gap, or a month outside the

@@ -22,6 +22,12 @@
 //! assert_eq!(format!("{:.4}", burglary.p_value), "0.0556");
 //! assert_eq!(burglary.significance, Significance::NoSignificantChange);
 //! assert_eq!(format!("{:.3} to {:.3}", burglary.lower, burglary.upper), "0.995 to 1.512");
+//! // The sentence with its verdict, never a bare "increase" for a change that could be chance:
+//! assert_eq!(
+//!     burglary.describe_with_verdict("crimes"),
+//!     "22.6% increase (38 crimes), not a statistically significant change \
+//!      (exact conditional test, two-sided minlike p = 0.056)"
+//! );
 //! # Ok::<(), crimeperf::Error>(())
 //! ```
 //!
@@ -129,6 +135,7 @@ pub mod distribution;
 mod error;
 mod funnel;
 mod input;
+mod option;
 mod outcome;
 mod peers;
 mod period;
@@ -140,6 +147,7 @@ mod rolling;
 mod series;
 mod similar;
 pub mod spc;
+mod suggest;
 mod target;
 mod text;
 mod year_to_date;
@@ -172,5 +180,7 @@ pub use rate::{rate, CountInterval, Rate, RateEstimator, RateMethod, EXACT_BELOW
 pub use rolling::{rolling_rates, rolling_sums, RollingSum};
 pub use series::MonthlyCounts;
 pub use similar::{similar_areas, Neighbour};
+pub use suggest::{closest_names, did_you_mean};
 pub use target::{target_value, Polarity, Rounding, Target};
+pub use text::format_fixed;
 pub use year_to_date::{year_to_date, year_to_date_range, YearToDate};

@@ -112,10 +112,10 @@ impl fmt::Display for Proportion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:.1}% ({:.1}% to {:.1}%)",
-            self.value * 100.0,
-            self.lower * 100.0,
-            self.upper * 100.0
+            "{}% ({}% to {}%)",
+            text::format_fixed(self.value * 100.0, 1),
+            text::format_fixed(self.lower * 100.0, 1),
+            text::format_fixed(self.upper * 100.0, 1)
         )
     }
 }
@@ -205,10 +205,10 @@ impl ProportionChange {
     /// The committee sentence, e.g. `"1.8 percentage points higher (26.1% against 24.3%)"`.
     pub fn describe(&self) -> String {
         let (now, then) = (
-            text::one_decimal(self.current.percent()),
-            text::one_decimal(self.previous.percent()),
+            text::format_fixed(self.current.percent(), 1),
+            text::format_fixed(self.previous.percent(), 1),
         );
-        let points = text::one_decimal(self.value.abs());
+        let points = text::format_fixed(self.value.abs(), 1);
         if points == "0.0" {
             return format!("no change ({now}% against {then}%)");
         }
@@ -221,8 +221,12 @@ impl fmt::Display for ProportionChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:+.1} points ({:+.1} to {:+.1}, {}): {}",
-            self.value, self.lower, self.upper, self.confidence, self.significance
+            "{} points ({} to {}, {}): {}",
+            text::signed_fixed(self.value, 1),
+            text::signed_fixed(self.lower, 1),
+            text::signed_fixed(self.upper, 1),
+            self.confidence,
+            self.significance
         )
     }
 }

@@ -6,11 +6,14 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::poisson;
-use crate::{input, Confidence, Error, Result};
+use crate::option::{self, OptionLabel};
+use crate::{input, text, Confidence, Error, Result};
 
 /// How the confidence interval of a count is computed.
+///
+/// Labels (`label()`, `FromStr`, serde and Python): `"auto"`, `"exact"`, `"byar"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum RateMethod {
     /// Exact below 10 events and Byar from 10 — the PHEindicatormethods convention.
     #[default]
@@ -22,6 +25,9 @@ pub enum RateMethod {
 }
 
 impl RateMethod {
+    /// Every method.
+    pub const ALL: [RateMethod; 3] = [RateMethod::Auto, RateMethod::Exact, RateMethod::Byar];
+
     /// The label used in frames and by the Python API: `"auto"`, `"exact"` or `"byar"`.
     pub fn label(self) -> &'static str {
         match self {
@@ -38,20 +44,38 @@ impl fmt::Display for RateMethod {
     }
 }
 
+impl OptionLabel for RateMethod {
+    const WHAT: &'static str = "rate method";
+    const EXPECTED: &'static str = "auto, exact, byar";
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+    fn label(self) -> &'static str {
+        RateMethod::label(self)
+    }
+}
+
 impl FromStr for RateMethod {
     type Err = Error;
 
+    /// Parses a [`label`](RateMethod::label), case-insensitive and trimmed; nothing else.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownOption`], listing the labels and suggesting the closest.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::RateMethod;
+    ///
+    /// assert_eq!("Exact".parse::<RateMethod>()?, RateMethod::Exact);
+    /// let err = "byars".parse::<RateMethod>().unwrap_err();
+    /// assert!(err.to_string().ends_with("(did you mean 'byar'?)"));
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
     fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" => Ok(RateMethod::Auto),
-            "exact" | "garwood" => Ok(RateMethod::Exact),
-            "byar" | "byars" => Ok(RateMethod::Byar),
-            _ => Err(Error::UnknownOption {
-                what: "rate method",
-                label: s.to_owned(),
-                expected: "auto, exact, byar",
-            }),
-        }
+        option::parse(s)
     }
 }
 
@@ -83,11 +107,11 @@ impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{:.2} per {} ({:.2} to {:.2}, {} {})",
-            self.value,
-            crate::text::thousands(self.per),
-            self.lower,
-            self.upper,
+            "{} per {} ({} to {}, {} {})",
+            text::format_fixed(self.value, 2),
+            text::thousands(self.per),
+            text::format_fixed(self.lower, 2),
+            text::format_fixed(self.upper, 2),
             self.confidence,
             self.method
         )

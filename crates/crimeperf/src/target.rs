@@ -6,11 +6,14 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::poisson;
+use crate::option::{self, OptionLabel};
 use crate::{input, text, Error, Result};
 
 /// How a target computed from a baseline is rounded to a publishable number.
+///
+/// Labels (`label()`, `FromStr`, serde and Python): `"half_up"`, `"floor"`, `"ceil"`, `"none"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Round half up, as the published plans do: 292.5 → 293 (not banker's rounding to 292).
     #[default]
@@ -24,10 +27,18 @@ pub enum Rounding {
 }
 
 impl Rounding {
-    /// `"half-up"`, `"floor"`, `"ceil"` or `"none"`.
+    /// Every rounding.
+    pub const ALL: [Rounding; 4] = [
+        Rounding::HalfUp,
+        Rounding::Floor,
+        Rounding::Ceil,
+        Rounding::None,
+    ];
+
+    /// `"half_up"`, `"floor"`, `"ceil"` or `"none"`.
     pub fn label(self) -> &'static str {
         match self {
-            Rounding::HalfUp => "half-up",
+            Rounding::HalfUp => "half_up",
             Rounding::Floor => "floor",
             Rounding::Ceil => "ceil",
             Rounding::None => "none",
@@ -50,27 +61,50 @@ impl Rounding {
     }
 }
 
+impl OptionLabel for Rounding {
+    const WHAT: &'static str = "rounding";
+    const EXPECTED: &'static str = "half_up, floor, ceil, none";
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+    fn label(self) -> &'static str {
+        Rounding::label(self)
+    }
+}
+
 impl FromStr for Rounding {
     type Err = Error;
 
+    /// Parses a [`label`](Rounding::label), case-insensitive and trimmed; nothing else.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownOption`], listing the labels and suggesting the closest.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::Rounding;
+    ///
+    /// assert_eq!(" Half_Up ".parse::<Rounding>()?, Rounding::HalfUp);
+    /// let err = "half-up".parse::<Rounding>().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "unknown rounding \"half-up\"; expected one of: half_up, floor, ceil, none \
+    ///      (did you mean 'half_up'?)"
+    /// );
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
     fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "half-up" => Ok(Rounding::HalfUp),
-            "floor" | "down" => Ok(Rounding::Floor),
-            "ceil" | "ceiling" | "up" => Ok(Rounding::Ceil),
-            "none" => Ok(Rounding::None),
-            _ => Err(Error::UnknownOption {
-                what: "rounding",
-                label: s.to_owned(),
-                expected: "half-up, floor, ceil, none",
-            }),
-        }
+        option::parse(s)
     }
 }
 
 /// Which direction is good for an indicator.
+///
+/// Labels (`label()`, `FromStr`, serde and Python): `"lower_is_better"`, `"higher_is_better"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum Polarity {
     /// Fewer is better (crimes, incidents).
     #[default]
@@ -80,11 +114,14 @@ pub enum Polarity {
 }
 
 impl Polarity {
-    /// `"lower-is-better"` or `"higher-is-better"`.
+    /// Both polarities.
+    pub const ALL: [Polarity; 2] = [Polarity::LowerIsBetter, Polarity::HigherIsBetter];
+
+    /// `"lower_is_better"` or `"higher_is_better"`.
     pub fn label(self) -> &'static str {
         match self {
-            Polarity::LowerIsBetter => "lower-is-better",
-            Polarity::HigherIsBetter => "higher-is-better",
+            Polarity::LowerIsBetter => "lower_is_better",
+            Polarity::HigherIsBetter => "higher_is_better",
         }
     }
 
@@ -105,24 +142,38 @@ impl Polarity {
     }
 }
 
+impl OptionLabel for Polarity {
+    const WHAT: &'static str = "polarity";
+    const EXPECTED: &'static str = "lower_is_better, higher_is_better";
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+    fn label(self) -> &'static str {
+        Polarity::label(self)
+    }
+}
+
 impl FromStr for Polarity {
     type Err = Error;
 
+    /// Parses a [`label`](Polarity::label), case-insensitive and trimmed; nothing else.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownOption`], listing the labels and suggesting the closest.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::Polarity;
+    ///
+    /// assert_eq!("higher_is_better".parse::<Polarity>()?, Polarity::HigherIsBetter);
+    /// let err = "lower".parse::<Polarity>().unwrap_err();
+    /// assert!(err.to_string().ends_with("(did you mean 'lower_is_better'?)"));
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
     fn from_str(s: &str) -> Result<Self> {
-        match s
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['_', ' '], "-")
-            .as_str()
-        {
-            "lower-is-better" | "lower" | "down" => Ok(Polarity::LowerIsBetter),
-            "higher-is-better" | "higher" | "up" => Ok(Polarity::HigherIsBetter),
-            _ => Err(Error::UnknownOption {
-                what: "polarity",
-                label: s.to_owned(),
-                expected: "lower-is-better, higher-is-better",
-            }),
-        }
+        option::parse(s)
     }
 }
 

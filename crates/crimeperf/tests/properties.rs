@@ -178,6 +178,36 @@ proptest! {
     }
 
     #[test]
+    fn with_equal_exposures_the_verdict_agrees_with_the_interval(a in 0..20_000i64, b in 0..20_000i64, exposure in 0.01..100.0f64, level in 0.5..0.999f64) {
+        // The minlike p-value of a symmetric binomial is twice the smaller tail, which is below
+        // α exactly when the central Clopper–Pearson interval excludes a ratio of 1.
+        let options = ChangeOptions {
+            exposure,
+            previous_exposure: exposure,
+            confidence: Confidence::new(level).expect("in range"),
+            ..ChangeOptions::default()
+        };
+        let change = Change::with_options(a, b, &options).expect("valid");
+        let alpha = change.confidence.alpha();
+        // Within a relative 1e-9 of α the limits' root-finding (to 1e-12) has the last word.
+        prop_assume!((change.p_value - alpha).abs() > 1e-9 * alpha);
+        let excludes_one = change.lower > 1.0 || change.upper < 1.0;
+        prop_assert_eq!(
+            change.p_value < alpha,
+            excludes_one,
+            "p = {} against α = {}; interval {} to {}",
+            change.p_value,
+            alpha,
+            change.lower,
+            change.upper
+        );
+        prop_assert_eq!(change.significance != crimeperf::Significance::NoSignificantChange, excludes_one);
+        // With a symmetric binomial Lancaster's mid-p is at most the minlike p-value.
+        prop_assert!(change.mid_p_value <= change.p_value);
+        prop_assert!(change.minlike_mid_p_value <= change.p_value);
+    }
+
+    #[test]
     fn composites_are_the_sums_of_their_members(counts in proptest::collection::vec(0..1_000_000i64, 16)) {
         let mut all = CrimeCounts::new();
         for (crime_type, count) in CrimeType::ALL.into_iter().zip(&counts) {

@@ -50,6 +50,34 @@ fn assert_relative(actual: f64, expected: f64, tolerance: f64, case: &Value, wha
     );
 }
 
+/// Where a p-value counts as zero: the reference values underflow below about 1e-308 (12 crimes
+/// against 1,195 has a true p-value near 1e-330, stored as 0), so only differences below ten
+/// times the smallest normal double are forgiven whatever their relative size.
+const P_VALUE_FLOOR: f64 = 10.0 * f64::MIN_POSITIVE;
+
+/// A p-value to a relative `tolerance` — an absolute one would pass any value below it, so that a
+/// p-value of 1e-40 could be off by a factor of a million — with [`P_VALUE_FLOOR`] for values that
+/// underflow.
+fn assert_p_value(actual: f64, expected: f64, tolerance: f64, case: &Value, what: &str) {
+    let error = (actual - expected).abs();
+    assert!(
+        error <= tolerance * expected.abs() || error <= P_VALUE_FLOOR,
+        "{what}: got {actual:e}, expected {expected:e} (relative error {:e}) for {}",
+        error / expected.abs(),
+        case["call"]
+    );
+}
+
+/// The relative tolerance for a p-value from `n` trials: scipy's own binomial p-values are good to
+/// about 6e-13 relative at n = 2,000,000 (see reference/README.md), 1e-14 for small n.
+fn p_value_tolerance(n: u64) -> f64 {
+    if n >= 20_000 {
+        1e-10
+    } else {
+        1e-12
+    }
+}
+
 fn assert_absolute(actual: f64, expected: f64, tolerance: f64, case: &Value, what: &str) {
     assert!(
         (actual - expected).abs() <= tolerance,
@@ -81,15 +109,65 @@ fn byar_limits_match_the_formula() {
 }
 
 #[test]
-fn binomial_test_p_values_match_scipy_binomtest_to_1e_12() {
+fn binomial_test_p_values_match_scipy_binomtest_to_1e_12_relative() {
+    let mut tails = 0;
     for case in cases("binomtest") {
+        let n = u(&case, "n");
         let p = binomial::two_sided_test(
             u(&case, "k"),
-            u(&case, "n"),
-            binomial::Probability::new(f(&case, "p")),
+            n,
+            binomial::Probability::try_new(f(&case, "p")).expect("a probability"),
         );
-        assert_absolute(p, f(&case, "p_value"), 1e-12, &case, "p-value");
+        let expected = f(&case, "p_value");
+        assert_p_value(p, expected, p_value_tolerance(n), &case, "p-value");
+        tails += usize::from(expected < 1e-12);
     }
+    // The far tails are where an absolute tolerance of 1e-12 would have checked nothing.
+    assert!(tails > 800, "only {tails} p-values below 1e-12");
+}
+
+#[test]
+fn the_p_value_check_is_relative() {
+    // A p-value of 1e-40 reported as 1e-46 is wrong by a factor of a million, and within an
+    // absolute 1e-12 of it.
+    let case = serde_json::json!({"call": "a tail p-value"});
+    let wrong = std::panic::catch_unwind(|| assert_p_value(1e-46, 1e-40, 1e-12, &case, "p"));
+    assert!(wrong.is_err());
+    assert_p_value(1e-40 * (1.0 + 1e-13), 1e-40, 1e-12, &case, "p");
+    assert_p_value(0.0, 0.0, 1e-12, &case, "p");
+    assert_p_value(1e-320, 0.0, 1e-12, &case, "p");
+}
+
+#[test]
+fn tail_p_values_keep_their_relative_accuracy() {
+    // The tolerance policy (src/distribution/mod.rs) claims tails accurate to a relative 1e-12
+    // however small they are. With p = 1/2 the far tails are exact powers of two times small
+    // whole numbers: scipy.stats.binomtest(0, n, 0.5).pvalue = 2·2⁻ⁿ,
+    // binomtest(1, n, 0.5).pvalue = 2(n + 1)·2⁻ⁿ and binomtest(2, n, 0.5).pvalue =
+    // 2(1 + n + n(n − 1)/2)·2⁻ⁿ, down to 1e-300.
+    let half = binomial::Probability::try_new(0.5).expect("a probability");
+    let mut worst: f64 = 0.0;
+    for n in (40u64..=990).step_by(10) {
+        let nf = n as f64;
+        let unit = 2f64.powi(-(n as i32));
+        for (k, exact) in [
+            (0, 2.0 * unit),
+            (1, 2.0 * (nf + 1.0) * unit),
+            (2, 2.0 * (1.0 + nf + nf * (nf - 1.0) / 2.0) * unit),
+        ] {
+            let p = binomial::two_sided_test(k, n, half);
+            let error = (p - exact).abs() / exact;
+            assert!(error <= 1e-12, "k={k} n={n}: {p:e} against {exact:e}");
+            worst = worst.max(error);
+        }
+        // Lancaster's mid-p at k = 0 is 2·½·2⁻ⁿ = 2⁻ⁿ.
+        let p = binomial::mid_p_test(0, n, half);
+        assert!(
+            (p - unit).abs() <= 1e-12 * unit,
+            "n={n}: {p:e} against {unit:e}"
+        );
+    }
+    eprintln!("largest relative error of a far tail: {worst:e}");
 }
 
 #[test]
@@ -102,19 +180,21 @@ fn poisson_two_sample_tests_match_statsmodels() {
         };
         let change =
             Change::with_options(i(&case, "count1"), i(&case, "count2"), &options).expect("valid");
-        assert_absolute(
+        let tolerance = p_value_tolerance(change.current + change.previous);
+        assert_p_value(
             change.p_value,
             f(&case, "p_value_exact"),
-            1e-12,
+            tolerance,
             &case,
             "exact p",
         );
-        assert_absolute(
-            change.mid_p_value,
+        // statsmodels' "cond-midp" is the minlike p-value less half the point probability.
+        assert_p_value(
+            change.minlike_mid_p_value,
             f(&case, "p_value_midp"),
-            1e-12,
+            tolerance,
             &case,
-            "mid-p",
+            "minlike mid-p",
         );
     }
 }
@@ -226,7 +306,7 @@ fn poisson_distribution_matches_scipy() {
 fn binomial_distribution_matches_scipy() {
     for case in cases("binom_dist") {
         let (k, n) = (u(&case, "k"), u(&case, "n"));
-        let prob = binomial::Probability::new(f(&case, "p"));
+        let prob = binomial::Probability::try_new(f(&case, "p")).expect("a probability");
         // scipy's own binomial functions are accurate to about 1e-12 at n = 2,000,000.
         let tolerance = if n >= 20_000 { 1e-10 } else { 1e-12 };
         let pmf = f(&case, "pmf");

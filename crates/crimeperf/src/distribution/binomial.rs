@@ -18,9 +18,39 @@ pub struct Probability {
 }
 
 impl Probability {
-    /// From `p` in `[0, 1]`.
-    pub fn new(p: f64) -> Self {
+    /// From `p` in `[0, 1]`, unchecked: for the crate's own callers, which know `p` is a
+    /// probability.
+    pub(crate) fn new(p: f64) -> Self {
         Probability { p, q: 1.0 - p }
+    }
+
+    /// From `p`, which must be a probability.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`](crate::Error::InvalidValue) unless `0 ≤ p ≤ 1` (NaN included).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use crimeperf::distribution::binomial::Probability;
+    ///
+    /// let half = Probability::try_new(0.5)?;
+    /// assert_eq!((half.p, half.q), (0.5, 0.5));
+    /// assert!(Probability::try_new(1.5).is_err());
+    /// assert!(Probability::try_new(f64::NAN).is_err());
+    /// # Ok::<(), crimeperf::Error>(())
+    /// ```
+    pub fn try_new(p: f64) -> crate::Result<Self> {
+        if (0.0..=1.0).contains(&p) {
+            Ok(Probability::new(p))
+        } else {
+            Err(crate::Error::InvalidValue {
+                what: "probability",
+                reason: "must be between 0 and 1",
+                value: p,
+            })
+        }
     }
 
     /// From a share `a / (a + b)` of two positive weights, with `q = b / (a + b)` exactly.
@@ -69,7 +99,8 @@ impl Probability {
 /// use crimeperf::distribution::binomial::{pmf, Probability};
 ///
 /// // scipy.stats.binom.pmf(206, 374, 0.5) = 0.005992629026119257
-/// assert!((pmf(206, 374, Probability::new(0.5)) - 0.005992629026119257).abs() < 1e-16);
+/// assert!((pmf(206, 374, Probability::try_new(0.5)?) - 0.005992629026119257).abs() < 1e-16);
+/// # Ok::<(), crimeperf::Error>(())
 /// ```
 pub fn pmf(k: u64, n: u64, prob: Probability) -> f64 {
     let Probability { p, q } = prob;
@@ -174,7 +205,8 @@ impl FixedMass {
 /// use crimeperf::distribution::binomial::{cdf, Probability};
 ///
 /// // scipy.stats.binom.cdf(168, 374, 0.5) = 0.027786992596689094
-/// assert!((cdf(168, 374, Probability::new(0.5)) - 0.027786992596689094).abs() < 1e-15);
+/// assert!((cdf(168, 374, Probability::try_new(0.5)?) - 0.027786992596689094).abs() < 1e-15);
+/// # Ok::<(), crimeperf::Error>(())
 /// ```
 pub fn cdf(k: u64, n: u64, prob: Probability) -> f64 {
     if k >= n {
@@ -191,7 +223,8 @@ pub fn cdf(k: u64, n: u64, prob: Probability) -> f64 {
 /// use crimeperf::distribution::binomial::{sf_from, Probability};
 ///
 /// // scipy.stats.binom.sf(205, 374, 0.5) = 0.027786992596689094
-/// assert!((sf_from(206, 374, Probability::new(0.5)) - 0.027786992596689094).abs() < 1e-15);
+/// assert!((sf_from(206, 374, Probability::try_new(0.5)?) - 0.027786992596689094).abs() < 1e-15);
+/// # Ok::<(), crimeperf::Error>(())
 /// ```
 pub fn sf_from(k: u64, n: u64, prob: Probability) -> f64 {
     if k == 0 {
@@ -363,8 +396,9 @@ impl std::ops::Mul for Lanes {
 /// use crimeperf::distribution::binomial::{two_sided_test, Probability};
 ///
 /// // scipy.stats.binomtest(206, 374, 0.5).pvalue = 0.05557398519337819
-/// let p = two_sided_test(206, 374, Probability::new(0.5));
+/// let p = two_sided_test(206, 374, Probability::try_new(0.5)?);
 /// assert!((p - 0.05557398519337819).abs() < 1e-15);
+/// # Ok::<(), crimeperf::Error>(())
 /// ```
 pub fn two_sided_test(k: u64, n: u64, prob: Probability) -> f64 {
     two_sided_test_and_mass(&FixedMass::new(k, n), prob).0
@@ -468,6 +502,54 @@ pub(crate) fn two_sided_test_and_mass(fixed: &FixedMass, prob: Probability) -> (
         }
     };
     (p_value.clamp(0.0, 1.0), mass_k)
+}
+
+/// Lancaster's two-sided mid-p value of `k` successes in `n` trials against probability `p`:
+/// twice the smaller one-sided mid-p, capped at 1.
+///
+/// # Formula
+///
+/// `min(1, 2·min(P(X < k) + ½P(X = k), P(X > k) + ½P(X = k)))` — H. O. Lancaster (1961),
+/// "Significance tests in discrete distributions", JASA 56, 223–234; A. Agresti (2013),
+/// *Categorical Data Analysis*, 3rd ed., §1.4.5. Each one-sided mid-p is the tail that holds
+/// `k` less half its mass, `P(X ≤ k) − ½P(X = k)`, summed outwards from `k` so that small
+/// values keep their relative precision. Not statsmodels' `"cond-midp"`, which is the minlike
+/// p-value of [`two_sided_test`] less half the point probability.
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf::distribution::binomial::{mid_p_test, Probability};
+///
+/// // 2 * scipy.stats.binom.sf(206, 374, 0.5) + scipy.stats.binom.pmf(206, 374, 0.5)
+/// //   = 2 * 0.02179436357057 + 0.005992629026119257 = 0.04958135616725893
+/// let p = mid_p_test(206, 374, Probability::try_new(0.5)?);
+/// assert!((p - 0.04958135616725893).abs() < 1e-15);
+/// # Ok::<(), crimeperf::Error>(())
+/// ```
+pub fn mid_p_test(k: u64, n: u64, prob: Probability) -> f64 {
+    let fixed = FixedMass::new(k, n);
+    mid_p_with_mass(&fixed, prob, fixed.at(prob))
+}
+
+/// [`mid_p_test`] of `fixed.k` in `fixed.n`, given `P(X = k)` (which the minlike test has
+/// already found).
+pub(crate) fn mid_p_with_mass(fixed: &FixedMass, prob: Probability, mass_k: f64) -> f64 {
+    let (k, n) = (fixed.k, fixed.n);
+    let half = 0.5 * mass_k;
+    // P(X ≤ k) − ½P(X = k) and P(X ≥ k) − ½P(X = k); each tail is at least the mass at k, so
+    // taking half of it away loses no digits.
+    let below = if k >= n {
+        1.0
+    } else {
+        cdf_from_mass(k, n, prob, mass_k)
+    } - half;
+    let above = if k == 0 {
+        1.0
+    } else {
+        sf_from_mass(k, n, prob, mass_k)
+    } - half;
+    (2.0 * below.min(above)).clamp(0.0, 1.0)
 }
 
 /// The smallest `j` in `from..=to` with `P(X = j) ≤ threshold`, and its mass, where the mass

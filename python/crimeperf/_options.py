@@ -1,0 +1,22 @@
+"""The values each option accepts, one snake_case spelling each, as ``Literal`` types so that
+editors complete them and type checkers catch a typo. The compiled extension accepts exactly
+these (case aside) and suggests the closest for anything else."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["Errors", "Polarity", "RateMethod", "Rounding"]
+
+#: How a target is rounded: ``"half_up"`` (292.5 to 293, as published plans do), ``"floor"``,
+#: ``"ceil"`` or ``"none"``.
+Rounding = Literal["half_up", "floor", "ceil", "none"]
+
+#: Which direction is good: fewer crimes, or more solved crimes.
+Polarity = Literal["lower_is_better", "higher_is_better"]
+
+#: How a rate's interval is computed: exact below 10 events and Byar from 10, or one of them.
+RateMethod = Literal["auto", "exact", "byar"]
+
+#: What a frame function does with a bad row: raise, or give nulls and the reason.
+Errors = Literal["raise", "null"]
