@@ -285,7 +285,7 @@ impl PeerRank {
         let mut out = format!(
             "{}: {} {} per {} {}, {} in its group",
             self.area,
-            text::one_decimal(self.rate),
+            text::format_fixed(self.rate, 1),
             unit,
             text::thousands(self.per),
             population,
@@ -310,7 +310,7 @@ impl PeerRank {
         out.push_str(&format!(
             "; {relation} the {} of {}",
             self.average_used.phrase(),
-            text::one_decimal(self.group_average())
+            text::format_fixed(self.group_average(), 1)
         ));
         out
     }
