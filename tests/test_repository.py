@@ -51,3 +51,58 @@ def test_reference_requirements_pin_the_versions_that_made_the_reference_file() 
         if package != "python":
             assert pins[package] == version, package
     assert "openpyxl" in pins  # read_excel needs it, though the JSON does not record it
+
+
+def crate_dirs() -> list[Path]:
+    return sorted(path.parent for path in (ROOT / "crates").glob("*/Cargo.toml"))
+
+
+def test_library_code_reads_no_file_outside_its_crate() -> None:
+    # `cargo package` ships a crate's own folder only; a library that compiles in a file from
+    # elsewhere in the repository, or looks its data up under the build machine's path at run
+    # time, breaks once it is installed from crates.io.
+    include = re.compile(r"""include_(?:str|bytes)!\(\s*"([^"]+)"\s*\)""")
+    for crate in crate_dirs():
+        for source in (crate / "src").rglob("*.rs"):
+            text = source.read_text(encoding="utf-8")
+            assert 'env!("CARGO_MANIFEST_DIR")' not in text, source
+            for relative in include.findall(text):
+                target = (source.parent / relative).resolve()
+                assert target.is_relative_to(crate.resolve()), (source, relative)
+                assert target.exists(), (source, relative)
+
+
+def version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def test_minimum_rust_versions_are_true() -> None:
+    # Each crate's rust-version is at least that of every dependency it builds with (the locked
+    # versions); below it, `cargo build` on that Rust fails in a dependency.
+    metadata = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--locked", "--offline"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    if metadata.returncode != 0:
+        pytest.skip(f"cargo metadata failed: {metadata.stderr.strip()[:200]}")
+    meta = json.loads(metadata.stdout)
+    packages = {p["id"]: p for p in meta["packages"]}
+    nodes = {n["id"]: n for n in meta["resolve"]["nodes"]}
+    for member in meta["workspace_members"]:
+        stated = packages[member]["rust_version"]
+        assert stated, packages[member]["name"]
+        seen: set[str] = set()
+        stack = [member]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for dep in nodes[node]["deps"]:
+                if any(kind["kind"] != "dev" for kind in dep["dep_kinds"]):
+                    stack.append(dep["pkg"])
+        needed = max(
+            (version(packages[d]["rust_version"]), packages[d]["name"])
+            for d in seen - {member} if packages[d].get("rust_version")
+        )
+        assert version(stated) >= needed[0], (packages[member]["name"], stated, needed)

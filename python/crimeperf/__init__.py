@@ -35,6 +35,7 @@ from crimeperf._data import (
     solved_rates,
 )
 from crimeperf._frames import changes, proportions, rates, targets
+from crimeperf._population import add_population, ons_csp_tables
 from crimeperf._scalars import change, proportion, proportion_change, rag, rate, target
 from crimeperf.exceptions import (
     ColumnNotFoundError,
@@ -52,6 +53,7 @@ from crimeperf.exceptions import (
     NegativeCountError,
     NumeratorAboveDenominatorError,
     TooManyGroupsError,
+    UnknownAreaError,
     UnknownOptionError,
     UnsupportedFrameError,
 )
@@ -77,6 +79,9 @@ __all__ = [
     "solved_rates",
     "outcomes",
     "geography_table",
+    # denominators: populations and households for rates; the bundled ONS CSP tables
+    "add_population",
+    "ons_csp_tables",
     "PoliceUkData",
     "OnsCspTables",
     # results
@@ -97,6 +102,7 @@ __all__ = [
     "InvalidConfidenceError",
     "UnknownOptionError",
     "MissingValueError",
+    "UnknownAreaError",
     "ColumnNotFoundError",
     "ColumnTypeError",
     "UnsupportedFrameError",

@@ -33,6 +33,7 @@ __all__ = [
     "InvalidConfidenceError",
     "UnknownOptionError",
     "MissingValueError",
+    "UnknownAreaError",
     "ColumnNotFoundError",
     "ColumnTypeError",
     "UnsupportedFrameError",
@@ -95,6 +96,15 @@ class UnknownOptionError(InvalidInputError):
 
 class MissingValueError(InvalidInputError):
     """A value a statistic needs is null in the frame."""
+
+
+class UnknownAreaError(InvalidInputError):
+    """An area has no bundled population or households (:func:`crimeperf.add_population`).
+
+    ``row`` and ``values`` describe the first row at fault; ``areas`` lists every area without.
+    """
+
+    areas: Optional[list[Optional[str]]] = None
 
 
 class ColumnNotFoundError(CrimeperfError, KeyError):
