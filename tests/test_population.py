@@ -82,8 +82,10 @@ def test_bundled_tables_agree_with_the_essex_extract() -> None:
         assert now["count"] == int(row["count_2024"]), row
         for column in ("ons_percent_change", "ons_rate_per_1000_population",
                        "ons_rate_per_1000_households"):
-            expected = float(row[column]) if row[column] else None
-            assert now[column] == pytest.approx(expected, rel=1e-12), (row, column)
+            if row[column]:
+                assert now[column] == pytest.approx(float(row[column]), rel=1e-12), (row, column)
+            else:
+                assert now[column] is None, (row, column)
             if f"{column}_marker" in row:
                 assert now[f"{column}_marker"] == (row[f"{column}_marker"] or None), row
         for column in ("population", "households"):
@@ -188,9 +190,12 @@ def test_rates_from_the_ons_frame_reproduce_ons_rates() -> None:
     printed = rates.filter(pl.col("ons_rate_per_1000_population").is_not_null(),
                            pl.col("count") > 0)
     assert printed.height > 7000
-    # ONS divides by unrounded populations; the bundled ones are rounded to 100.
+    # ONS divides by unrounded populations; the bundled ones are rounded to 100, so a rate can be
+    # off by up to 50 / population relative (2% for the Isles of Scilly, 0.06% for Rochford).
     relative = (printed["rate"] / printed["ons_rate_per_1000_population"] - 1).abs()
-    assert relative.max() < 5e-3
+    bound = 50.5 / printed["population"] + 1e-9
+    assert (relative <= bound).all()
+    assert relative.median() < 2e-4
 
 
 def test_household_rates_reproduce_ons_residential_burglary_rates() -> None:
@@ -203,7 +208,8 @@ def test_household_rates_reproduce_ons_residential_burglary_rates() -> None:
     printed = rates.filter(pl.col("ons_rate_per_1000_households").is_not_null(),
                            pl.col("count") >= 10)
     assert printed.height > 250
-    assert (printed["rate"] / printed["ons_rate_per_1000_households"] - 1).abs().max() < 5e-3
+    relative = (printed["rate"] / printed["ons_rate_per_1000_households"] - 1).abs()
+    assert (relative <= 50.5 / printed["households"] + 1e-9).all()
 
 
 def test_names_match_without_case() -> None:
