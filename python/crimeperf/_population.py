@@ -361,22 +361,22 @@ def add_population(
     period = year_ending if year_ending is not None else period_start
     missing = [name for name in dict.fromkeys([area, period]) if name not in df.columns]
     if missing:
-        error = ColumnNotFoundError(
+        not_found = ColumnNotFoundError(
             f"column(s) {missing} not in the frame; its columns are {df.columns}"
         )
-        error.columns = missing
-        raise error
+        not_found.columns = missing
+        raise not_found
     name = "population" if kind == "residents" else "households"
 
     years = _reference_years(df, period, ends=year_ending is not None)
     null_period = years.is_null()
     if null_period.any():
         row = int(null_period.arg_true()[0])
-        error = MissingValueError(
+        null = MissingValueError(
             f'row {row} ({area}={df[area][row]!r}): the value in column "{period}" is missing'
         )
-        error.row, error.values = row, {area: df[area][row], period: None}
-        raise error
+        null.row, null.values = row, {area: df[area][row], period: None}
+        raise null
 
     table = _denominators(kind)
     level = _LEVEL_OF_COLUMN.get(area)
