@@ -17,7 +17,7 @@ WHEEL_DEV := target/wheels/dev
 EXAMPLES = $(or $(CARGO_TARGET_DIR),target)/debug/examples
 WHEEL_RELEASE := target/wheels/release
 # The tests that need no scipy/statsmodels run again against $(POLARS1).
-INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py
+INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py tests/test_population.py
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test test-rust test-python python-build lint fmt package bench bench-python bench-data bench-env doc clean
