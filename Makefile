@@ -17,10 +17,10 @@ WHEEL_DEV := target/wheels/dev
 EXAMPLES = $(or $(CARGO_TARGET_DIR),target)/debug/examples
 WHEEL_RELEASE := target/wheels/release
 # The tests that need no scipy/statsmodels run again against $(POLARS1).
-INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py
+INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py tests/test_population.py
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-rust test-python python-build lint fmt bench bench-python bench-data bench-env doc clean
+.PHONY: help demo test test-rust test-python python-build lint fmt package bench bench-python bench-data bench-env doc clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,6 +68,12 @@ test-python: python-build $(VENV_POLARS1)/.installed ## Python tests: stubtest, 
 	$(VENV_POLARS1)/bin/python -m pip install --quiet --force-reinstall --no-deps $(WHEEL_DEV)/*.whl
 	$(VENV_POLARS1)/bin/python -c "import polars; print('polars', polars.__version__)"
 	$(VENV_POLARS1)/bin/python -m pytest $(INTEROP_TESTS)
+
+package: ## Check that every published crate packages on its own (its files inside it)
+	@# The core is built from its package, as crates.io would; the polars layer is only packed
+	@# (verifying it would compile polars again under the package's own profile: minutes).
+	$(CARGO) package --workspace --no-verify --allow-dirty
+	$(CARGO) package -p crimeperf --allow-dirty
 
 fmt: ## Format the Rust code
 	$(CARGO) fmt --all

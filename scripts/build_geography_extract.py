@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the geography-and-population extract in ``data/geography/``.
+"""Build the geography-and-population extract in ``crates/crimeperf-polars/data/geography/``.
 
 Reads the raw lookups and ONS workbooks under ``../shared/data/raw/`` and writes:
 
@@ -13,12 +13,12 @@ Reads the raw lookups and ONS workbooks under ``../shared/data/raw/`` and writes
 - ``la_households.csv``: household counts by local authority (Census 2011, summed from LSOAs), CSP,
   police force area, region and country (ONS, mid-2021).
 
-See ``data/geography/README.md`` for the columns, sources and known gaps.
+See ``crates/crimeperf-polars/data/geography/README.md`` for the columns, sources and known gaps.
 
 Standard library only, Python 3.9+. The xlsx workbooks are read with the reader in
 ``build_demo_extract.py``. Usage (from the repository root)::
 
-    python3 scripts/build_geography_extract.py [--raw ../shared/data/raw] [--out data/geography]
+    python3 scripts/build_geography_extract.py [--raw ../shared/data/raw] [--out crates/crimeperf-polars/data/geography]
 
 Defaults are resolved relative to the repository root, so the script can be run from any directory.
 The output is deterministic (sorted by code, UTF-8, LF line endings).
@@ -51,7 +51,7 @@ from build_demo_extract import (  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW = REPO_ROOT.parent / "shared" / "data" / "raw"
-DEFAULT_OUT = REPO_ROOT / "data" / "geography"
+DEFAULT_OUT = REPO_ROOT / "crates" / "crimeperf-polars" / "data" / "geography"
 
 # Raw inputs, relative to --raw.
 LSOA21_WARD = "geo_lookups/lsoa21_to_ward.csv"
@@ -917,7 +917,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="directory holding the raw data (default: ../shared/data/raw "
                              "relative to the repository root)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output directory (default: data/geography in the repository root)")
+                        help="output directory (default: crates/crimeperf-polars/data/geography)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
     args = parser.parse_args(argv)
 

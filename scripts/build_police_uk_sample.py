@@ -88,7 +88,9 @@ def main(argv: list[str]) -> int:
     if missing:
         print(f"missing input files under {source}: {missing}", file=sys.stderr)
         return 2
-    places = lsoa_forces(REPO_ROOT / "data" / "geography" / "lsoa_lookup.csv")
+    places = lsoa_forces(
+        REPO_ROOT / "crates" / "crimeperf-polars" / "data" / "geography" / "lsoa_lookup.csv"
+    )
     total: Counter = Counter()
     for month in MONTHS:
         data, why = sample_file(source / month / f"{month}-essex-street.csv", places)

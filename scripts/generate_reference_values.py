@@ -23,10 +23,13 @@ Conventions:
     (scipy loses ~k*log(mu)*eps). binomtest cases where scipy differs from mpmath
     by more than SCIPY_TRUST are skipped. These are only p-values below 1e-270.
 
-Usage:  /path/to/python scripts/generate_reference_values.py
-Needs:  scipy, statsmodels, numpy, pandas, openpyxl, mpmath.
+Usage:  /path/to/python scripts/generate_reference_values.py [--phe DIR]
+Needs:  the pinned versions in scripts/requirements-reference.txt (scipy, statsmodels, numpy,
+        pandas, openpyxl, mpmath). The PHEindicatormethods spreadsheets are read from
+        ../shared/data/reference/pheindicatormethods beside the repository unless --phe says.
 """
 
+import argparse
 import json
 import math
 import platform
@@ -48,7 +51,8 @@ import statsmodels.stats.rates
 
 REPO = Path(__file__).resolve().parents[1]
 OUT_PATH = REPO / "crates" / "crimeperf" / "tests" / "reference" / "scipy_statsmodels.json"
-PHE_DIR = Path("/work/shared/data/reference/pheindicatormethods")
+# Beside the repository, as the other scripts expect ../shared; --phe overrides it.
+PHE_DIR = REPO.parent / "shared" / "data" / "reference" / "pheindicatormethods"
 PHE_SOURCE = "PHEindicatormethods tests/testthat/"
 
 mp.mp.dps = 50
@@ -806,6 +810,14 @@ def dump(doc):
 
 
 def main():
+    global PHE_DIR
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phe", type=Path, default=PHE_DIR,
+                        help="folder of the PHEindicatormethods test spreadsheets "
+                             "(default: ../shared/data/reference/pheindicatormethods)")
+    PHE_DIR = parser.parse_args().phe
+    if not PHE_DIR.is_dir():
+        sys.exit(f"{PHE_DIR} is not a folder: pass --phe with the PHEindicatormethods test data")
     sections = {
         "garwood": garwood_cases,
         "byar": byar_cases,

@@ -2,7 +2,8 @@
 
 Counts are checked against plain-Python ``csv`` code written here, independent of crimeperf. The
 bundled sample (``data/police_uk``) is always there; the full real files under ``../shared`` are
-used when present, and those tests skip cleanly when not.
+used when present, and those tests skip when not (and fail when ``CRIMEPERF_REQUIRE_SHARED`` is
+set, as in CI: see ``tests/shared_data.py``).
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ import polars as pl
 import pytest
 
 import crimeperf as cp
+from shared_data import RAW, needs, require
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "police_uk"
-LOOKUP = ROOT / "data" / "geography" / "lsoa_lookup.csv"
-RAW = ROOT.parent / "shared" / "data" / "raw"
+LOOKUP = ROOT / "crates" / "crimeperf-polars" / "data" / "geography" / "lsoa_lookup.csv"
 ESSEX_2025 = RAW / "police_uk_street_2025_essex_suffolk_norfolk"
 CITY_OUTCOMES = RAW / "police_uk_outcomes_2024_25_city_of_london"
 CITY_2017 = RAW / "police_uk_street_2017_20_city_of_london"
@@ -37,10 +38,6 @@ HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
     "Crime type,Last outcome category,Context"
 )
-
-
-def needs(path: Path) -> pytest.MarkDecorator:
-    return pytest.mark.skipif(not path.exists(), reason=f"{path} is not here (it lives in ../shared)")
 
 
 # --- independent counting with the csv module --------------------------------------------------
@@ -445,9 +442,7 @@ def test_outcome_taxonomy() -> None:
 
 @pytest.fixture(scope="module")
 def essex_2025() -> cp.PoliceUkData:
-    if not ESSEX_2025.exists():
-        pytest.skip(f"{ESSEX_2025} is not here (it lives in ../shared)")
-    return cp.read_police_uk(ESSEX_2025)
+    return cp.read_police_uk(require(ESSEX_2025))
 
 
 def test_real_essex_agrees_with_plain_csv_counts(essex_2025: cp.PoliceUkData) -> None:
@@ -518,9 +513,7 @@ def printed_one_decimal(value: float) -> Decimal:
 
 @pytest.fixture(scope="module")
 def ons() -> cp.OnsCspTables:
-    if not WORKBOOK.exists():
-        pytest.skip(f"{WORKBOOK} is not here (it lives in ../shared)")
-    return cp.read_ons_csp_tables(WORKBOOK)
+    return cp.read_ons_csp_tables(require(WORKBOOK))
 
 
 def wide_csps(ons: cp.OnsCspTables) -> pl.DataFrame:
@@ -600,7 +593,7 @@ def test_ons_repr(ons: cp.OnsCspTables) -> None:
 def test_geography_tables_are_the_bundled_files() -> None:
     for name in ("lsoa_lookup", "csp_lookup", "wards", "la_population", "la_households"):
         table = cp.geography_table(name)
-        with (ROOT / "data" / "geography" / f"{name}.csv").open(newline="", encoding="utf-8") as f:
+        with (LOOKUP.parent / f"{name}.csv").open(newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
         assert table.height == len(rows), name
         assert table.columns == list(rows[0]), name

@@ -10,9 +10,9 @@ from types import ModuleType
 import pytest
 
 import crimeperf as cp
-from crimeperf import _data, _frames, _scalars, exceptions
+from crimeperf import _data, _frames, _population, _scalars, exceptions
 
-MODULES: list[ModuleType] = [cp, _scalars, _frames, _data, exceptions]
+MODULES: list[ModuleType] = [cp, _scalars, _frames, _data, _population, exceptions]
 
 FUNCTIONS = [
     name for name in cp.__all__ if inspect.isfunction(getattr(cp, name))
@@ -24,7 +24,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "rate", "proportion", "proportion_change", "change", "target", "rag", "rag_proportion",
         "rates", "proportions", "changes", "targets",
         "read_police_uk", "read_ons_csp_tables", "count_crimes", "solved_rates", "outcomes",
-        "geography_table",
+        "geography_table", "add_population", "ons_csp_tables",
     ])
 
 

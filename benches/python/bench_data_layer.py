@@ -11,7 +11,7 @@ to `target/bench-data/` and reused.
 
 The job, for each tool, is what an analyst does with a download: read every file, drop repeated
 Crime IDs, place each row in its Community Safety Partnership through the LSOA lookup
-(`data/geography/lsoa_lookup.csv`), and count crimes by CSP, crime type and month with zeros for
+(`crates/crimeperf-polars/data/geography/lsoa_lookup.csv`), and count crimes by CSP, crime type and month with zeros for
 the combinations with no crimes, anti-social behaviour counted apart:
 
 * crimeperf: `cp.read_police_uk(folder)` then `cp.count_crimes(records, by=["csp_name",
@@ -43,7 +43,7 @@ from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "raw" / "police_uk_street_2025_essex_suffolk_norfolk"
-LOOKUP = ROOT / "data" / "geography" / "lsoa_lookup.csv"
+LOOKUP = ROOT / "crates" / "crimeperf-polars" / "data" / "geography" / "lsoa_lookup.csv"
 ROWS = int(os.environ.get("BENCH_ROWS", "10000000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
 DATA = Path(os.environ.get("BENCH_DATA", ROOT / "target" / "bench-data" / f"police_uk_{ROWS}"))

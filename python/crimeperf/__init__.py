@@ -36,6 +36,7 @@ from crimeperf._data import (
     solved_rates,
 )
 from crimeperf._frames import changes, proportions, rates, targets
+from crimeperf._population import add_population, ons_csp_tables
 from crimeperf._scalars import (
     change,
     proportion,
@@ -63,6 +64,7 @@ from crimeperf.exceptions import (
     NegativeCountError,
     NumeratorAboveDenominatorError,
     TooManyGroupsError,
+    UnknownAreaError,
     UnknownOptionError,
     UnsupportedFrameError,
 )
@@ -89,6 +91,9 @@ __all__ = [
     "solved_rates",
     "outcomes",
     "geography_table",
+    # denominators: populations and households for rates; the bundled ONS CSP tables
+    "add_population",
+    "ons_csp_tables",
     "PoliceUkData",
     "OnsCspTables",
     # results
@@ -110,6 +115,7 @@ __all__ = [
     "InvalidConfidenceError",
     "UnknownOptionError",
     "MissingValueError",
+    "UnknownAreaError",
     "ColumnNotFoundError",
     "ColumnTypeError",
     "ColumnExistsError",

@@ -39,6 +39,7 @@ __all__ = [
     "InvalidConfidenceError",
     "UnknownOptionError",
     "MissingValueError",
+    "UnknownAreaError",
     "ColumnNotFoundError",
     "ColumnTypeError",
     "ColumnExistsError",
@@ -103,6 +104,15 @@ class UnknownOptionError(InvalidInputError):
 
 class MissingValueError(InvalidInputError):
     """A value a statistic needs is null in the frame."""
+
+
+class UnknownAreaError(InvalidInputError):
+    """An area has no bundled population or households (:func:`crimeperf.add_population`).
+
+    ``row`` and ``values`` describe the first row at fault; ``areas`` lists every area without.
+    """
+
+    areas: Optional[list[Optional[str]]] = None
 
 
 class ColumnNotFoundError(CrimeperfError, KeyError):

@@ -1,6 +1,6 @@
 //! Where an LSOA is: its ward, local authority, Community Safety Partnership and police force.
 //!
-//! The lookup comes from `data/geography/lsoa_lookup.csv`, built by
+//! The lookup comes from this crate's `data/geography/lsoa_lookup.csv`, built by
 //! `scripts/build_geography_extract.py` from ONS lookups (2011 and 2021 LSOA boundaries), so that
 //! police.uk rows on either vintage of LSOA code can be placed.
 
@@ -187,7 +187,7 @@ impl Geography {
         })
     }
 
-    /// The lookup built into the library: the repository's `data/geography/` (England and Wales,
+    /// The lookup built into the library: this crate's `data/geography/` (England and Wales,
     /// 2011 and 2021 LSOAs; see its README for sources and gaps). Reading it takes about a tenth
     /// of a second, so keep the result rather than calling this for every file.
     ///
@@ -198,7 +198,7 @@ impl Geography {
         Self::from_readers(
             BUNDLED_LSOA_LOOKUP.as_bytes(),
             BUNDLED_CSP_LOOKUP.as_bytes(),
-            Path::new("(built-in data/geography)"),
+            Path::new("(built-in crimeperf-polars/data/geography)"),
         )
     }
 
@@ -228,24 +228,32 @@ impl Geography {
     }
 }
 
-/// `data/geography/lsoa_lookup.csv`, compiled in so the library works from any directory.
-const BUNDLED_LSOA_LOOKUP: &str = include_str!("../../../data/geography/lsoa_lookup.csv");
+/// `data/geography/lsoa_lookup.csv` (inside this crate, so that the published crate has it),
+/// compiled in so the library works from any directory.
+const BUNDLED_LSOA_LOOKUP: &str = include_str!("../data/geography/lsoa_lookup.csv");
 /// `data/geography/csp_lookup.csv`.
-const BUNDLED_CSP_LOOKUP: &str = include_str!("../../../data/geography/csp_lookup.csv");
+const BUNDLED_CSP_LOOKUP: &str = include_str!("../data/geography/csp_lookup.csv");
 
-/// The tables of `data/geography/` compiled into the library, by name (the file name without
-/// `.csv`); see that folder's README for their columns, sources and gaps.
-pub const BUNDLED_TABLES: [(&str, &str); 5] = [
+/// The tables of this crate's `data/` compiled into the library, by name: those of
+/// `data/geography/` (the file name without `.csv`; see that folder's README for their columns,
+/// sources and gaps) and `ons_csp_tables`, the ONS CSP tables for the year ending December 2024
+/// for every CSP and force in England and Wales, in the columns of
+/// [`OnsCspTables::frame`](crate::OnsCspTables) (`data/ons/README.md`).
+pub const BUNDLED_TABLES: [(&str, &str); 6] = [
     ("lsoa_lookup", BUNDLED_LSOA_LOOKUP),
     ("csp_lookup", BUNDLED_CSP_LOOKUP),
-    ("wards", include_str!("../../../data/geography/wards.csv")),
+    ("wards", include_str!("../data/geography/wards.csv")),
     (
         "la_population",
-        include_str!("../../../data/geography/la_population.csv"),
+        include_str!("../data/geography/la_population.csv"),
     ),
     (
         "la_households",
-        include_str!("../../../data/geography/la_households.csv"),
+        include_str!("../data/geography/la_households.csv"),
+    ),
+    (
+        "ons_csp_tables",
+        include_str!("../data/ons/ons_csp_tables_ye_dec2024.csv"),
     ),
 ];
 
@@ -270,15 +278,9 @@ pub fn bundled_table(name: &str) -> std::result::Result<&'static str, crimeperf:
         .ok_or_else(|| crimeperf::Error::UnknownOption {
             what: "bundled table",
             label: name.to_owned(),
-            expected: "lsoa_lookup, csp_lookup, wards, la_population, la_households",
+            expected:
+                "lsoa_lookup, csp_lookup, wards, la_population, la_households, ons_csp_tables",
         })
-}
-
-/// The folder holding the bundled data: `CRIMEPERF_DATA` if set, else the repository's `data/`.
-pub fn bundled_data_dir() -> PathBuf {
-    std::env::var_os("CRIMEPERF_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data"))
 }
 
 /// A key under which the police.uk force names ("Essex Police", "Metropolitan Police Service")

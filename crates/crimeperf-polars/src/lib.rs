@@ -11,6 +11,7 @@
 //! found, where, how often, and what was done.
 
 mod counting;
+mod dates;
 mod error;
 mod geography;
 mod grouping;
@@ -22,9 +23,7 @@ mod solved;
 
 pub use counting::{count_crimes, PeriodUnit};
 pub use error::{DataError, Result};
-pub use geography::{
-    bundled_data_dir, bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES,
-};
+pub use geography::{bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES};
 pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,

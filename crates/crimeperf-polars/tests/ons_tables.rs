@@ -1,4 +1,5 @@
-//! `read_ons_csp_tables` against the ONS workbook itself (skipped when `../shared` is absent) and
+//! `read_ons_csp_tables` against the ONS workbook itself (skipped when `../shared` is absent, failed
+//! when it is absent and `CRIMEPERF_REQUIRE_SHARED` is set: see `common/mod.rs`) and
 //! against small workbooks written by the test (always run).
 //!
 //! The oracle is the workbook: ONS's own percent changes (Table C3) and rates (Table C4) must be
@@ -17,25 +18,17 @@ use polars::prelude::*;
 
 const TOTAL: &str = "Total recorded crime (excluding fraud)";
 
-fn workbook_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/raw/ons_pfa_csp_tables_ye_dec2024")
-        .join("policeforceareatablesyedecember2024.xlsx")
-}
+mod common;
+
+const WORKBOOK: &str =
+    "data/raw/ons_pfa_csp_tables_ye_dec2024/policeforceareatablesyedecember2024.xlsx";
 
 /// The tables read once for all tests; `None` (and a message) when the workbook is absent.
 fn tables() -> Option<&'static OnsCspTables> {
     static TABLES: OnceLock<Option<OnsCspTables>> = OnceLock::new();
     TABLES
         .get_or_init(|| {
-            let path = workbook_path();
-            if !path.exists() {
-                eprintln!(
-                    "skipping: the ONS workbook {} is not here (it lives in ../shared)",
-                    path.display()
-                );
-                return None;
-            }
+            let path = common::shared_data(WORKBOOK)?;
             Some(read_ons_csp_tables(&path).expect("the ONS workbook reads"))
         })
         .as_ref()

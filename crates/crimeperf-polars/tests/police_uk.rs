@@ -379,17 +379,11 @@ fn errors_name_the_source() {
     );
 }
 
-/// The real files, when the shared data is beside the repository.
+mod common;
+
+/// The real files, when the shared data is beside the repository (required in CI).
 fn raw(path: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/raw")
-        .join(path);
-    if dir.exists() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is not here", dir.display());
-        None
-    }
+    common::shared_data(&format!("data/raw/{path}"))
 }
 
 #[test]

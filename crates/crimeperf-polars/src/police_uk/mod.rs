@@ -17,8 +17,8 @@ use std::sync::Arc;
 use crimeperf::{Month, Outcome};
 use polars::prelude::*;
 
+pub(crate) use crate::dates::{days_to_month, month_to_days};
 pub use log::Finding;
-pub(crate) use parse::{days_to_month, month_to_days};
 
 use crate::error::{DataError, Result};
 use crate::geography::Geography;

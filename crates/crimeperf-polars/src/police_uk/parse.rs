@@ -13,6 +13,7 @@ use super::places::{Place, Places};
 use super::split::{Record, Splitter};
 use super::views::{Labels, ViewColumn};
 use super::FileKind;
+use crate::dates::month_to_days;
 use crate::error::{DataError, Result};
 use crate::geography::force_key;
 
@@ -195,35 +196,6 @@ impl Columns {
         columns.push(Column::new("line".into(), self.line));
         DataFrame::new(height, columns)
     }
-}
-
-/// Days from 1970-01-01 to the first day of a month (the proleptic Gregorian calendar).
-pub(crate) fn month_to_days(month: Month) -> i32 {
-    // Howard Hinnant's days_from_civil, for day 1.
-    let (mut y, m) = (i64::from(month.year()), i64::from(month.month()));
-    if m <= 2 {
-        y -= 1;
-    }
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe - 719_468) as i32
-}
-
-/// The first day of the month containing `days` since 1970-01-01.
-pub(crate) fn days_to_month(days: i32) -> Option<Month> {
-    // Howard Hinnant's civil_from_days.
-    let z = i64::from(days) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Month::new(i32::try_from(y).ok()?, m as u32).ok()
 }
 
 /// A parsed file: its rows as a frame and its findings.
@@ -650,18 +622,5 @@ mod tests {
                 "{text}"
             );
         }
-    }
-
-    #[test]
-    fn month_days_round_trip() {
-        for (label, days) in [("1970-01", 0), ("2025-01", 20_089), ("2000-03", 11_017)] {
-            let month: Month = label.parse().expect("valid");
-            assert_eq!(month_to_days(month), days, "{label}");
-            assert_eq!(days_to_month(days), Some(month));
-        }
-        assert_eq!(
-            days_to_month(20_100).map(|m| m.to_string()),
-            Some("2025-01".to_owned())
-        );
     }
 }
