@@ -27,6 +27,7 @@ from crimeperf._crimeperf import (
 from crimeperf._data import (
     OnsCspTables,
     PoliceUkData,
+    compare_periods,
     count_crimes,
     geography_table,
     outcomes,
@@ -52,6 +53,8 @@ from crimeperf.exceptions import (
     NegativeCountError,
     NumeratorAboveDenominatorError,
     TooManyGroupsError,
+    ExcludedRowsWarning,
+    UnequalCoverageError,
     UnknownOptionError,
     UnsupportedFrameError,
 )
@@ -74,6 +77,7 @@ __all__ = [
     "read_police_uk",
     "read_ons_csp_tables",
     "count_crimes",
+    "compare_periods",
     "solved_rates",
     "outcomes",
     "geography_table",
@@ -101,6 +105,8 @@ __all__ = [
     "ColumnTypeError",
     "UnsupportedFrameError",
     "TooManyGroupsError",
+    "UnequalCoverageError",
+    "ExcludedRowsWarning",
     "DataFileError",
     "DataFileNotFoundError",
     "DataFormatError",

@@ -20,7 +20,7 @@ mod parallel;
 mod police_uk;
 mod solved;
 
-pub use counting::{count_crimes, PeriodUnit};
+pub use counting::{count_crimes, CountOptions, CrimeCounts, OutsideForce, PeriodUnit};
 pub use error::{DataError, Result};
 pub use geography::{
     bundled_data_dir, bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES,
