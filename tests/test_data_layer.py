@@ -91,7 +91,7 @@ def test_sample_agrees_with_plain_csv_counts(sample: cp.PoliceUkData) -> None:
     assert plain["extra_copies"] == 1  # one Crime ID twice in 2025-02, the copies differ
     assert sample.records.height == plain["rows"] - plain["extra_copies"]
     # Every row, before the duplicate policy chooses between the two copies.
-    records = cp.read_police_uk(SAMPLE, duplicates="keep-all").records
+    records = cp.read_police_uk(SAMPLE, duplicates="keep_all").records
     assert records.height == plain["rows"]
     assert int(records["is_asb"].sum()) == plain["asb"]
     assert records.filter(pl.col("lsoa_code").is_null()).height == plain["no_location"]
@@ -126,9 +126,9 @@ def test_records_are_typed_and_placed(sample: cp.PoliceUkData) -> None:
 
 
 def test_duplicate_policy_is_selectable(sample: cp.PoliceUkData) -> None:
-    kept_all = cp.read_police_uk(SAMPLE, duplicates="keep-all")
+    kept_all = cp.read_police_uk(SAMPLE, duplicates="keep_all")
     assert kept_all.records.height == sample.records.height + 1
-    first = cp.read_police_uk(SAMPLE, duplicates="keep-first")
+    first = cp.read_police_uk(SAMPLE, duplicates="keep_first")
     assert first.records.height == sample.records.height
     duplicated = kept_all.records.filter(
         pl.col("crime_id").is_not_null() & pl.col("crime_id").is_duplicated()
@@ -230,7 +230,7 @@ def test_read_errors_are_typed(tmp_path: Path) -> None:
     assert isinstance(header.value, ValueError)
     with pytest.raises(cp.UnknownOptionError, match="kind"):
         cp.read_police_uk(SAMPLE, kind="burglaries")
-    with pytest.raises(cp.UnknownOptionError, match="duplicate policy"):
+    with pytest.raises(cp.UnknownOptionError, match="duplicates"):
         cp.read_police_uk(SAMPLE, duplicates="newest")
     not_a_zip = tmp_path / "broken.zip"
     not_a_zip.write_bytes(b"PK\x03\x04 this is not a zip archive")
@@ -273,19 +273,30 @@ def test_repr_and_html(sample: cp.PoliceUkData) -> None:
 # --- counting ----------------------------------------------------------------------------------
 
 
+def counted(records: pl.DataFrame) -> pl.DataFrame:
+    """The records count_crimes counts by default: those inside their force's area."""
+    return records.filter(~pl.col("outside_force"))
+
+
 def test_count_crimes_fills_zeros_and_keeps_asb_apart(sample: cp.PoliceUkData) -> None:
     records = sample.records
-    counts = cp.count_crimes(records, by=["csp_name", "crime_type"], period="month")
-    assert counts.columns == ["csp_name", "crime_type", "period", "period_start", "crimes",
+    with pytest.warns(cp.ExcludedRowsWarning, match="71 rows outside force"):
+        counts = cp.count_crimes(records, by=["csp_name", "crime_type"], period="month")
+    assert counts.columns == ["csp_name", "crime_type", "period", "period_start",
+                              "months_covered", "first_month", "last_month", "crimes",
                               "asb_incidents"]
-    groups = records.select("csp_name", "crime_type").unique().height
-    csps, types = records["csp_name"].n_unique(), records["crime_type"].n_unique()
+    inside = counted(records)
+    groups = inside.select("csp_name", "crime_type").unique().height
+    csps, types = inside["csp_name"].n_unique(), records["crime_type"].n_unique()
     assert groups < csps * types  # so zeros must have been filled in
     assert counts.height == csps * types * 6
-    assert int(counts["crimes"].sum()) == int((~records["is_asb"]).sum())
-    assert int(counts["asb_incidents"].sum()) == int(records["is_asb"].sum())
+    assert int(counts["crimes"].sum()) == int((~inside["is_asb"]).sum())
+    assert int(counts["asb_incidents"].sum()) == int(inside["is_asb"].sum())
+    # The ASB rows carry incidents and no crimes column; crime rows no ASB column.
     asb = counts.filter(pl.col("crime_type") == "Anti-social behaviour")
-    assert int(asb["crimes"].sum()) == 0
+    assert asb["crimes"].null_count() == asb.height
+    assert asb["asb_incidents"].null_count() == 0
+    assert counts.filter(pl.col("crime_type") == "Burglary")["asb_incidents"].null_count() > 0
     # Independent: Rochford burglaries by month with the csv module.
     places = lsoa_places()
     plain: Counter = Counter()
@@ -298,6 +309,71 @@ def test_count_crimes_fills_zeros_and_keeps_asb_apart(sample: cp.PoliceUkData) -
                                                           for m in range(1, 7)}
 
 
+def test_count_crimes_outside_force_rows_are_left_out_and_said(sample: cp.PoliceUkData) -> None:
+    records = sample.records
+    outside = records.filter(pl.col("outside_force"))["csp_name"].drop_nulls().unique().to_list()
+    assert outside  # the sample has Essex crimes in other forces' CSPs
+    with pytest.warns(cp.ExcludedRowsWarning) as caught:
+        counts = cp.count_crimes(records, by="csp_name")
+    assert f"{records['outside_force'].sum()} rows outside force" in str(caught[0].message)
+    assert not set(outside) & set(counts["csp_name"].drop_nulls())
+    included = cp.count_crimes(records, by="csp_name", outside_force="include")
+    assert set(outside) <= set(included["csp_name"].drop_nulls())
+    assert int(included["crimes"].sum()) == int((~records["is_asb"]).sum())
+    with pytest.raises(cp.UnknownOptionError, match="outside_force"):
+        cp.count_crimes(records, by="csp_name", outside_force="drop")
+
+
+def test_count_crimes_zeros_only_where_data_was_read(sample: cp.PoliceUkData) -> None:
+    # Two reads stacked with a gap, as Essex 2018-19 and 2025 are: no zeros for the gap.
+    records = counted(sample.records)
+    early = records.filter(pl.col("month") == date(2025, 1, 1))
+    late = records.filter(pl.col("month") == date(2025, 6, 1))
+    counts = cp.count_crimes(pl.concat([early, late]), by="csp_name", period="month")
+    gap = counts.filter(pl.col("period").is_in(["2025-02", "2025-03", "2025-04", "2025-05"]))
+    assert gap.height and gap["crimes"].null_count() == gap.height
+    assert gap["months_covered"].to_list() == [0] * gap.height
+    read = counts.filter(pl.col("period") == "2025-06")
+    assert read["crimes"].null_count() == 0 and read["months_covered"].to_list() == [1] * read.height
+    # With the coverage, a month read in which a CSP had no burglary gets its 0.
+    burglary = records.filter(pl.col("crime_type") == "Burglary")
+    covered = cp.count_crimes(burglary, by="csp_name", coverage=sample)
+    assert covered["crimes"].null_count() == 0
+    assert int(covered["crimes"].sum()) == burglary.height
+    # Without it, a month with no burglary in the whole force would be unknown, not 0.
+    january = burglary.filter(pl.col("month") != date(2025, 2, 1))
+    gapped = cp.count_crimes(january, by="csp_name")
+    assert gapped.filter(pl.col("period") == "2025-02")["crimes"].null_count() > 0
+    filled = cp.count_crimes(january, by="csp_name", coverage=sample.coverage)
+    assert filled.filter(pl.col("period") == "2025-02")["crimes"].to_list() == [0] * (
+        filled["csp_name"].n_unique()
+    )
+
+
+def test_count_crimes_partial_financial_years_say_so(sample: cp.PoliceUkData) -> None:
+    counts = cp.count_crimes(counted(sample.records), by="falls_within", period="financial_year")
+    assert counts.select("period", "months_covered", "first_month", "last_month").rows() == [
+        ("2024/25", 3, date(2025, 1, 1), date(2025, 3, 1)),
+        ("2025/26", 3, date(2025, 4, 1), date(2025, 6, 1)),
+    ]
+
+
+def test_count_crimes_does_not_cross_columns_that_go_together(sample: cp.PoliceUkData) -> None:
+    records = counted(sample.records)
+    counts = cp.count_crimes(records, by=["csp_code", "csp_name"], period="quarter")
+    pairs = records.select("csp_code", "csp_name").unique()
+    assert counts.height == pairs.height * 2
+    assert counts.select("csp_code", "csp_name").unique().height == pairs.height
+
+
+def test_count_crimes_refuses_row_identifiers(sample: cp.PoliceUkData) -> None:
+    records = counted(sample.records).filter(pl.col("crime_id").is_not_null())
+    with pytest.raises(cp.TooManyGroupsError, match="allow_many_groups"):
+        cp.count_crimes(records, by="crime_id")
+    counts = cp.count_crimes(records, by="crime_id", allow_many_groups=True, period="quarter")
+    assert int(counts["crimes"].sum()) == records.height
+
+
 @pytest.mark.parametrize(
     ("period", "labels"),
     [
@@ -308,9 +384,10 @@ def test_count_crimes_fills_zeros_and_keeps_asb_apart(sample: cp.PoliceUkData) -
     ],
 )
 def test_count_crimes_periods(sample: cp.PoliceUkData, period: str, labels: list[str]) -> None:
-    counts = cp.count_crimes(sample.records, by="falls_within", period=period)
+    records = counted(sample.records)
+    counts = cp.count_crimes(records, by="falls_within", period=period)
     assert counts["period"].to_list() == labels
-    assert int(counts["crimes"].sum()) == int((~sample.records["is_asb"]).sum())
+    assert int(counts["crimes"].sum()) == int((~records["is_asb"]).sum())
 
 
 def test_count_crimes_from_pandas_and_pyarrow(sample: cp.PoliceUkData) -> None:
@@ -328,7 +405,7 @@ def test_count_crimes_keeps_or_joins_chunks(sample: cp.PoliceUkData) -> None:
     # Records in chunks (as read, one per file; polars 1.3 reads them as one): passed as they are.
     all_columns = pl.concat(
         [sample.records.slice(0, 1000), sample.records.slice(1000)], rechunk=False
-    )
+    ).drop("outside_force")
     records = all_columns.select("month", "is_asb", "csp_name", "crime_type")
     assert records.n_chunks() > 1
     expected = cp.count_crimes(records.rechunk(), by=["csp_name", "crime_type"])
@@ -343,8 +420,9 @@ def test_count_crimes_keeps_or_joins_chunks(sample: cp.PoliceUkData) -> None:
 
 
 def test_count_crimes_by_month_itself(sample: cp.PoliceUkData) -> None:
-    counts = cp.count_crimes(sample.records, by="month", period="quarter")
-    assert int(counts["crimes"].sum()) == int((~sample.records["is_asb"]).sum())
+    records = counted(sample.records)
+    counts = cp.count_crimes(records, by="month", period="quarter")
+    assert int(counts["crimes"].sum()) == int((~records["is_asb"]).sum())
     # Each month falls in one quarter: the other cells are zeros.
     assert counts.filter(pl.col("crimes") > 0).height == 6
 
@@ -359,6 +437,44 @@ def test_count_crimes_errors(sample: cp.PoliceUkData) -> None:
         cp.count_crimes(sample.records, by="csp_name", period="fortnight")
     with pytest.raises(cp.ColumnNotFoundError, match="is_asb"):
         cp.count_crimes(sample.records.drop("is_asb"), by="csp_name")
+
+
+def test_compare_periods_pivots_and_tests(sample: cp.PoliceUkData) -> None:
+    counts = cp.count_crimes(counted(sample.records), by=["csp_name", "crime_type"],
+                             period="quarter")
+    out = cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1")
+    pairs = counts.select("csp_name", "crime_type").unique()
+    assert out.height == pairs.height
+    # The same as the hand-written pivot before cp.changes.
+    by_hand = (
+        counts.filter(pl.col("crime_type") == "Burglary")
+        .pivot(on="period", index="csp_name", values="crimes")
+        .sort("csp_name", nulls_last=True)
+    )
+    expected = cp.changes(by_hand, current="2025 Q2", previous="2025 Q1")
+    ours = out.filter(pl.col("crime_type") == "Burglary").sort("csp_name", nulls_last=True)
+    assert ours["description"].to_list() == expected["description"].to_list()
+    assert ours["p_value"].to_list() == expected["p_value"].to_list()
+    # ASB is compared as incidents, never as "no change" in crimes.
+    asb = out.filter(pl.col("crime_type") == "Anti-social behaviour")
+    assert set(asb["unit"]) == {"incidents"}
+    assert all("incident" in d or d == "no change" for d in asb["description"])
+    rochford = counts.filter((pl.col("csp_name") == "Rochford")
+                             & (pl.col("crime_type") == "Anti-social behaviour"))
+    row = asb.filter(pl.col("csp_name") == "Rochford").row(0, named=True)
+    assert (row["previous"], row["current"]) == tuple(rochford["asb_incidents"].to_list())
+
+
+def test_compare_periods_refuses_unequal_coverage(sample: cp.PoliceUkData) -> None:
+    records = counted(sample.records).filter(pl.col("month") != date(2025, 6, 1))
+    counts = cp.count_crimes(records, by="csp_name", period="quarter")
+    with pytest.raises(cp.UnequalCoverageError, match="2 months read in 2025 Q2 .*, 3 in 2025 Q1"):
+        cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1")
+    flagged = cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1", coverage="flag")
+    assert flagged["coverage_differs"].all()
+    assert flagged["current_months"].to_list() == [2] * flagged.height
+    with pytest.raises(cp.InvalidInputError, match="2024 Q4"):
+        cp.compare_periods(counts, current="2025 Q2", previous="2024 Q4")
 
 
 # --- solved rates ------------------------------------------------------------------------------
@@ -424,7 +540,7 @@ def test_real_essex_agrees_with_plain_csv_counts(essex_2025: cp.PoliceUkData) ->
     deduplicated = essex_2025.records.filter(pl.col("falls_within") == "Essex Police")
     assert deduplicated.height == plain["rows"] - plain["extra_copies"]
     essex = cp.read_police_uk(
-        csv_files(ESSEX_2025, "essex")[0].parent.parent, duplicates="keep-all"
+        csv_files(ESSEX_2025, "essex")[0].parent.parent, duplicates="keep_all"
     ).records.filter(pl.col("falls_within") == "Essex Police")
     assert essex.height == plain["rows"]
     assert int(essex["is_asb"].sum()) == plain["asb"] == 14_541
@@ -442,8 +558,8 @@ def test_real_counts_add_up(essex_2025: cp.PoliceUkData) -> None:
     counts = cp.count_crimes(essex_2025.records, by=["falls_within", "csp_name"],
                              period="quarter")
     by_force = counts.group_by("falls_within").agg(pl.col("crimes").sum()).sort("falls_within")
-    direct = (essex_2025.records.filter(~pl.col("is_asb")).group_by("falls_within").len()
-              .sort("falls_within"))
+    direct = (counted(essex_2025.records).filter(~pl.col("is_asb")).group_by("falls_within")
+              .len().sort("falls_within"))
     assert by_force["crimes"].to_list() == direct["len"].to_list()
 
 

@@ -540,12 +540,12 @@ def count_crimes(
     ...     "is_asb": [False, True, False],
     ... })
     >>> counts = cp.count_crimes(records, by="csp_name", period="month")
-    >>> counts.select("csp_name", "period", "crimes", "asb_incidents").rows()
-    [('Basildon', '2025-01', 0, 0), ('Basildon', '2025-03', 1, 0), ('Rochford', '2025-01', 1, 1), ('Rochford', '2025-03', 0, 0)]
+    >>> counts.filter(pl.col("csp_name") == "Rochford").select("period", "crimes", "asb_incidents").rows()
+    [('2025-01', 1, 1), ('2025-02', None, None), ('2025-03', 0, 0)]
 
-    February had no records, so without the coverage it is not known to have been read: no
-    zero is made up for it. With the coverage it gets its zeros; a quarter says how much of it
-    was read:
+    February had no records, so without the coverage it is not known to have been read: its
+    counts are null (``months_covered`` 0), not zeros made up. With the coverage it gets its
+    zeros, and a financial year says how much of it was read:
 
     >>> read = pl.DataFrame({"month": [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)]})
     >>> counts = cp.count_crimes(records, by="csp_name", period="month", coverage=read)
@@ -562,8 +562,7 @@ def count_crimes(
     read = None
     if coverage is not None:
         table = _to_polars(coverage)
-        needed = ["falls_within", "month"] if "falls_within" in df.columns else ["month"]
-        read = _stream_of(table, needed)
+        read = _stream_of(table, ["falls_within", "month"])
     counts, excluded = _crimeperf.count_crimes_frame(
         _stream_of(df, columns + ["month", "is_asb", "falls_within", "outside_force"]),
         by=columns,

@@ -166,6 +166,9 @@ const CROSSED: [&str; 1] = ["crime_type"];
 /// The `by` columns that tell crimes from ASB incidents: a group of these is one or the other.
 const SEPARATING: [&str; 2] = ["crime_type", "is_asb"];
 
+/// How much of a period was read: the months read, and the first and last of them (ordinals).
+type PeriodCover = (u32, Option<i64>, Option<i64>);
+
 /// Months as ordinals (`year * 12 + month - 1`), so that ranges of them index vectors.
 fn ordinal(month: Month) -> i64 {
     i64::from(month.year()) * 12 + i64::from(month.month()) - 1
@@ -416,7 +419,7 @@ pub fn count_crimes(
     let slot_of = |m: i64| ((m - first_start).div_euclid(step)) as usize;
 
     // Per pattern and period: months read, and the first and last of them.
-    let mut period_cover: Vec<Vec<(u32, Option<i64>, Option<i64>)>> =
+    let mut period_cover: Vec<Vec<PeriodCover>> =
         vec![vec![(0, None, None); period_count]; patterns.len()];
     for (pattern, months) in patterns.iter().enumerate() {
         for (i, _) in months.iter().enumerate().filter(|(_, &r)| r) {
@@ -515,7 +518,7 @@ pub fn count_crimes(
     for (position, key) in keys.iter().enumerate() {
         let indices: Vec<u32> = groups
             .iter()
-            .flat_map(|(full, _, _)| std::iter::repeat_n(full[position], period_count))
+            .flat_map(|(full, _, _)| std::iter::repeat(full[position]).take(period_count))
             .collect();
         columns.push(key.values.column(&key.name, &indices)?);
     }
@@ -552,8 +555,7 @@ pub fn count_crimes(
             is_crime_group |= has_crime && !has_asb;
         }
         let pattern = combo_pattern[*combo];
-        for p in 0..period_count {
-            let (months_read, first_read, last_read) = period_cover[pattern][p];
+        for (p, &(months_read, first_read, last_read)) in period_cover[pattern].iter().enumerate() {
             let cell = (combo * crossed_count + crossed_code) * period_count + p;
             let read = months_read > 0;
             covered.push(months_read);

@@ -197,6 +197,10 @@ pub fn count_crimes_frame(
 ) -> Result<(ArrowStream, ArrowStream)> {
     let period = PeriodUnit::from_str(period)?;
     let outside_force = OutsideForce::from_str(outside_force)?;
+    let coverage = match coverage {
+        Some(table) => Some(records(table, None, &[], &["month"], &["falls_within"])?.0),
+        None => None,
+    };
     let (records, by) = records(
         stream,
         frame_columns,
@@ -204,10 +208,6 @@ pub fn count_crimes_frame(
         &["month", "is_asb"],
         &["falls_within", "outside_force"],
     )?;
-    let coverage = match coverage {
-        Some(table) => Some(records_of(table, &["falls_within", "month"])?),
-        None => None,
-    };
     let options = CountOptions {
         period,
         coverage: coverage.as_ref(),
@@ -216,11 +216,6 @@ pub fn count_crimes_frame(
     };
     let counts = py.detach(|| count_crimes(&records, &by, &options))?;
     Ok((export(counts.counts)?, export(counts.excluded)?))
-}
-
-/// The `needed` columns of a table, as a polars frame.
-fn records_of(stream: &Bound<'_, PyAny>, needed: &[&str]) -> Result<DataFrame> {
-    Ok(records(stream, None, &[], needed, &[])?.0)
 }
 
 /// Solved rates with Wilson intervals by the `by` columns.

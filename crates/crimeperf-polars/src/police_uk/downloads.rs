@@ -58,7 +58,7 @@ fn download_month(display: &str, own: &ForceMonths) -> Option<String> {
         let token = &bytes[start..start + 7];
         let digit = |i: usize| token[i].is_ascii_digit();
         let bounded = (start == 0 || !bytes[start - 1].is_ascii_digit())
-            && bytes.get(start + 7).is_none_or(|b| !b.is_ascii_digit());
+            && !bytes.get(start + 7).is_some_and(u8::is_ascii_digit);
         if bounded && (0..4).all(digit) && token[4] == b'-' && digit(5) && digit(6) {
             let text = String::from_utf8_lossy(token).into_owned();
             let month_ok = text.parse::<crimeperf::Month>().is_ok();
@@ -141,9 +141,11 @@ pub(crate) fn one_copy_per_month(
                 None,
                 Finding::DuplicateFile,
                 &format!(
-                    "{what} read from {kept_display} instead: {why}; this copy has {finals} final and {pending} pending outcomes"
+                    "{what} read from {kept_display} instead: {why}; this copy's {} rows have \
+                     {finals} final and {pending} pending outcomes",
+                    parsed[index].frame.height()
                 ),
-                parsed[index].frame.height() as u64,
+                1,
             );
         }
     }
