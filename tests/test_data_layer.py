@@ -176,6 +176,53 @@ def test_the_same_file_twice_is_read_once(tmp_path: Path) -> None:
     assert data.findings()["duplicate_file"] == 1
 
 
+def test_the_same_month_downloaded_twice_keeps_the_advanced_outcomes(tmp_path: Path) -> None:
+    one = csv_files(SAMPLE)[0]
+    text = one.read_text(encoding="utf-8-sig")
+    moved_on = text.replace("Status update unavailable", "Offender given a caution")
+    assert moved_on != text
+    # The later download is in folder "a", read first; the older one in "b".
+    for folder, body in (("a", moved_on), ("b", text)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / one.name).write_text(body, encoding="utf-8")
+    data = cp.read_police_uk(tmp_path)
+    assert "Status update unavailable" not in data.records["last_outcome"].to_list()
+    row = data.log.filter(pl.col("kind") == "duplicate_file").row(0, named=True)
+    assert row["file"].endswith(f"b/{one.name}") and "more advanced outcomes" in row["detail"]
+    # The other order: still the advanced copy.
+    (tmp_path / "a" / one.name).write_text(text, encoding="utf-8")
+    (tmp_path / "b" / one.name).write_text(moved_on, encoding="utf-8")
+    data = cp.read_police_uk(tmp_path)
+    assert "Status update unavailable" not in data.records["last_outcome"].to_list()
+
+
+def test_files_are_recognised_by_header_and_the_rest_accounted_for(tmp_path: Path) -> None:
+    january, february = csv_files(SAMPLE)[:2]
+    shutil.copy(january, tmp_path / january.name)
+    shutil.copy(february, tmp_path / "essex_feb.csv")
+    (tmp_path / "notes.txt").write_text("downloaded on Monday")
+    data = cp.read_police_uk(tmp_path)
+    assert data.coverage["month"].to_list() == [date(2025, 1, 1), date(2025, 2, 1)]
+    skipped = data.log.filter(pl.col("kind") == "skipped_file")
+    assert skipped["file"].to_list() == [str(tmp_path / "notes.txt")]
+    assert skipped["detail"].to_list() == ["not a CSV file or a zip archive"]
+    nothing = tmp_path / "empty"
+    nothing.mkdir()
+    (nothing / "notes.txt").write_text("x")
+    with pytest.raises(cp.DataFileNotFoundError, match="Crime type.*notes.txt"):
+        cp.read_police_uk(nothing)
+
+
+def test_sources_as_lists_and_patterns() -> None:
+    months = sorted(p for p in SAMPLE.iterdir() if p.is_dir())
+    listed = cp.read_police_uk([months[0], months[2]])
+    assert listed.coverage["month"].to_list() == [date(2025, 1, 1), date(2025, 3, 1)]
+    pattern = cp.read_police_uk(str(SAMPLE / "2025-0[13]"))
+    assert pattern.records.equals(listed.records)
+    with pytest.raises(cp.DataFileNotFoundError, match="no files or folders match"):
+        cp.read_police_uk(str(SAMPLE / "2031-*"))
+
+
 def write_street_file(folder: Path, month: str, lines: list[str]) -> Path:
     path = folder / month / f"{month}-essex-street.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -569,6 +616,27 @@ def test_real_2011_boundary_lsoas_are_placed() -> None:
     located = data.records.filter(pl.col("lsoa_code").is_not_null())
     assert located["csp_code"].null_count() == 0
     assert "unknown_lsoa" not in data.findings()
+
+
+@needs(ESSEX_2018)
+@needs(ESSEX_2025)
+def test_real_reads_stacked_with_a_gap_have_no_made_up_zeros() -> None:
+    early = cp.read_police_uk(ESSEX_2018)
+    late = cp.read_police_uk(csv_files(ESSEX_2025, "essex"))
+    records = pl.concat([early.records, late.records], how="vertical_relaxed")
+    coverage = pl.concat([early.coverage, late.coverage])
+    counts = cp.count_crimes(records.filter(pl.col("falls_within") == "Essex Police"),
+                             by="csp_name", period="quarter", coverage=coverage)
+    gap = counts.filter((pl.col("period_start") >= date(2019, 4, 1))
+                        & (pl.col("period_start") < date(2025, 1, 1)))
+    assert gap.height and gap["crimes"].null_count() == gap.height
+    assert set(gap["months_covered"]) == {0}
+    # 2019 Q1 was read for January and February only: it says so.
+    q1 = counts.filter(pl.col("period") == "2019 Q1")
+    assert set(q1["months_covered"]) == {2}
+    assert set(q1["last_month"]) == {date(2019, 2, 1)}
+    with pytest.raises(cp.UnequalCoverageError):
+        cp.compare_periods(counts, current="2025 Q1", previous="2019 Q1")
 
 
 @needs(CITY_OUTCOMES)

@@ -169,6 +169,9 @@ const SEPARATING: [&str; 2] = ["crime_type", "is_asb"];
 /// How much of a period was read: the months read, and the first and last of them (ordinals).
 type PeriodCover = (u32, Option<i64>, Option<i64>);
 
+/// A row with no month, in the rows' month ordinals.
+const NO_MONTH: i32 = i32::MIN;
+
 /// Months as ordinals (`year * 12 + month - 1`), so that ranges of them index vectors.
 fn ordinal(month: Month) -> i64 {
     i64::from(month.year()) * 12 + i64::from(month.month()) - 1
@@ -296,7 +299,9 @@ pub fn count_crimes(
 
     // Each row's month, and which rows are left out.
     let mut cache = MonthCache::default();
-    let mut row_month: Vec<Option<i64>> = Vec::with_capacity(rows);
+    // Month ordinals fit in an i32 (the core's months have four-digit years); a national
+    // download has tens of millions of rows, so four bytes a row rather than sixteen.
+    let mut row_month: Vec<i32> = Vec::with_capacity(rows);
     let (mut no_month, mut outside_rows) = (0u64, 0u64);
     let mut included = vec![true; rows];
     let mut outside_flags = outside.map(|o| o.iter());
@@ -310,12 +315,20 @@ pub fn count_crimes(
             outside_rows += 1;
             included[row] = false;
         }
-        row_month.push(month);
+        row_month.push(month.map_or(NO_MONTH, |m| m as i32));
     }
     let excluded = excluded_frame(no_month, outside_rows)?;
     let (Some(first), Some(last)) = (
-        row_month.iter().flatten().min().copied(),
-        row_month.iter().flatten().max().copied(),
+        row_month
+            .iter()
+            .filter(|&&m| m != NO_MONTH)
+            .min()
+            .map(|&m| i64::from(m)),
+        row_month
+            .iter()
+            .filter(|&&m| m != NO_MONTH)
+            .max()
+            .map(|&m| i64::from(m)),
     ) else {
         return Ok(CrimeCounts {
             counts: empty_counts(&keys)?,
@@ -328,9 +341,9 @@ pub fn count_crimes(
     let force_count = forces.as_ref().map_or(1, |f| f.values.len());
     let force_of = |row: usize| forces.as_ref().map_or(0, |f| f.codes[row] as usize);
     let mut read = vec![vec![false; span]; force_count];
-    for (row, month) in row_month.iter().enumerate() {
-        if let Some(m) = month {
-            read[force_of(row)][(m - first) as usize] = true;
+    for (row, &month) in row_month.iter().enumerate() {
+        if month != NO_MONTH {
+            read[force_of(row)][(i64::from(month) - first) as usize] = true;
         }
     }
     if let Some(coverage) = options.coverage {
@@ -346,6 +359,7 @@ pub fn count_crimes(
     let mut combo_forces: Vec<BTreeSet<usize>> = Vec::new();
     let mut row_combo: Vec<u32> = vec![u32::MAX; rows];
     let mut last_seen: Option<(u128, u32)> = None;
+    let mut last_force: Option<(u32, usize)> = None;
     for row in 0..rows {
         if !included[row] {
             continue;
@@ -374,7 +388,11 @@ pub fn count_crimes(
             }
         };
         row_combo[row] = combo;
-        combo_forces[combo as usize].insert(force_of(row));
+        let force = force_of(row);
+        if last_force != Some((combo, force)) {
+            combo_forces[combo as usize].insert(force);
+            last_force = Some((combo, force));
+        }
     }
 
     // The months read for each combination: the union of its forces' months (one pattern per
@@ -457,18 +475,18 @@ pub fn count_crimes(
         .iter()
         .map(|(_, k)| vec![(false, false); k.values.len()])
         .collect();
-    for row in 0..rows {
+    for (row, is_asb) in asb.iter().enumerate() {
+        let m = i64::from(row_month[row]);
         if !included[row] {
             continue;
         }
-        let Some(m) = row_month[row] else { continue };
         let mut crossed_code = 0usize;
         for key in &crossed {
             crossed_code = crossed_code * key.values.len() + key.codes[row] as usize;
         }
         let cell =
             (row_combo[row] as usize * crossed_count + crossed_code) * period_count + slot_of(m);
-        let is_asb = asb.get(row) == Some(true);
+        let is_asb = is_asb == Some(true);
         if is_asb {
             incidents[cell] += 1;
         } else {
