@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import html
+import inspect
 import io
 import os
 import sys
@@ -582,6 +583,14 @@ def count_crimes(
     return _frame(counts)
 
 
+#: Join keys match when both are null (a null CSP is a group): ``nulls_equal`` in polars 1.24+,
+#: ``join_nulls`` before.
+_NULLS_MATCH = (
+    {"nulls_equal": True}
+    if "nulls_equal" in inspect.signature(pl.DataFrame.join).parameters
+    else {"join_nulls": True}
+)
+
 #: The columns of :func:`count_crimes` that are not group columns.
 _COUNT_COLUMNS = frozenset(
     ["period", "period_start", "months_covered", "first_month", "last_month", "crimes",
@@ -697,7 +706,7 @@ def compare_periods(
             )
         sides.append(part)
     if groups:
-        both = sides[0].join(sides[1], on=groups, how="full", coalesce=True, nulls_equal=True)
+        both = sides[0].join(sides[1], on=groups, how="full", coalesce=True, **_NULLS_MATCH)
     else:
         both = pl.concat(sides, how="horizontal")
     both = both.with_columns(
