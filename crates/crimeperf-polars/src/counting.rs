@@ -199,15 +199,28 @@ fn dates<'a>(frame: &'a DataFrame, name: &str) -> Result<&'a Int32Chunked> {
 
 /// Month ordinals of day numbers, each distinct day converted once.
 #[derive(Default)]
-struct MonthCache(HashMap<i32, i64>);
+struct MonthCache {
+    seen: HashMap<i32, i64>,
+    /// One file is one month: the row before usually has this row's day.
+    last: Option<(i32, i64)>,
+}
 
 impl MonthCache {
     fn get(&mut self, day: i32) -> Option<i64> {
-        if let Some(&o) = self.0.get(&day) {
-            return Some(o);
+        if let Some((previous, o)) = self.last {
+            if previous == day {
+                return Some(o);
+            }
         }
-        let o = ordinal(days_to_month(day)?);
-        self.0.insert(day, o);
+        let o = match self.seen.get(&day) {
+            Some(&o) => o,
+            None => {
+                let o = ordinal(days_to_month(day)?);
+                self.seen.insert(day, o);
+                o
+            }
+        };
+        self.last = Some((day, o));
         Some(o)
     }
 }
