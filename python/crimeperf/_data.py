@@ -585,7 +585,7 @@ def count_crimes(
 
 #: Join keys match when both are null (a null CSP is a group): ``nulls_equal`` in polars 1.24+,
 #: ``join_nulls`` before.
-_NULLS_MATCH = (
+_NULLS_MATCH: dict[str, Any] = (
     {"nulls_equal": True}
     if "nulls_equal" in inspect.signature(pl.DataFrame.join).parameters
     else {"join_nulls": True}

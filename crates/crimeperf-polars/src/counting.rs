@@ -242,8 +242,9 @@ impl MonthCache {
 /// * **Crimes and ASB apart**: `crimes` and `asb_incidents` are separate columns, so ASB never
 ///   enters a crime total. When `crime_type` (or `is_asb`) is a `by` column, an ASB group's
 ///   `crimes` is null and a crime type's `asb_incidents` is null: an ASB row never says 0 crimes.
-/// * **Rows left out**: rows outside their force's area (unless
-///   [`OutsideForce::Include`]) and rows with no month, counted in [`CrimeCounts::excluded`].
+/// * **Rows left out**: rows outside their force's area (an `outside_force` column that is
+///   true; unless [`OutsideForce::Include`]) and rows with no month, counted in
+///   [`CrimeCounts::excluded`].
 ///
 /// The counts have the `by` columns, `period` (its label), `period_start` (a date),
 /// `months_covered`, `first_month`, `last_month`, `crimes` and `asb_incidents`, ordered by the
@@ -698,4 +699,27 @@ fn empty_counts(keys: &[KeyColumn]) -> Result<DataFrame> {
         Vec::<Option<u64>>::new(),
     ));
     Ok(DataFrame::new(0, columns)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_spellings_are_snake_case_and_round_trip() {
+        for unit in [
+            PeriodUnit::Month,
+            PeriodUnit::Quarter,
+            PeriodUnit::FinancialQuarter,
+            PeriodUnit::FinancialYear,
+            PeriodUnit::CalendarYear,
+        ] {
+            assert_eq!(unit.label().parse::<PeriodUnit>().ok(), Some(unit));
+        }
+        for choice in [OutsideForce::Exclude, OutsideForce::Include] {
+            assert_eq!(choice.label().parse::<OutsideForce>().ok(), Some(choice));
+        }
+        assert!("financial-year".parse::<PeriodUnit>().is_err());
+        assert!("fy".parse::<PeriodUnit>().is_err());
+    }
 }

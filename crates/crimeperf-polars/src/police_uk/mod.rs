@@ -94,6 +94,7 @@ impl std::str::FromStr for DuplicatePolicy {
     type Err = crimeperf::Error;
 
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        // One spelling each (snake_case, as every option of the data layer).
         match s.trim() {
             "prefer_located_latest_outcome" => Ok(DuplicatePolicy::PreferLocatedLatestOutcome),
             "keep_first" => Ok(DuplicatePolicy::KeepFirst),
