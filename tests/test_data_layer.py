@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import warnings
 import zipfile
 from collections import Counter
 from datetime import date
@@ -18,6 +19,8 @@ from typing import Iterator
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crimeperf as cp
 
@@ -484,6 +487,67 @@ def test_count_crimes_errors(sample: cp.PoliceUkData) -> None:
         cp.count_crimes(sample.records, by="csp_name", period="fortnight")
     with pytest.raises(cp.ColumnNotFoundError, match="is_asb"):
         cp.count_crimes(sample.records.drop("is_asb"), by="csp_name")
+
+
+FORCES = ["Essex Police", "Kent Police"]
+AREAS = ["Basildon", "Rochford", None]
+TYPES = ["Anti-social behaviour", "Burglary", "Drugs"]
+
+record_rows = st.lists(
+    st.tuples(
+        st.sampled_from(FORCES),
+        st.integers(min_value=0, max_value=14),  # months from 2024-10
+        st.sampled_from(AREAS),
+        st.sampled_from(TYPES),
+        st.booleans(),  # outside the force's area
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=record_rows, period=st.sampled_from(["month", "quarter", "financial_year"]))
+def test_count_crimes_properties(rows: list[tuple], period: str) -> None:
+    months = [date(2024 + (9 + m) // 12, (9 + m) % 12 + 1, 1) for _, m, _, _, _ in rows]
+    records = pl.DataFrame({
+        "falls_within": [r[0] for r in rows],
+        "month": months,
+        "csp_name": [r[2] for r in rows],
+        "crime_type": [r[3] for r in rows],
+        "is_asb": [r[3] == "Anti-social behaviour" for r in rows],
+        "outside_force": [r[4] for r in rows],
+    }, schema_overrides={"csp_name": pl.String})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        counts = cp.count_crimes(records, by=["csp_name", "crime_type"], period=period)
+    inside = records.filter(~pl.col("outside_force"))
+    outside = records.height - inside.height
+    # Rows left out are said, with their number.
+    said = [str(w.message) for w in caught if issubclass(w.category, cp.ExcludedRowsWarning)]
+    assert (said != []) == (outside > 0)
+    if outside:
+        assert f"{outside:,} rows outside force" in said[0]
+    # Totals are the sums of their parts: every counted row is in exactly one cell.
+    assert int(counts["crimes"].sum() or 0) == int((~inside["is_asb"]).sum())
+    assert int(counts["asb_incidents"].sum() or 0) == int(inside["is_asb"].sum())
+    # Groups are the areas that occur, each with every crime type, each with every period.
+    areas = inside["csp_name"].unique().to_list()
+    periods = counts["period"].unique().to_list()
+    assert counts.height == len(areas) * records["crime_type"].n_unique() * len(periods)
+    # A period none of whose months were read has no counts; one that was read has them.
+    unread = counts.filter(pl.col("months_covered") == 0)
+    assert unread["crimes"].null_count() == unread["asb_incidents"].null_count() == unread.height
+    read = counts.filter(pl.col("months_covered") > 0)
+    asb_rows = read["crime_type"] == "Anti-social behaviour"
+    assert read.filter(asb_rows)["crimes"].null_count() == int(asb_rows.sum())
+    assert read.filter(asb_rows)["asb_incidents"].null_count() == 0
+    assert read.filter(~asb_rows)["crimes"].null_count() == 0
+    # Months read are those with any record of the groups' forces; the first and last bound them.
+    assert (counts["months_covered"] <= {"month": 1, "quarter": 3, "financial_year": 12}[period]).all()
+    bounded = read.filter((pl.col("first_month") > pl.col("last_month"))
+                          | (pl.col("first_month") < pl.col("period_start")))
+    assert bounded.height == 0
 
 
 def test_compare_periods_pivots_and_tests(sample: cp.PoliceUkData) -> None:

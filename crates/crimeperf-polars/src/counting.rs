@@ -490,22 +490,9 @@ pub fn count_crimes(
         .map(|(_, k)| vec![(false, false); k.values.len()])
         .collect();
     for (row, is_asb) in asb.iter().enumerate() {
-        let m = i64::from(row_month[row]);
-        if !included[row] {
-            continue;
-        }
-        let mut crossed_code = 0usize;
-        for key in &crossed {
-            crossed_code = crossed_code * key.values.len() + key.codes[row] as usize;
-        }
-        let cell =
-            (row_combo[row] as usize * crossed_count + crossed_code) * period_count + slot_of(m);
         let is_asb = is_asb == Some(true);
-        if is_asb {
-            incidents[cell] += 1;
-        } else {
-            crimes[cell] += 1;
-        }
+        // Whether a crime type is ASB is a property of the type: rows left out tell it too (a
+        // crossed ASB row whose only incidents were outside the force still has no crimes).
         for (kind, (_, key)) in kinds.iter_mut().zip(&separating) {
             let seen = &mut kind[key.codes[row] as usize];
             if is_asb {
@@ -513,6 +500,20 @@ pub fn count_crimes(
             } else {
                 seen.1 = true;
             }
+        }
+        if !included[row] {
+            continue;
+        }
+        let mut crossed_code = 0usize;
+        for key in &crossed {
+            crossed_code = crossed_code * key.values.len() + key.codes[row] as usize;
+        }
+        let cell = (row_combo[row] as usize * crossed_count + crossed_code) * period_count
+            + slot_of(i64::from(row_month[row]));
+        if is_asb {
+            incidents[cell] += 1;
+        } else {
+            crimes[cell] += 1;
         }
     }
 
