@@ -586,6 +586,8 @@ def test_compare_periods_refuses_unequal_coverage(sample: cp.PoliceUkData) -> No
     assert flagged["current_months"].to_list() == [2] * flagged.height
     with pytest.raises(cp.InvalidInputError, match="2024 Q4"):
         cp.compare_periods(counts, current="2025 Q2", previous="2024 Q4")
+    with pytest.raises(cp.UnknownOptionError, match="coverage"):
+        cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1", coverage="ignore")
 
 
 # --- solved rates ------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from crimeperf.exceptions import (
     ExcludedRowsWarning,
     InvalidInputError,
     UnequalCoverageError,
+    UnknownOptionError,
 )
 
 __all__ = [
@@ -44,6 +45,12 @@ __all__ = [
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
+# The spellings of the data layer's options.
+FileKind = Literal["street", "outcomes"]
+DuplicatePolicy = Literal["prefer_located_latest_outcome", "keep_first", "keep_all"]
+PeriodUnit = Literal["month", "quarter", "financial_quarter", "financial_year", "calendar_year"]
+OutsideForce = Literal["exclude", "include"]
+CoverageCheck = Literal["raise", "flag"]
 T = TypeVar("T")
 
 # A read that has not finished after this many seconds shows its progress (progress=None).
@@ -297,12 +304,6 @@ class OnsCspTables(_FrameSet):
         return f"{frame.height:,} rows ({areas}); years ending {span}; {self.log.height:,} log rows"
 
 
-
-FileKind = Literal["street", "outcomes"]
-DuplicatePolicy = Literal["prefer_located_latest_outcome", "keep_first", "keep_all"]
-PeriodUnit = Literal["month", "quarter", "financial_quarter", "financial_year", "calendar_year"]
-OutsideForce = Literal["exclude", "include"]
-CoverageCheck = Literal["raise", "flag"]
 
 #: The characters that make a source a glob pattern.
 _GLOB_CHARACTERS = frozenset("*?[")
@@ -650,6 +651,8 @@ def compare_periods(
         months (named, with the months).
     ColumnNotFoundError
         ``period``, ``crimes`` or ``asb_incidents`` is missing.
+    UnknownOptionError
+        ``coverage`` is not one of those accepted.
 
     Examples
     --------
@@ -666,6 +669,8 @@ def compare_periods(
     >>> out.select("crime_type", "unit", "previous", "current", "description").rows()
     [('Anti-social behaviour', 'incidents', 189, 208, '10.1% increase (19 incidents)'), ('Burglary', 'crimes', 168, 206, '22.6% increase (38 crimes)')]
     """
+    if coverage not in ("raise", "flag"):
+        raise UnknownOptionError(f"unknown coverage {coverage!r}; expected one of: raise, flag")
     df = _to_polars(counts)
     for name in ("period", "crimes", "asb_incidents"):
         if name not in df.columns:
@@ -730,8 +735,6 @@ def compare_periods(
             f"(count {row['current']}), {row['previous_months']} in {previous} (count "
             f"{row['previous']}); compare periods read alike, or pass coverage='flag'"
         )
-    if coverage not in ("raise", "flag"):
-        raise InvalidInputError(f"coverage must be 'raise' or 'flag', got {coverage!r}")
     parts = []
     for unit_name in ("crimes", "incidents"):
         part = both.filter(pl.col("unit") == unit_name)
