@@ -298,6 +298,20 @@ fn reads_zip_archives() {
     zip.finish().unwrap();
     let data = read(&path, DuplicatePolicy::default());
     assert_eq!(data.records.height(), 7);
+    // The outcome file in the archive is not read, and the log says so and why.
+    let files = strings(&data.log, "file");
+    let details = strings(&data.log, "detail");
+    let skipped = (0..data.log.height())
+        .find(|&r| strings(&data.log, "kind")[r].as_deref() == Some("skipped_file"))
+        .unwrap();
+    assert!(files[skipped]
+        .as_deref()
+        .unwrap()
+        .ends_with("download.zip!2025-01/2025-01-essex-outcomes.csv"));
+    assert!(details[skipped]
+        .as_deref()
+        .unwrap()
+        .starts_with("a data.police.uk outcomes file"));
     let files = strings(&data.records, "file");
     assert!(files[0]
         .as_deref()
@@ -671,6 +685,8 @@ fn real_essex_suffolk_norfolk_files() {
     assert_eq!(log_count(&data, "unknown_lsoa"), 0, "{}", data.log);
     assert_eq!(data.coverage.height(), 36);
     assert_eq!(log_count(&data, "missing_month"), 0);
+    // PROVENANCE.md is the one file not read.
+    assert_eq!(log_count(&data, "skipped_file"), 1, "{}", data.log);
 }
 
 #[test]
