@@ -576,6 +576,19 @@ def test_compare_periods_pivots_and_tests(sample: cp.PoliceUkData) -> None:
     assert (row["previous"], row["current"]) == tuple(rochford["asb_incidents"].to_list())
 
 
+def test_compare_periods_gives_back_the_callers_kind_of_frame(sample: cp.PoliceUkData) -> None:
+    pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    counts = cp.count_crimes(counted(sample.records), by="csp_name", period="quarter")
+    expected = cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1")
+    from_pandas = cp.compare_periods(counts.to_pandas(), current="2025 Q2", previous="2025 Q1")
+    assert type(from_pandas).__module__.startswith("pandas")
+    assert from_pandas["description"].tolist() == expected["description"].to_list()
+    from_arrow = cp.compare_periods(counts.to_arrow(), current="2025 Q2", previous="2025 Q1")
+    assert type(from_arrow).__module__.startswith("pyarrow")
+    assert from_arrow.column("p_value").to_pylist() == expected["p_value"].to_list()
+
+
 def test_compare_periods_refuses_unequal_coverage(sample: cp.PoliceUkData) -> None:
     records = counted(sample.records).filter(pl.col("month") != date(2025, 6, 1))
     counts = cp.count_crimes(records, by="csp_name", period="quarter")

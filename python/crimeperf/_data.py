@@ -607,7 +607,7 @@ def compare_periods(
     coverage: CoverageCheck = "raise",
     confidence: float = 0.95,
     min_base: int = 50,
-) -> pl.DataFrame:
+) -> Any:
     """Compares two periods of :func:`count_crimes` output with the exact change test.
 
     Pivots the two periods side by side for each group (the columns other than the count
@@ -634,12 +634,13 @@ def compare_periods(
 
     Returns
     -------
-    polars.DataFrame
+    polars.DataFrame (pandas DataFrame or pyarrow Table for those)
         The group columns, ``unit`` (``"crimes"`` or ``"incidents"``), ``current_period``,
         ``previous_period``, ``current``, ``previous``, ``current_months``,
         ``previous_months``, ``coverage_differs``, then the columns of
-        :func:`crimeperf.changes` (``absolute``, ``percent``, ..., ``description``). A polars
-        frame whatever the input.
+        :func:`crimeperf.changes` (``absolute``, ``percent``, ..., ``description``), one row
+        per group. The caller's kind of frame: pandas in, pandas out; pyarrow in, pyarrow out;
+        polars otherwise.
 
     Raises
     ------
@@ -747,11 +748,21 @@ def compare_periods(
         rest = part.filter(pl.col("current").is_null() | pl.col("previous").is_null())
         if rest.height:
             parts.append(rest)
-    if not parts:
-        return both
-    order = [pl.col(g) for g in groups]
-    out = pl.concat(parts, how="diagonal_relaxed")
-    return out.sort(order, nulls_last=True, maintain_order=True) if order else out
+    out = pl.concat(parts, how="diagonal_relaxed") if parts else both
+    if groups:
+        out = out.sort([pl.col(g) for g in groups], nulls_last=True, maintain_order=True)
+    return _like(counts, out)
+
+
+def _like(source: Any, frame: pl.DataFrame) -> Any:
+    """``frame`` as the caller's kind of frame: pandas for pandas, pyarrow for pyarrow, else
+    polars."""
+    package = type(source).__module__.split(".")[0]
+    if package == "pandas":
+        return frame.to_pandas()
+    if package == "pyarrow":
+        return frame.to_arrow()
+    return frame
 
 
 def solved_rates(
