@@ -12,6 +12,7 @@ import csv
 import re
 import shutil
 import traceback
+import warnings
 import zipfile
 from collections import Counter
 from datetime import date
@@ -21,6 +22,8 @@ from typing import Iterator
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crimeperf as cp
 from shared_data import RAW, needs, require
@@ -90,7 +93,7 @@ def test_sample_agrees_with_plain_csv_counts(sample: cp.PoliceUkData) -> None:
     assert plain["extra_copies"] == 1  # one Crime ID twice in 2025-02, the copies differ
     assert sample.records.height == plain["rows"] - plain["extra_copies"]
     # Every row, before the duplicate policy chooses between the two copies.
-    records = cp.read_police_uk(SAMPLE, duplicates="keep-all").records
+    records = cp.read_police_uk(SAMPLE, duplicates="keep_all").records
     assert records.height == plain["rows"]
     assert int(records["is_asb"].sum()) == plain["asb"]
     assert records.filter(pl.col("lsoa_code").is_null()).height == plain["no_location"]
@@ -125,9 +128,9 @@ def test_records_are_typed_and_placed(sample: cp.PoliceUkData) -> None:
 
 
 def test_duplicate_policy_is_selectable(sample: cp.PoliceUkData) -> None:
-    kept_all = cp.read_police_uk(SAMPLE, duplicates="keep-all")
+    kept_all = cp.read_police_uk(SAMPLE, duplicates="keep_all")
     assert kept_all.records.height == sample.records.height + 1
-    first = cp.read_police_uk(SAMPLE, duplicates="keep-first")
+    first = cp.read_police_uk(SAMPLE, duplicates="keep_first")
     assert first.records.height == sample.records.height
     duplicated = kept_all.records.filter(
         pl.col("crime_id").is_not_null() & pl.col("crime_id").is_duplicated()
@@ -173,6 +176,53 @@ def test_the_same_file_twice_is_read_once(tmp_path: Path) -> None:
     data = cp.read_police_uk(tmp_path)
     assert data.records.height == sum(1 for _ in plain_rows([one]))
     assert data.findings()["duplicate_file"] == 1
+
+
+def test_the_same_month_downloaded_twice_keeps_the_advanced_outcomes(tmp_path: Path) -> None:
+    one = csv_files(SAMPLE)[0]
+    text = one.read_text(encoding="utf-8-sig")
+    moved_on = text.replace("Status update unavailable", "Offender given a caution")
+    assert moved_on != text
+    # The later download is in folder "a", read first; the older one in "b".
+    for folder, body in (("a", moved_on), ("b", text)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / one.name).write_text(body, encoding="utf-8")
+    data = cp.read_police_uk(tmp_path)
+    assert "Status update unavailable" not in data.records["last_outcome"].to_list()
+    row = data.log.filter(pl.col("kind") == "duplicate_file").row(0, named=True)
+    assert row["file"].endswith(f"b/{one.name}") and "more advanced outcomes" in row["detail"]
+    # The other order: still the advanced copy.
+    (tmp_path / "a" / one.name).write_text(text, encoding="utf-8")
+    (tmp_path / "b" / one.name).write_text(moved_on, encoding="utf-8")
+    data = cp.read_police_uk(tmp_path)
+    assert "Status update unavailable" not in data.records["last_outcome"].to_list()
+
+
+def test_files_are_recognised_by_header_and_the_rest_accounted_for(tmp_path: Path) -> None:
+    january, february = csv_files(SAMPLE)[:2]
+    shutil.copy(january, tmp_path / january.name)
+    shutil.copy(february, tmp_path / "essex_feb.csv")
+    (tmp_path / "notes.txt").write_text("downloaded on Monday")
+    data = cp.read_police_uk(tmp_path)
+    assert data.coverage["month"].to_list() == [date(2025, 1, 1), date(2025, 2, 1)]
+    skipped = data.log.filter(pl.col("kind") == "skipped_file")
+    assert skipped["file"].to_list() == [str(tmp_path / "notes.txt")]
+    assert skipped["detail"].to_list() == ["not a CSV file or a zip archive"]
+    nothing = tmp_path / "empty"
+    nothing.mkdir()
+    (nothing / "notes.txt").write_text("x")
+    with pytest.raises(cp.DataFileNotFoundError, match="Crime type.*notes.txt"):
+        cp.read_police_uk(nothing)
+
+
+def test_sources_as_lists_and_patterns() -> None:
+    months = sorted(p for p in SAMPLE.iterdir() if p.is_dir())
+    listed = cp.read_police_uk([months[0], months[2]])
+    assert listed.coverage["month"].to_list() == [date(2025, 1, 1), date(2025, 3, 1)]
+    pattern = cp.read_police_uk(str(SAMPLE / "2025-0[13]"))
+    assert pattern.records.equals(listed.records)
+    with pytest.raises(cp.DataFileNotFoundError, match="no files or folders match"):
+        cp.read_police_uk(str(SAMPLE / "2031-*"))
 
 
 def write_street_file(folder: Path, month: str, lines: list[str]) -> Path:
@@ -229,7 +279,7 @@ def test_read_errors_are_typed(tmp_path: Path) -> None:
     assert isinstance(header.value, ValueError)
     with pytest.raises(cp.UnknownOptionError, match="kind"):
         cp.read_police_uk(SAMPLE, kind="burglaries")
-    with pytest.raises(cp.UnknownOptionError, match="duplicate policy"):
+    with pytest.raises(cp.UnknownOptionError, match="duplicates"):
         cp.read_police_uk(SAMPLE, duplicates="newest")
     not_a_zip = tmp_path / "broken.zip"
     not_a_zip.write_bytes(b"PK\x03\x04 this is not a zip archive")
@@ -302,19 +352,30 @@ def test_a_read_error_from_the_worker_thread_has_no_worker_frames(tmp_path: Path
 # --- counting ----------------------------------------------------------------------------------
 
 
+def counted(records: pl.DataFrame) -> pl.DataFrame:
+    """The records count_crimes counts by default: those inside their force's area."""
+    return records.filter(~pl.col("outside_force"))
+
+
 def test_count_crimes_fills_zeros_and_keeps_asb_apart(sample: cp.PoliceUkData) -> None:
     records = sample.records
-    counts = cp.count_crimes(records, by=["csp_name", "crime_type"], period="month")
-    assert counts.columns == ["csp_name", "crime_type", "period", "period_start", "crimes",
+    with pytest.warns(cp.ExcludedRowsWarning, match="71 rows outside force"):
+        counts = cp.count_crimes(records, by=["csp_name", "crime_type"], period="month")
+    assert counts.columns == ["csp_name", "crime_type", "period", "period_start",
+                              "months_covered", "first_month", "last_month", "crimes",
                               "asb_incidents"]
-    groups = records.select("csp_name", "crime_type").unique().height
-    csps, types = records["csp_name"].n_unique(), records["crime_type"].n_unique()
+    inside = counted(records)
+    groups = inside.select("csp_name", "crime_type").unique().height
+    csps, types = inside["csp_name"].n_unique(), records["crime_type"].n_unique()
     assert groups < csps * types  # so zeros must have been filled in
     assert counts.height == csps * types * 6
-    assert int(counts["crimes"].sum()) == int((~records["is_asb"]).sum())
-    assert int(counts["asb_incidents"].sum()) == int(records["is_asb"].sum())
+    assert int(counts["crimes"].sum()) == int((~inside["is_asb"]).sum())
+    assert int(counts["asb_incidents"].sum()) == int(inside["is_asb"].sum())
+    # The ASB rows carry incidents and no crimes column; crime rows no ASB column.
     asb = counts.filter(pl.col("crime_type") == "Anti-social behaviour")
-    assert int(asb["crimes"].sum()) == 0
+    assert asb["crimes"].null_count() == asb.height
+    assert asb["asb_incidents"].null_count() == 0
+    assert counts.filter(pl.col("crime_type") == "Burglary")["asb_incidents"].null_count() > 0
     # Independent: Rochford burglaries by month with the csv module.
     places = lsoa_places()
     plain: Counter = Counter()
@@ -327,6 +388,71 @@ def test_count_crimes_fills_zeros_and_keeps_asb_apart(sample: cp.PoliceUkData) -
                                                           for m in range(1, 7)}
 
 
+def test_count_crimes_outside_force_rows_are_left_out_and_said(sample: cp.PoliceUkData) -> None:
+    records = sample.records
+    outside = records.filter(pl.col("outside_force"))["csp_name"].drop_nulls().unique().to_list()
+    assert outside  # the sample has Essex crimes in other forces' CSPs
+    with pytest.warns(cp.ExcludedRowsWarning) as caught:
+        counts = cp.count_crimes(records, by="csp_name")
+    assert f"{records['outside_force'].sum()} rows outside force" in str(caught[0].message)
+    assert not set(outside) & set(counts["csp_name"].drop_nulls())
+    included = cp.count_crimes(records, by="csp_name", outside_force="include")
+    assert set(outside) <= set(included["csp_name"].drop_nulls())
+    assert int(included["crimes"].sum()) == int((~records["is_asb"]).sum())
+    with pytest.raises(cp.UnknownOptionError, match="outside_force"):
+        cp.count_crimes(records, by="csp_name", outside_force="drop")
+
+
+def test_count_crimes_zeros_only_where_data_was_read(sample: cp.PoliceUkData) -> None:
+    # Two reads stacked with a gap, as Essex 2018-19 and 2025 are: no zeros for the gap.
+    records = counted(sample.records)
+    early = records.filter(pl.col("month") == date(2025, 1, 1))
+    late = records.filter(pl.col("month") == date(2025, 6, 1))
+    counts = cp.count_crimes(pl.concat([early, late]), by="csp_name", period="month")
+    gap = counts.filter(pl.col("period").is_in(["2025-02", "2025-03", "2025-04", "2025-05"]))
+    assert gap.height and gap["crimes"].null_count() == gap.height
+    assert gap["months_covered"].to_list() == [0] * gap.height
+    read = counts.filter(pl.col("period") == "2025-06")
+    assert read["crimes"].null_count() == 0 and read["months_covered"].to_list() == [1] * read.height
+    # With the coverage, a month read in which a CSP had no burglary gets its 0.
+    burglary = records.filter(pl.col("crime_type") == "Burglary")
+    covered = cp.count_crimes(burglary, by="csp_name", coverage=sample)
+    assert covered["crimes"].null_count() == 0
+    assert int(covered["crimes"].sum()) == burglary.height
+    # Without it, a month with no burglary in the whole force would be unknown, not 0.
+    january = burglary.filter(pl.col("month") != date(2025, 2, 1))
+    gapped = cp.count_crimes(january, by="csp_name")
+    assert gapped.filter(pl.col("period") == "2025-02")["crimes"].null_count() > 0
+    filled = cp.count_crimes(january, by="csp_name", coverage=sample.coverage)
+    assert filled.filter(pl.col("period") == "2025-02")["crimes"].to_list() == [0] * (
+        filled["csp_name"].n_unique()
+    )
+
+
+def test_count_crimes_partial_financial_years_say_so(sample: cp.PoliceUkData) -> None:
+    counts = cp.count_crimes(counted(sample.records), by="falls_within", period="financial_year")
+    assert counts.select("period", "months_covered", "first_month", "last_month").rows() == [
+        ("2024/25", 3, date(2025, 1, 1), date(2025, 3, 1)),
+        ("2025/26", 3, date(2025, 4, 1), date(2025, 6, 1)),
+    ]
+
+
+def test_count_crimes_does_not_cross_columns_that_go_together(sample: cp.PoliceUkData) -> None:
+    records = counted(sample.records)
+    counts = cp.count_crimes(records, by=["csp_code", "csp_name"], period="quarter")
+    pairs = records.select("csp_code", "csp_name").unique()
+    assert counts.height == pairs.height * 2
+    assert counts.select("csp_code", "csp_name").unique().height == pairs.height
+
+
+def test_count_crimes_refuses_row_identifiers(sample: cp.PoliceUkData) -> None:
+    records = counted(sample.records).filter(pl.col("crime_id").is_not_null())
+    with pytest.raises(cp.TooManyGroupsError, match="allow_many_groups"):
+        cp.count_crimes(records, by="crime_id")
+    counts = cp.count_crimes(records, by="crime_id", allow_many_groups=True, period="quarter")
+    assert int(counts["crimes"].sum()) == records.height
+
+
 @pytest.mark.parametrize(
     ("period", "labels"),
     [
@@ -337,9 +463,10 @@ def test_count_crimes_fills_zeros_and_keeps_asb_apart(sample: cp.PoliceUkData) -
     ],
 )
 def test_count_crimes_periods(sample: cp.PoliceUkData, period: str, labels: list[str]) -> None:
-    counts = cp.count_crimes(sample.records, by="falls_within", period=period)
+    records = counted(sample.records)
+    counts = cp.count_crimes(records, by="falls_within", period=period)
     assert counts["period"].to_list() == labels
-    assert int(counts["crimes"].sum()) == int((~sample.records["is_asb"]).sum())
+    assert int(counts["crimes"].sum()) == int((~records["is_asb"]).sum())
 
 
 def test_count_crimes_from_pandas_and_pyarrow(sample: cp.PoliceUkData) -> None:
@@ -357,7 +484,7 @@ def test_count_crimes_keeps_or_joins_chunks(sample: cp.PoliceUkData) -> None:
     # Records in chunks (as read, one per file; polars 1.3 reads them as one): passed as they are.
     all_columns = pl.concat(
         [sample.records.slice(0, 1000), sample.records.slice(1000)], rechunk=False
-    )
+    ).drop("outside_force")
     records = all_columns.select("month", "is_asb", "csp_name", "crime_type")
     assert records.n_chunks() > 1
     expected = cp.count_crimes(records.rechunk(), by=["csp_name", "crime_type"])
@@ -372,8 +499,9 @@ def test_count_crimes_keeps_or_joins_chunks(sample: cp.PoliceUkData) -> None:
 
 
 def test_count_crimes_by_month_itself(sample: cp.PoliceUkData) -> None:
-    counts = cp.count_crimes(sample.records, by="month", period="quarter")
-    assert int(counts["crimes"].sum()) == int((~sample.records["is_asb"]).sum())
+    records = counted(sample.records)
+    counts = cp.count_crimes(records, by="month", period="quarter")
+    assert int(counts["crimes"].sum()) == int((~records["is_asb"]).sum())
     # Each month falls in one quarter: the other cells are zeros.
     assert counts.filter(pl.col("crimes") > 0).height == 6
 
@@ -388,6 +516,120 @@ def test_count_crimes_errors(sample: cp.PoliceUkData) -> None:
         cp.count_crimes(sample.records, by="csp_name", period="fortnight")
     with pytest.raises(cp.ColumnNotFoundError, match="is_asb"):
         cp.count_crimes(sample.records.drop("is_asb"), by="csp_name")
+
+
+FORCES = ["Essex Police", "Kent Police"]
+AREAS = ["Basildon", "Rochford", None]
+TYPES = ["Anti-social behaviour", "Burglary", "Drugs"]
+
+record_rows = st.lists(
+    st.tuples(
+        st.sampled_from(FORCES),
+        st.integers(min_value=0, max_value=14),  # months from 2024-10
+        st.sampled_from(AREAS),
+        st.sampled_from(TYPES),
+        st.booleans(),  # outside the force's area
+    ),
+    min_size=1,
+    max_size=60,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=record_rows, period=st.sampled_from(["month", "quarter", "financial_year"]))
+def test_count_crimes_properties(rows: list[tuple], period: str) -> None:
+    months = [date(2024 + (9 + m) // 12, (9 + m) % 12 + 1, 1) for _, m, _, _, _ in rows]
+    records = pl.DataFrame({
+        "falls_within": [r[0] for r in rows],
+        "month": months,
+        "csp_name": [r[2] for r in rows],
+        "crime_type": [r[3] for r in rows],
+        "is_asb": [r[3] == "Anti-social behaviour" for r in rows],
+        "outside_force": [r[4] for r in rows],
+    }, schema_overrides={"csp_name": pl.String})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        counts = cp.count_crimes(records, by=["csp_name", "crime_type"], period=period)
+    inside = records.filter(~pl.col("outside_force"))
+    outside = records.height - inside.height
+    # Rows left out are said, with their number.
+    said = [str(w.message) for w in caught if issubclass(w.category, cp.ExcludedRowsWarning)]
+    assert (said != []) == (outside > 0)
+    if outside:
+        assert f"{outside:,} rows outside force" in said[0]
+    # Totals are the sums of their parts: every counted row is in exactly one cell.
+    assert int(counts["crimes"].sum() or 0) == int((~inside["is_asb"]).sum())
+    assert int(counts["asb_incidents"].sum() or 0) == int(inside["is_asb"].sum())
+    # Groups are the areas that occur, each with every crime type, each with every period.
+    areas = inside["csp_name"].unique().to_list()
+    periods = counts["period"].unique().to_list()
+    assert counts.height == len(areas) * records["crime_type"].n_unique() * len(periods)
+    # A period none of whose months were read has no counts; one that was read has them.
+    unread = counts.filter(pl.col("months_covered") == 0)
+    assert unread["crimes"].null_count() == unread["asb_incidents"].null_count() == unread.height
+    read = counts.filter(pl.col("months_covered") > 0)
+    asb_rows = read["crime_type"] == "Anti-social behaviour"
+    assert read.filter(asb_rows)["crimes"].null_count() == int(asb_rows.sum())
+    assert read.filter(asb_rows)["asb_incidents"].null_count() == 0
+    assert read.filter(~asb_rows)["crimes"].null_count() == 0
+    # Months read are those with any record of the groups' forces; the first and last bound them.
+    assert (counts["months_covered"] <= {"month": 1, "quarter": 3, "financial_year": 12}[period]).all()
+    bounded = read.filter((pl.col("first_month") > pl.col("last_month"))
+                          | (pl.col("first_month") < pl.col("period_start")))
+    assert bounded.height == 0
+
+
+def test_compare_periods_pivots_and_tests(sample: cp.PoliceUkData) -> None:
+    counts = cp.count_crimes(counted(sample.records), by=["csp_name", "crime_type"],
+                             period="quarter")
+    out = cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1")
+    pairs = counts.select("csp_name", "crime_type").unique()
+    assert out.height == pairs.height
+    # The same as the hand-written pivot before cp.changes.
+    by_hand = (
+        counts.filter(pl.col("crime_type") == "Burglary")
+        .pivot(on="period", index="csp_name", values="crimes")
+        .sort("csp_name", nulls_last=True)
+    )
+    expected = cp.changes(by_hand, current="2025 Q2", previous="2025 Q1")
+    ours = out.filter(pl.col("crime_type") == "Burglary").sort("csp_name", nulls_last=True)
+    assert ours["description"].to_list() == expected["description"].to_list()
+    assert ours["p_value"].to_list() == expected["p_value"].to_list()
+    # ASB is compared as incidents, never as "no change" in crimes.
+    asb = out.filter(pl.col("crime_type") == "Anti-social behaviour")
+    assert set(asb["unit"]) == {"incidents"}
+    assert all("incident" in d or d == "no change" for d in asb["description"])
+    rochford = counts.filter((pl.col("csp_name") == "Rochford")
+                             & (pl.col("crime_type") == "Anti-social behaviour"))
+    row = asb.filter(pl.col("csp_name") == "Rochford").row(0, named=True)
+    assert (row["previous"], row["current"]) == tuple(rochford["asb_incidents"].to_list())
+
+
+def test_compare_periods_gives_back_the_callers_kind_of_frame(sample: cp.PoliceUkData) -> None:
+    pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    counts = cp.count_crimes(counted(sample.records), by="csp_name", period="quarter")
+    expected = cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1")
+    from_pandas = cp.compare_periods(counts.to_pandas(), current="2025 Q2", previous="2025 Q1")
+    assert type(from_pandas).__module__.startswith("pandas")
+    assert from_pandas["description"].tolist() == expected["description"].to_list()
+    from_arrow = cp.compare_periods(counts.to_arrow(), current="2025 Q2", previous="2025 Q1")
+    assert type(from_arrow).__module__.startswith("pyarrow")
+    assert from_arrow.column("p_value").to_pylist() == expected["p_value"].to_list()
+
+
+def test_compare_periods_refuses_unequal_coverage(sample: cp.PoliceUkData) -> None:
+    records = counted(sample.records).filter(pl.col("month") != date(2025, 6, 1))
+    counts = cp.count_crimes(records, by="csp_name", period="quarter")
+    with pytest.raises(cp.UnequalCoverageError, match="2 months read in 2025 Q2 .*, 3 in 2025 Q1"):
+        cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1")
+    flagged = cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1", coverage="flag")
+    assert flagged["coverage_differs"].all()
+    assert flagged["current_months"].to_list() == [2] * flagged.height
+    with pytest.raises(cp.InvalidInputError, match="2024 Q4"):
+        cp.compare_periods(counts, current="2025 Q2", previous="2024 Q4")
+    with pytest.raises(cp.UnknownOptionError, match="coverage"):
+        cp.compare_periods(counts, current="2025 Q2", previous="2025 Q1", coverage="ignore")
 
 
 # --- solved rates ------------------------------------------------------------------------------
@@ -451,7 +693,7 @@ def test_real_essex_agrees_with_plain_csv_counts(essex_2025: cp.PoliceUkData) ->
     deduplicated = essex_2025.records.filter(pl.col("falls_within") == "Essex Police")
     assert deduplicated.height == plain["rows"] - plain["extra_copies"]
     essex = cp.read_police_uk(
-        csv_files(ESSEX_2025, "essex")[0].parent.parent, duplicates="keep-all"
+        csv_files(ESSEX_2025, "essex")[0].parent.parent, duplicates="keep_all"
     ).records.filter(pl.col("falls_within") == "Essex Police")
     assert essex.height == plain["rows"]
     assert int(essex["is_asb"].sum()) == plain["asb"] == 14_541
@@ -469,8 +711,8 @@ def test_real_counts_add_up(essex_2025: cp.PoliceUkData) -> None:
     counts = cp.count_crimes(essex_2025.records, by=["falls_within", "csp_name"],
                              period="quarter")
     by_force = counts.group_by("falls_within").agg(pl.col("crimes").sum()).sort("falls_within")
-    direct = (essex_2025.records.filter(~pl.col("is_asb")).group_by("falls_within").len()
-              .sort("falls_within"))
+    direct = (counted(essex_2025.records).filter(~pl.col("is_asb")).group_by("falls_within")
+              .len().sort("falls_within"))
     assert by_force["crimes"].to_list() == direct["len"].to_list()
 
 
@@ -480,6 +722,27 @@ def test_real_2011_boundary_lsoas_are_placed() -> None:
     located = data.records.filter(pl.col("lsoa_code").is_not_null())
     assert located["csp_code"].null_count() == 0
     assert "unknown_lsoa" not in data.findings()
+
+
+@needs(ESSEX_2018)
+@needs(ESSEX_2025)
+def test_real_reads_stacked_with_a_gap_have_no_made_up_zeros() -> None:
+    early = cp.read_police_uk(ESSEX_2018)
+    late = cp.read_police_uk(csv_files(ESSEX_2025, "essex"))
+    records = pl.concat([early.records, late.records], how="vertical_relaxed")
+    coverage = pl.concat([early.coverage, late.coverage])
+    counts = cp.count_crimes(records.filter(pl.col("falls_within") == "Essex Police"),
+                             by="csp_name", period="quarter", coverage=coverage)
+    gap = counts.filter((pl.col("period_start") >= date(2019, 4, 1))
+                        & (pl.col("period_start") < date(2025, 1, 1)))
+    assert gap.height and gap["crimes"].null_count() == gap.height
+    assert set(gap["months_covered"]) == {0}
+    # 2019 Q1 was read for January and February only: it says so.
+    q1 = counts.filter(pl.col("period") == "2019 Q1")
+    assert set(q1["months_covered"]) == {2}
+    assert set(q1["last_month"]) == {date(2019, 2, 1)}
+    with pytest.raises(cp.UnequalCoverageError):
+        cp.compare_periods(counts, current="2025 Q1", previous="2019 Q1")
 
 
 @needs(CITY_OUTCOMES)

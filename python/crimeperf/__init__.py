@@ -28,6 +28,7 @@ from crimeperf._crimeperf import (
 from crimeperf._data import (
     OnsCspTables,
     PoliceUkData,
+    compare_periods,
     count_crimes,
     geography_table,
     outcomes,
@@ -65,6 +66,8 @@ from crimeperf.exceptions import (
     NumeratorAboveDenominatorError,
     TooManyGroupsError,
     UnknownAreaError,
+    ExcludedRowsWarning,
+    UnequalCoverageError,
     UnknownOptionError,
     UnsupportedFrameError,
 )
@@ -88,6 +91,7 @@ __all__ = [
     "read_police_uk",
     "read_ons_csp_tables",
     "count_crimes",
+    "compare_periods",
     "solved_rates",
     "outcomes",
     "geography_table",
@@ -122,6 +126,8 @@ __all__ = [
     "ArgumentTypeError",
     "UnsupportedFrameError",
     "TooManyGroupsError",
+    "UnequalCoverageError",
+    "ExcludedRowsWarning",
     "DataFileError",
     "DataFileNotFoundError",
     "DataFormatError",

@@ -325,10 +325,12 @@ def targets_frame(
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def read_police_uk_files(
-    source: str,
+    sources: list[str],
     *,
-    kind: str = "street",
-    duplicates: str = "prefer-located-latest-outcome",
+    kind: Literal["street", "outcomes"] = "street",
+    duplicates: Literal[
+        "prefer_located_latest_outcome", "keep_first", "keep_all"
+    ] = "prefer_located_latest_outcome",
     geography: Optional[str] = None,
     threads: int = 0,
     progress: Optional[ReadProgress] = None,
@@ -338,9 +340,14 @@ def count_crimes_frame(
     stream: object,
     *,
     by: list[str],
-    period: str = "month",
+    period: Literal[
+        "month", "quarter", "financial_quarter", "financial_year", "calendar_year"
+    ] = "month",
+    coverage: Optional[object] = None,
+    outside_force: Literal["exclude", "include"] = "exclude",
+    allow_many_groups: bool = False,
     frame_columns: Optional[list[str]] = None,
-) -> ArrowStream: ...
+) -> tuple[ArrowStream, ArrowStream]: ...
 def solved_rates_frame(
     stream: object,
     *,

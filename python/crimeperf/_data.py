@@ -7,14 +7,17 @@ The reading, cleaning and counting are done by the compiled extension (the Rust 
 
 from __future__ import annotations
 
+import glob
 import html
+import inspect
 import io
 import os
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Optional, Sequence, TypeVar, Union
+from typing import Any, Callable, Literal, Optional, Sequence, TypeVar, Union
 
 import polars as pl
 
@@ -22,8 +25,18 @@ from crimeperf import _crimeperf
 
 # One exchange for frames and data (``_exchange.like`` gives a result back in the caller's kind of
 # frame); the names here are those the data functions have always used.
+from crimeperf._exchange import like
 from crimeperf._exchange import stream as _stream_of
 from crimeperf._exchange import to_polars as _to_polars
+from crimeperf._frames import changes
+from crimeperf.exceptions import (
+    ColumnNotFoundError,
+    DataFileNotFoundError,
+    ExcludedRowsWarning,
+    InvalidInputError,
+    UnequalCoverageError,
+    UnknownOptionError,
+)
 
 __all__ = [
     "PoliceUkData",
@@ -31,12 +44,19 @@ __all__ = [
     "read_police_uk",
     "read_ons_csp_tables",
     "count_crimes",
+    "compare_periods",
     "solved_rates",
     "outcomes",
     "geography_table",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
+# The spellings of the data layer's options.
+FileKind = Literal["street", "outcomes"]
+DuplicatePolicy = Literal["prefer_located_latest_outcome", "keep_first", "keep_all"]
+PeriodUnit = Literal["month", "quarter", "financial_quarter", "financial_year", "calendar_year"]
+OutsideForce = Literal["exclude", "include"]
+CoverageCheck = Literal["raise", "flag"]
 T = TypeVar("T")
 
 # A read that has not finished after this many seconds shows its progress (progress=None).
@@ -337,11 +357,37 @@ class OnsCspTables(_FrameSet):
 
 
 
+#: The characters that make a source a glob pattern.
+_GLOB_CHARACTERS = frozenset("*?[")
+
+
+def _source_paths(source: Union[PathLike, Sequence[PathLike]]) -> list[str]:
+    """The paths of ``source``: a path, a glob pattern (matching paths, sorted) or a list of
+    either. A pattern that matches nothing is an error naming it."""
+    if isinstance(source, (str, os.PathLike)):
+        sources: list[Any] = [source]
+    else:
+        sources = list(source)
+    paths: list[str] = []
+    for item in sources:
+        path = os.fspath(item)
+        if _GLOB_CHARACTERS.intersection(path) and not os.path.exists(path):
+            matches = sorted(glob.glob(path, recursive=True))
+            if not matches:
+                error = DataFileNotFoundError(f"no files or folders match the pattern {path!r}")
+                error.filename = path
+                raise error
+            paths.extend(matches)
+        else:
+            paths.append(path)
+    return paths
+
+
 def read_police_uk(
-    source: PathLike,
+    source: Union[PathLike, Sequence[PathLike]],
     *,
-    kind: str = "street",
-    duplicates: str = "prefer-located-latest-outcome",
+    kind: FileKind = "street",
+    duplicates: DuplicatePolicy = "prefer_located_latest_outcome",
     geography: Optional[PathLike] = None,
     threads: int = 0,
     progress: Optional[bool] = None,
@@ -350,12 +396,16 @@ def read_police_uk(
 
     Parameters
     ----------
-    source : str or path
+    source : str or path, or a list of them
         A folder (searched recursively: the unzipped download with its ``YYYY-MM`` folders), a
-        single CSV, or a zip archive (or a folder holding archives). Any forces, any months.
+        single CSV, a zip archive (or a folder holding archives), a glob pattern such as
+        ``"downloads/2025-0*"``, or a list of any of these. Any forces, any months. Inside
+        folders and archives police.uk files are recognised by their header as well as their
+        name (a street file saved as ``essex_feb.csv`` is read); every other file is logged as
+        ``skipped_file`` with the reason.
     kind : {"street", "outcomes"}, default "street"
         Street files (crimes and ASB incidents with their last outcome) or outcome files.
-    duplicates : {"prefer-located-latest-outcome", "keep-first", "keep-all"}
+    duplicates : {"prefer_located_latest_outcome", "keep_first", "keep_all"}
         What to do with copies of a Crime ID that differ (street files; identical copies are
         always collapsed to one and logged). The default keeps the copy with a location, then
         the one with the most advanced outcome, then the later month, then the first read.
@@ -372,16 +422,21 @@ def read_police_uk(
     Returns
     -------
     PoliceUkData
-        ``records``, ``log`` and ``coverage`` frames.
+        ``records``, ``log`` and ``coverage`` frames. The same force and month found in two
+        files (the same month downloaded twice) is read once: from the later download when the
+        folder or archive names say which (``2025-06.zip`` against ``2025-09.zip``), otherwise
+        from the copy with the more advanced outcomes; a ``duplicate_file`` log row names the
+        copy kept and why.
 
     Raises
     ------
     DataFileNotFoundError
-        ``source`` does not exist or holds no files of the kind.
+        ``source`` does not exist, a pattern matches nothing, or nothing holds files of the
+        kind (the message says what was expected and what was found).
     DataFileError
         A file or archive cannot be read.
     DataFormatError
-        A CSV whose header is not a data.police.uk header of the kind.
+        A CSV named explicitly whose header is not a data.police.uk header of the kind.
     UnknownOptionError
         ``kind`` or ``duplicates`` is not one of those accepted.
 
@@ -398,11 +453,14 @@ def read_police_uk(
     (105, 71, 2)
     >>> data.coverage.select("month", "rows", "crimes").head(2).rows()
     [(datetime.date(2025, 1, 1), 344, 314), (datetime.date(2025, 2, 1), 351, 326)]
+    >>> cp.read_police_uk("data/police_uk/2025-0[12]").coverage["month"].dt.month().to_list()
+    [1, 2]
     """
+    paths = _source_paths(source)
     handle = _crimeperf.ReadProgress()
     records, log, coverage = _with_progress(
         lambda: _crimeperf.read_police_uk_files(
-            os.fspath(source),
+            paths,
             kind=kind,
             duplicates=duplicates,
             geography=None if geography is None else os.fspath(geography),
@@ -455,31 +513,62 @@ def count_crimes(
     records: Any,
     *,
     by: Union[str, Sequence[str]],
-    period: str = "month",
+    period: PeriodUnit = "month",
+    coverage: Any = None,
+    outside_force: OutsideForce = "exclude",
+    allow_many_groups: bool = False,
 ) -> pl.DataFrame:
-    """Counts crimes and ASB incidents by the ``by`` columns and period, zeros included.
+    """Counts crimes and ASB incidents by the ``by`` columns and period, with zeros only where
+    data was read.
 
-    Every combination of the values seen in each ``by`` column with every period from the first
-    to the last record appears, with 0 where nothing was recorded: a zero is data. Rows with a
-    null in a ``by`` column (e.g. "No Location" crimes have no CSP) form their own group rather
-    than vanishing. ASB incidents are counted apart, so they never enter a crime total.
+    * **Groups** are the combinations of ``by`` values that occur (``["csp_code", "csp_name"]``
+      gives each CSP once, not every code with every name), each crossed with every value of
+      ``crime_type`` when it is a ``by`` column, so a CSP with no burglaries in a month gets a 0.
+      Rows with a null in a ``by`` column (e.g. "No Location" crimes have no CSP) form their own
+      group rather than vanishing.
+    * **Zeros only where data was read**: a group's months are those its forces
+      (``falls_within``) were read for. Each period row says how much of it was read:
+      ``months_covered``, ``first_month`` and ``last_month``. A period with none of its months
+      read has nulls and ``months_covered`` 0, never zeros (two reads stacked, 2018 and 2025,
+      give no zero crimes for 2019 to 2024). A financial year of which three months were read
+      is marked so, not passed off as a whole year.
+    * **Crimes and ASB apart**: when ``crime_type`` (or ``is_asb``) is a ``by`` column, the ASB
+      row's ``crimes`` is null and its count is in ``asb_incidents`` (and a crime type's
+      ``asb_incidents`` is null), so a change on ASB can never read as "no change" in crimes.
+    * **Rows left out** are said: rows in an LSOA outside their force's area are left out by
+      default (``outside_force="exclude"``), and rows with no month cannot be counted. When
+      any are, an :class:`~crimeperf.ExcludedRowsWarning` says how many and why (a notebook
+      shows it under the cell; ``warnings.catch_warnings`` keeps it as a value).
 
     Parameters
     ----------
     records : polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
         Street records as :func:`read_police_uk` gives them (filtered as you like); they need
-        ``month`` (a date), ``is_asb`` and the ``by`` columns.
+        ``month`` (a date), ``is_asb`` and the ``by`` columns, and are counted per force when
+        they have ``falls_within``.
     by : str or list of str
         Text, boolean or date columns to count by, e.g. ``["csp_name", "crime_type"]``.
     period : {"month", "quarter", "financial_quarter", "financial_year", "calendar_year"}, default "month"
         The periods to count in: calendar quarters (``"2025 Q1"`` is January to March),
         financial quarters (``"2025/26 Q1"`` is April to June) or financial years (April to
         March, labelled ``"2024/25"``).
+    coverage : PoliceUkData or frame, optional
+        What was read (the :class:`PoliceUkData`, or its ``coverage`` frame with
+        ``falls_within`` and ``month``). Records alone show only months in which something was
+        recorded; with the coverage a month read in which a group had nothing gets its 0. Only
+        months from the first to the last month of the records are taken from it.
+    outside_force : {"exclude", "include"}, default "exclude"
+        Whether rows in an LSOA outside the area of the force they fall within are counted
+        (Essex's records hold crimes in Redbridge and Broxbourne).
+    allow_many_groups : bool, default False
+        Count by a column with nearly one value per row (such as ``crime_id``) rather than
+        raise :class:`~crimeperf.TooManyGroupsError`.
 
     Returns
     -------
     polars.DataFrame
-        The ``by`` columns, ``period`` (its label), ``period_start`` (a date), ``crimes`` and
+        The ``by`` columns, ``period`` (its label), ``period_start`` (a date),
+        ``months_covered``, ``first_month``, ``last_month`` (dates), ``crimes`` and
         ``asb_incidents``, ordered by the ``by`` values then by period.
 
     Raises
@@ -489,9 +578,10 @@ def count_crimes(
     ColumnTypeError
         A ``by`` column is not text, boolean or a date.
     TooManyGroupsError
-        The combinations would exceed 200 million rows.
+        A ``by`` column has nearly one value per row (more than 1,000 values, more than one for
+        every two rows), or the rows would exceed 200 million.
     UnknownOptionError
-        ``period`` is not one of those accepted.
+        ``period`` or ``outside_force`` is not one of those accepted.
 
     Examples
     --------
@@ -504,18 +594,216 @@ def count_crimes(
     ...     "is_asb": [False, True, False],
     ... })
     >>> counts = cp.count_crimes(records, by="csp_name", period="month")
-    >>> counts.select("csp_name", "period", "crimes", "asb_incidents").rows()
-    [('Basildon', '2025-01', 0, 0), ('Basildon', '2025-02', 0, 0), ('Basildon', '2025-03', 1, 0), ('Rochford', '2025-01', 1, 1), ('Rochford', '2025-02', 0, 0), ('Rochford', '2025-03', 0, 0)]
+    >>> counts.filter(pl.col("csp_name") == "Rochford").select("period", "crimes", "asb_incidents").rows()
+    [('2025-01', 1, 1), ('2025-02', None, None), ('2025-03', 0, 0)]
+
+    February had no records, so without the coverage it is not known to have been read: its
+    counts are null (``months_covered`` 0), not zeros made up. With the coverage it gets its
+    zeros, and a financial year says how much of it was read:
+
+    >>> read = pl.DataFrame({"month": [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)]})
+    >>> counts = cp.count_crimes(records, by="csp_name", period="month", coverage=read)
+    >>> counts.filter(pl.col("period") == "2025-02")["crimes"].to_list()
+    [0, 0]
+    >>> fy = cp.count_crimes(records, by="csp_name", period="financial_year", coverage=read)
+    >>> fy.select("csp_name", "period", "months_covered", "crimes").rows()
+    [('Basildon', '2024/25', 3, 1), ('Rochford', '2024/25', 3, 1)]
     """
     df = _to_polars(records)
     columns = _columns_arg(by)
-    result = _crimeperf.count_crimes_frame(
-        _stream_of(df, columns + ["month", "is_asb"]),
+    if isinstance(coverage, PoliceUkData):
+        coverage = coverage.coverage
+    read = None
+    if coverage is not None:
+        table = _to_polars(coverage)
+        read = _stream_of(table, ["falls_within", "month"])
+    counts, excluded = _crimeperf.count_crimes_frame(
+        _stream_of(df, columns + ["month", "is_asb", "falls_within", "outside_force"]),
         by=columns,
         period=period,
+        coverage=read,
+        outside_force=outside_force,
+        allow_many_groups=allow_many_groups,
         frame_columns=df.columns,
     )
-    return _frame(result)
+    left_out = _frame(excluded)
+    if left_out.height:
+        said = "; ".join(
+            f"{rows:,} rows {reason.replace('_', ' ')}: {detail}"
+            for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
+        )
+        warnings.warn(f"count_crimes left out {said}", ExcludedRowsWarning, stacklevel=2)
+    return _frame(counts)
+
+
+#: Join keys match when both are null (a null CSP is a group): ``nulls_equal`` in polars 1.24+,
+#: ``join_nulls`` before.
+_NULLS_MATCH: dict[str, Any] = (
+    {"nulls_equal": True}
+    if "nulls_equal" in inspect.signature(pl.DataFrame.join).parameters
+    else {"join_nulls": True}
+)
+
+#: The columns of :func:`count_crimes` that are not group columns.
+_COUNT_COLUMNS = frozenset(
+    ["period", "period_start", "months_covered", "first_month", "last_month", "crimes",
+     "asb_incidents"]
+)
+
+
+def compare_periods(
+    counts: Any,
+    *,
+    current: str,
+    previous: str,
+    coverage: CoverageCheck = "raise",
+    confidence: float = 0.95,
+    min_base: int = 50,
+) -> Any:
+    """Compares two periods of :func:`count_crimes` output with the exact change test.
+
+    Pivots the two periods side by side for each group (the columns other than the count
+    columns) and runs :func:`crimeperf.changes`. Crime rows are compared on ``crimes``; the
+    anti-social behaviour row (whose ``crimes`` is null) on ``asb_incidents``, described as
+    incidents. Periods must be comparable: two periods of which different numbers of months
+    were read (``months_covered``) are refused, or flagged with ``coverage="flag"``.
+
+    Parameters
+    ----------
+    counts : polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
+        Counts as :func:`count_crimes` gives them (``period``, ``crimes``, ``asb_incidents``;
+        ``months_covered`` when they have it).
+    current, previous : str
+        Labels of the ``period`` column, e.g. ``"2025 Q4"`` and ``"2024 Q4"``.
+    coverage : {"raise", "flag"}, default "raise"
+        What to do when the two periods of a group were not read for the same number of months
+        (or one of them not at all): raise :class:`~crimeperf.UnequalCoverageError`, or keep
+        the rows with ``coverage_differs`` set (their change is null where a count is).
+    confidence : float, default 0.95
+        The confidence level of the intervals and verdicts.
+    min_base : int, default 50
+        ``small_base`` is True where the previous count is below this.
+
+    Returns
+    -------
+    polars.DataFrame (pandas DataFrame or pyarrow Table for those)
+        The group columns, ``unit`` (``"crimes"`` or ``"incidents"``), ``current_period``,
+        ``previous_period``, ``current``, ``previous``, ``current_months``,
+        ``previous_months``, ``coverage_differs``, then the columns of
+        :func:`crimeperf.changes` (``absolute``, ``percent``, ..., ``description``), one row
+        per group. The caller's kind of frame: pandas in, pandas out; pyarrow in, pyarrow out;
+        polars otherwise.
+
+    Raises
+    ------
+    InvalidInputError
+        A label is not in the ``period`` column (the message lists those that are), or a group
+        has more than one row for a period.
+    UnequalCoverageError
+        With ``coverage="raise"``, a group whose periods were read for different numbers of
+        months (named, with the months).
+    ColumnNotFoundError
+        ``period``, ``crimes`` or ``asb_incidents`` is missing.
+    UnknownOptionError
+        ``coverage`` is not one of those accepted.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import crimeperf as cp
+    >>> counts = pl.DataFrame({
+    ...     "crime_type": ["Anti-social behaviour"] * 2 + ["Burglary"] * 2,
+    ...     "period": ["2024 Q4", "2025 Q4"] * 2,
+    ...     "months_covered": [3, 3, 3, 3],
+    ...     "crimes": [None, None, 168, 206],
+    ...     "asb_incidents": [189, 208, None, None],
+    ... })
+    >>> out = cp.compare_periods(counts, current="2025 Q4", previous="2024 Q4")
+    >>> out.select("crime_type", "unit", "previous", "current", "description").rows()
+    [('Anti-social behaviour', 'incidents', 189, 208, '10.1% increase (19 incidents)'), ('Burglary', 'crimes', 168, 206, '22.6% increase (38 crimes)')]
+    """
+    if coverage not in ("raise", "flag"):
+        raise UnknownOptionError(f"unknown coverage {coverage!r}; expected one of: raise, flag")
+    df = _to_polars(counts)
+    for name in ("period", "crimes", "asb_incidents"):
+        if name not in df.columns:
+            raise ColumnNotFoundError(
+                f"no column {name!r}; compare_periods takes count_crimes output, and the frame "
+                f"has: {', '.join(df.columns)}"
+            )
+    labels = df["period"].unique().to_list()
+    for which, label in (("current", current), ("previous", previous)):
+        if label not in labels:
+            shown = ", ".join(sorted(str(x) for x in labels if x is not None))
+            raise InvalidInputError(
+                f"{which}={label!r} is not a label of the period column; it has: {shown}"
+            )
+    groups = [c for c in df.columns if c not in _COUNT_COLUMNS]
+    has_months = "months_covered" in df.columns
+    months = pl.col("months_covered") if has_months else pl.lit(None, pl.UInt32)
+    # An ASB row has no crimes: it is compared on its incidents.
+    count = pl.coalesce(pl.col("crimes"), pl.col("asb_incidents"))
+    unit = (
+        pl.when(pl.col("crimes").is_null() & pl.col("asb_incidents").is_not_null())
+        .then(pl.lit("incidents"))
+        .otherwise(pl.lit("crimes"))
+    )
+    sides = []
+    for side, label in (("current", current), ("previous", previous)):
+        part = df.filter(pl.col("period") == label).select(
+            *groups,
+            unit.alias(f"{side}_unit"),
+            count.alias(side),
+            months.alias(f"{side}_months"),
+        )
+        repeated = part.select(groups).is_duplicated() if groups else pl.Series([part.height > 1])
+        if repeated.any():
+            raise InvalidInputError(
+                f"more than one row for period {label!r} in a group of {groups or 'the frame'}; "
+                "compare_periods needs one row per group and period"
+            )
+        sides.append(part)
+    if groups:
+        both = sides[0].join(sides[1], on=groups, how="full", coalesce=True, **_NULLS_MATCH)
+    else:
+        both = pl.concat(sides, how="horizontal")
+    both = both.with_columns(
+        pl.coalesce("current_unit", "previous_unit").alias("unit"),
+        pl.lit(current).alias("current_period"),
+        pl.lit(previous).alias("previous_period"),
+        pl.col("current").is_null().or_(pl.col("previous").is_null())
+        .or_(pl.col("current_months").ne_missing(pl.col("previous_months")))
+        .alias("coverage_differs"),
+    ).select(
+        *groups, "unit", "current_period", "previous_period", "current", "previous",
+        "current_months", "previous_months", "coverage_differs",
+    )
+    differing = both.filter("coverage_differs")
+    if differing.height and coverage == "raise":
+        row = differing.row(0, named=True)
+        group = ", ".join(f"{g}={row[g]!r}" for g in groups) or "the frame"
+        raise UnequalCoverageError(
+            f"{differing.height} groups were not read for the same months in {current} and "
+            f"{previous}, e.g. {group}: {row['current_months']} months read in {current} "
+            f"(count {row['current']}), {row['previous_months']} in {previous} (count "
+            f"{row['previous']}); compare periods read alike, or pass coverage='flag'"
+        )
+    parts = []
+    for unit_name in ("crimes", "incidents"):
+        part = both.filter(pl.col("unit") == unit_name)
+        comparable = part.filter(pl.col("current").is_not_null() & pl.col("previous").is_not_null())
+        if comparable.height:
+            parts.append(
+                changes(comparable, current="current", previous="previous",
+                        confidence=confidence, min_base=min_base, unit=unit_name)
+            )
+        rest = part.filter(pl.col("current").is_null() | pl.col("previous").is_null())
+        if rest.height:
+            parts.append(rest)
+    out = pl.concat(parts, how="diagonal_relaxed") if parts else both
+    if groups:
+        out = out.sort([pl.col(g) for g in groups], nulls_last=True, maintain_order=True)
+    return like(out, counts)
 
 
 def solved_rates(

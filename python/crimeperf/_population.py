@@ -15,7 +15,8 @@ from typing import Any, Literal, Optional
 import polars as pl
 
 from crimeperf import _crimeperf
-from crimeperf._frames import _to_polars
+from crimeperf._exchange import like
+from crimeperf._exchange import to_polars as _to_polars
 from crimeperf.exceptions import (
     ColumnNotFoundError,
     ColumnTypeError,
@@ -240,18 +241,6 @@ def _denominators(kind: PopulationKind) -> pl.DataFrame:
     return table.with_columns(key=pl.col("name").str.to_lowercase()).sort("area_code", "year")
 
 
-def _like(original: Any, result: pl.DataFrame) -> Any:
-    """``result`` as the kind of frame ``original`` was: pandas in, pandas out, and so on."""
-    package = type(original).__module__.split(".")[0]
-    if isinstance(original, pl.LazyFrame):
-        return result.lazy()
-    if package == "pandas":
-        return result.to_pandas()
-    if package == "pyarrow":
-        return result.to_arrow()
-    return result
-
-
 def _reference_years(df: pl.DataFrame, column: str, ends: bool) -> pl.Series:
     dtype = df.schema[column]
     if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
@@ -430,4 +419,4 @@ def add_population(
         chosen["year"].alias(f"{name}_year"),
         chosen["basis"].alias(f"{name}_basis"),
     )
-    return _like(counts, result)
+    return like(result, counts)

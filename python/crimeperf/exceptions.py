@@ -46,6 +46,8 @@ __all__ = [
     "ArgumentTypeError",
     "UnsupportedFrameError",
     "TooManyGroupsError",
+    "UnequalCoverageError",
+    "ExcludedRowsWarning",
     "DataFileError",
     "DataFileNotFoundError",
     "DataFormatError",
@@ -142,7 +144,17 @@ class UnsupportedFrameError(CrimeperfError, TypeError):
 
 
 class TooManyGroupsError(InvalidInputError):
-    """Counting by these columns would give more combinations (zeros included) than the limit."""
+    """Counting by these columns would give more combinations (zeros included) than the limit,
+    or a column has nearly one value per row (``allow_many_groups=True`` counts by it anyway)."""
+
+
+class UnequalCoverageError(InvalidInputError):
+    """Two periods compared were not read for the same number of months (e.g. a whole year
+    against the three months of a year read so far)."""
+
+
+class ExcludedRowsWarning(UserWarning):
+    """Rows of the records were left out of a count; the message says how many and why."""
 
 
 class DataFileError(CrimeperfError, OSError):

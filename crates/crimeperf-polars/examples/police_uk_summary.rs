@@ -9,7 +9,9 @@ use std::error::Error;
 use std::path::PathBuf;
 
 use crimeperf::{Change, Confidence, SolvedDefinition};
-use crimeperf_polars::{count_crimes, read_police_uk, solved_rates, Geography, PeriodUnit};
+use crimeperf_polars::{
+    count_crimes, read_police_uk, solved_rates, CountOptions, Geography, PeriodUnit,
+};
 use polars::prelude::*;
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -43,7 +45,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("  {count:>5}  {kind:<32} {action}");
     }
 
-    let counts = count_crimes(records, &["csp_name"], PeriodUnit::Quarter)?;
+    let options = CountOptions {
+        period: PeriodUnit::Quarter,
+        coverage: Some(&data.coverage),
+        ..CountOptions::default()
+    };
+    let counts = count_crimes(records, &["csp_name"], &options)?.counts;
     let names = counts.column("csp_name")?.str()?;
     let periods = counts.column("period")?.str()?;
     let crimes = counts.column("crimes")?.u64()?;

@@ -41,12 +41,14 @@ pub enum DataError {
         kind: &'static str,
     },
     /// A source that holds no files of the kind asked for.
-    #[error("no data.police.uk {kind} files found in {path}")]
+    #[error("no data.police.uk {kind} files found in {path}: {detail}")]
     NoFiles {
         /// The source given.
         path: PathBuf,
         /// The kind of file looked for.
         kind: &'static str,
+        /// What was expected, and what was found instead.
+        detail: String,
     },
     /// A spreadsheet that is not the expected ONS workbook, or a table that is not laid out as
     /// expected.
@@ -91,15 +93,14 @@ pub enum DataError {
         /// What was needed.
         expected: &'static str,
     },
-    /// Grouping that would produce more rows than is sensible to hold.
-    #[error("grouping by {by} gives {groups} combinations (with zeros filled in), more than the limit of {limit}; group by fewer or coarser columns")]
+    /// Grouping that would produce more rows than is sensible to hold, or by a column with nearly
+    /// one value per row.
+    #[error("grouping by {by}: {reason}")]
     TooManyGroups {
         /// The grouping columns.
         by: String,
-        /// The number of combinations.
-        groups: u128,
-        /// The limit.
-        limit: u128,
+        /// How many groups there would be, and what to do instead.
+        reason: String,
     },
     /// Invalid values or options, with the core's explanation.
     #[error(transparent)]

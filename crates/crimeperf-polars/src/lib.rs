@@ -21,7 +21,7 @@ mod parallel;
 mod police_uk;
 mod solved;
 
-pub use counting::{count_crimes, PeriodUnit};
+pub use counting::{count_crimes, CountOptions, CrimeCounts, OutsideForce, PeriodUnit};
 pub use error::{DataError, Result};
 pub use geography::{bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES};
 pub use ons::{read_ons_csp_tables, OnsCspTables};

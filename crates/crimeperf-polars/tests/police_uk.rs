@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crimeperf::{Confidence, SolvedDefinition};
 use crimeperf_polars::{
-    count_crimes, read_police_uk, solved_rates, DuplicatePolicy, FileKind, Geography, PeriodUnit,
-    ReadOptions,
+    count_crimes, read_police_uk, solved_rates, CountOptions, DataError, DuplicatePolicy, FileKind,
+    Geography, OutsideForce, PeriodUnit, ReadOptions,
 };
 use polars::prelude::*;
 
@@ -298,6 +298,20 @@ fn reads_zip_archives() {
     zip.finish().unwrap();
     let data = read(&path, DuplicatePolicy::default());
     assert_eq!(data.records.height(), 7);
+    // The outcome file in the archive is not read, and the log says so and why.
+    let files = strings(&data.log, "file");
+    let details = strings(&data.log, "detail");
+    let skipped = (0..data.log.height())
+        .find(|&r| strings(&data.log, "kind")[r].as_deref() == Some("skipped_file"))
+        .unwrap();
+    assert!(files[skipped]
+        .as_deref()
+        .unwrap()
+        .ends_with("download.zip!2025-01/2025-01-essex-outcomes.csv"));
+    assert!(details[skipped]
+        .as_deref()
+        .unwrap()
+        .starts_with("a data.police.uk outcomes file"));
     let files = strings(&data.records, "file");
     assert!(files[0]
         .as_deref()
@@ -305,36 +319,302 @@ fn reads_zip_archives() {
         .ends_with("download.zip!2025-01/2025-01-essex-street.csv"));
 }
 
+fn count(records: &DataFrame, by: &[&str], options: &CountOptions<'_>) -> DataFrame {
+    count_crimes(records, by, options).unwrap().counts
+}
+
+fn counts_u64(frame: &DataFrame, name: &str) -> Vec<Option<u64>> {
+    frame.column(name).unwrap().u64().unwrap().iter().collect()
+}
+
+fn row_of(frame: &DataFrame, column: &str, value: &str, period: &str) -> usize {
+    let values = strings(frame, column);
+    let periods = strings(frame, "period");
+    (0..frame.height())
+        .find(|&r| values[r].as_deref() == Some(value) && periods[r].as_deref() == Some(period))
+        .unwrap_or_else(|| panic!("no row {column}={value} {period} in {frame}"))
+}
+
 #[test]
-fn counts_fill_zeros_and_keep_asb_apart() {
+fn counts_fill_zeros_only_where_data_was_read() {
     let scratch = Scratch::new("counts");
     scratch.write("2025-01-essex-street.csv", &january());
     scratch.write("2025-03-essex-street.csv", &march());
     let data = read(&scratch.0, DuplicatePolicy::default());
-    let counts = count_crimes(&data.records, &["csp_name"], PeriodUnit::Month).unwrap();
-    // csp values: Rochford, Redbridge?, null (no location / unknown LSOA) × 3 months.
-    let periods = strings(&counts, "period");
-    assert!(periods.iter().any(|p| p.as_deref() == Some("2025-02")));
-    let crimes: u64 = counts
-        .column("crimes")
+    let counts = count(&data.records, &["csp_name"], &CountOptions::default());
+    // February was not read: its rows say so with nulls and 0 months, never 0 crimes.
+    let february = row_of(&counts, "csp_name", "Rochford", "2025-02");
+    let march = row_of(&counts, "csp_name", "Rochford", "2025-03");
+    assert_eq!(counts_u64(&counts, "crimes")[february], None, "{counts}");
+    assert_eq!(counts_u64(&counts, "crimes")[march], Some(1));
+    let covered: Vec<Option<u32>> = counts
+        .column("months_covered")
         .unwrap()
-        .u64()
+        .u32()
         .unwrap()
-        .sum()
-        .unwrap();
-    let asb: u64 = counts
-        .column("asb_incidents")
-        .unwrap()
-        .u64()
-        .unwrap()
-        .sum()
-        .unwrap();
-    assert_eq!(crimes + asb, data.records.height() as u64);
-    assert_eq!(asb, 1);
-    let fy = count_crimes(&data.records, &[], PeriodUnit::FinancialYear).unwrap();
+        .iter()
+        .collect();
+    assert_eq!(covered[february], Some(0));
+    assert_eq!(covered[march], Some(1));
+    // Every counted row is a record, less the one outside the force (left out, and said).
+    let result = count_crimes(&data.records, &["csp_name"], &CountOptions::default()).unwrap();
+    let total = |name: &str| {
+        counts_u64(&result.counts, name)
+            .iter()
+            .flatten()
+            .sum::<u64>()
+    };
+    assert_eq!(
+        total("crimes") + total("asb_incidents"),
+        data.records.height() as u64 - 1
+    );
+    assert_eq!(
+        strings(&result.excluded, "reason"),
+        [Some("outside_force".to_owned())]
+    );
+    assert_eq!(counts_u64(&result.excluded, "rows"), [Some(1)]);
+    assert!(!strings(&counts, "csp_name").contains(&Some("Redbridge".to_owned())));
+    let included = count(
+        &data.records,
+        &["csp_name"],
+        &CountOptions {
+            outside_force: OutsideForce::Include,
+            ..CountOptions::default()
+        },
+    );
+    assert!(strings(&included, "csp_name").contains(&Some("Redbridge".to_owned())));
+
+    // A financial year of which two months were read says so.
+    let fy = count(
+        &data.records,
+        &[],
+        &CountOptions {
+            period: PeriodUnit::FinancialYear,
+            ..CountOptions::default()
+        },
+    );
     assert_eq!(strings(&fy, "period"), vec![Some("2024/25".to_owned())]);
-    let err = count_crimes(&data.records, &["borough"], PeriodUnit::Month).unwrap_err();
+    assert_eq!(
+        fy.column("months_covered").unwrap().u32().unwrap().get(0),
+        Some(2)
+    );
+    let err = count_crimes(&data.records, &["borough"], &CountOptions::default()).unwrap_err();
     assert!(err.to_string().contains("no column \"borough\""), "{err}");
+}
+
+#[test]
+fn coverage_gives_zeros_to_months_read_without_records() {
+    // January and March of one CSP; February read (the coverage says so) but empty for it.
+    // Days since 1970-01-01 of the first of January, February and March 2025.
+    let day = |m: usize| [20_089, 20_120, 20_148][m - 1];
+    let dates = |days: Vec<i32>| Int32Chunked::from_vec("month".into(), days).into_date();
+    let records = df!(
+        "falls_within" => ["Essex Police", "Essex Police"],
+        "csp_name" => ["Rochford", "Rochford"],
+        "is_asb" => [false, false],
+    )
+    .unwrap()
+    .hstack(&[dates(vec![day(1), day(3)]).into_column()])
+    .unwrap();
+    let coverage = df!("falls_within" => ["Essex Police"; 3])
+        .unwrap()
+        .hstack(&[dates(vec![day(1), day(2), day(3)]).into_column()])
+        .unwrap();
+    let without = count(&records, &["csp_name"], &CountOptions::default());
+    assert_eq!(counts_u64(&without, "crimes"), [Some(1), None, Some(1)]);
+    let with = count(
+        &records,
+        &["csp_name"],
+        &CountOptions {
+            coverage: Some(&coverage),
+            ..CountOptions::default()
+        },
+    );
+    assert_eq!(counts_u64(&with, "crimes"), [Some(1), Some(0), Some(1)]);
+}
+
+#[test]
+fn asb_rows_never_say_zero_crimes() {
+    let scratch = Scratch::new("asb");
+    scratch.write("2025-01-essex-street.csv", &january());
+    let data = read(&scratch.0, DuplicatePolicy::default());
+    let counts = count(
+        &data.records,
+        &["csp_name", "crime_type"],
+        &CountOptions::default(),
+    );
+    let asb = row_of(&counts, "crime_type", "Anti-social behaviour", "2025-01");
+    assert_eq!(counts_u64(&counts, "crimes")[asb], None, "{counts}");
+    assert_eq!(counts_u64(&counts, "asb_incidents")[asb], Some(1));
+    let burglary = row_of(&counts, "crime_type", "Burglary", "2025-01");
+    assert_eq!(counts_u64(&counts, "crimes")[burglary], Some(2));
+    assert_eq!(counts_u64(&counts, "asb_incidents")[burglary], None);
+}
+
+#[test]
+fn columns_that_go_together_are_not_crossed() {
+    let scratch = Scratch::new("together");
+    scratch.write("2025-01-essex-street.csv", &january());
+    let data = read(&scratch.0, DuplicatePolicy::default());
+    let counts = count(
+        &data.records,
+        &["csp_code", "csp_name"],
+        &CountOptions::default(),
+    );
+    // Rochford and the null CSP (no location, unknown LSOA): two pairs, not 2 x 2.
+    assert_eq!(counts.height(), 2, "{counts}");
+    let pairs: Vec<(Option<String>, Option<String>)> = strings(&counts, "csp_code")
+        .into_iter()
+        .zip(strings(&counts, "csp_name"))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (Some("E22000088".to_owned()), Some("Rochford".to_owned())),
+            (None, None)
+        ]
+    );
+    // Crime types are crossed with the combinations that occur: every type for each CSP.
+    let by_type = count(
+        &data.records,
+        &["csp_code", "csp_name", "crime_type"],
+        &CountOptions::default(),
+    );
+    let types = strings(&by_type, "crime_type")
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(by_type.height(), 2 * types.len());
+}
+
+#[test]
+fn a_column_of_row_identifiers_is_refused_unless_allowed() {
+    let ids: Vec<String> = (0..3000).map(|i| format!("id{i}")).collect();
+    let records = df!(
+        "crime_id" => ids,
+        "is_asb" => vec![false; 3000],
+    )
+    .unwrap()
+    .hstack(&[Int32Chunked::from_vec("month".into(), vec![20_089; 3000])
+        .into_date()
+        .into_column()])
+    .unwrap();
+    let err = count_crimes(&records, &["crime_id"], &CountOptions::default()).unwrap_err();
+    assert!(matches!(err, DataError::TooManyGroups { .. }), "{err}");
+    assert!(err.to_string().contains("allow_many_groups"), "{err}");
+    let options = CountOptions {
+        allow_many_groups: true,
+        ..CountOptions::default()
+    };
+    assert_eq!(count(&records, &["crime_id"], &options).height(), 3000);
+}
+
+/// `january()` with a1's and a5's outcomes moved on, as a later download has them.
+fn january_later() -> String {
+    january()
+        .replace(
+            "Teleportation,Under investigation",
+            "Teleportation,Offender fined",
+        )
+        .replace(
+            "Shoplifting,Awaiting court outcome",
+            "Shoplifting,Offender fined",
+        )
+}
+
+#[test]
+fn the_same_month_downloaded_twice_is_read_from_the_better_copy() {
+    // Folder names with no dates: the copy with the more advanced outcomes, though read second.
+    let scratch = Scratch::new("twice");
+    scratch.write("a/2025-01-essex-street.csv", &january());
+    scratch.write("b/2025-01-essex-street.csv", &january_later());
+    let data = read(&scratch.0, DuplicatePolicy::default());
+    let outcomes = strings(&data.records, "last_outcome");
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| o.as_deref() == Some("Offender fined"))
+            .count(),
+        2,
+        "{}",
+        data.records
+    );
+    let files = strings(&data.log, "file");
+    let kinds = strings(&data.log, "kind");
+    let details = strings(&data.log, "detail");
+    let row = (0..data.log.height())
+        .find(|&r| kinds[r].as_deref() == Some("duplicate_file"))
+        .unwrap();
+    assert!(
+        files[row].as_deref().unwrap().contains("/a/"),
+        "{}",
+        data.log
+    );
+    assert!(
+        details[row]
+            .as_deref()
+            .unwrap()
+            .contains("more advanced outcomes"),
+        "{}",
+        data.log
+    );
+
+    // Archive names that say the month of the download: the later one, whatever its outcomes.
+    let dated = Scratch::new("twice-dated");
+    dated.write(
+        "police-2025-09/2025-01/2025-01-essex-street.csv",
+        &january(),
+    );
+    dated.write(
+        "police-2025-06/2025-01/2025-01-essex-street.csv",
+        &january_later(),
+    );
+    let data = read(&dated.0, DuplicatePolicy::default());
+    let outcomes = strings(&data.records, "last_outcome");
+    assert!(!outcomes.contains(&Some("Offender fined".to_owned())));
+    let details = strings(&data.log, "detail");
+    assert!(
+        details
+            .iter()
+            .flatten()
+            .any(|d| d.contains("later download (2025-09")),
+        "{}",
+        data.log
+    );
+}
+
+#[test]
+fn every_file_is_read_or_accounted_for() {
+    let scratch = Scratch::new("renamed");
+    scratch.write("2025-01/2025-01-essex-street.csv", &january());
+    // A street file saved under another name, a note and a CSV of something else.
+    scratch.write("mine/essex_march.csv", &march());
+    scratch.write("mine/notes.txt", "downloaded in June");
+    scratch.write("mine/populations.csv", "area,population\nRochford,86186\n");
+    let data = read(&scratch.0, DuplicatePolicy::default());
+    assert_eq!(data.coverage.height(), 2, "{}", data.coverage);
+    assert_eq!(log_count(&data, "skipped_file"), 2, "{}", data.log);
+    let details = strings(&data.log, "detail");
+    assert!(details
+        .iter()
+        .flatten()
+        .any(|d| d.contains("not a data.police.uk street header")));
+
+    // Nothing of the kind: the error says what was expected and what was found.
+    let empty = Scratch::new("nothing");
+    empty.write("notes.txt", "nothing here");
+    let err = read_police_uk(&empty.0, &geography(), &ReadOptions::default()).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("Crime type"), "{message}");
+    assert!(message.contains("notes.txt (not a CSV file"), "{message}");
+
+    // A list of sources.
+    let both = read_police_uk(
+        [scratch.0.join("2025-01"), scratch.0.join("mine")],
+        &geography(),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(both.coverage.height(), 2);
 }
 
 #[test]
@@ -399,6 +679,8 @@ fn real_essex_suffolk_norfolk_files() {
     assert_eq!(log_count(&data, "unknown_lsoa"), 0, "{}", data.log);
     assert_eq!(data.coverage.height(), 36);
     assert_eq!(log_count(&data, "missing_month"), 0);
+    // PROVENANCE.md is the one file not read.
+    assert_eq!(log_count(&data, "skipped_file"), 1, "{}", data.log);
 }
 
 #[test]

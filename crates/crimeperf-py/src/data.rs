@@ -13,8 +13,8 @@ use std::sync::{Arc, OnceLock};
 
 use crimeperf::{Confidence, Outcome, SolvedDefinition};
 use crimeperf_polars::{
-    count_crimes, read_ons_csp_tables, read_police_uk, solved_rates, DuplicatePolicy, FileKind,
-    Geography, PeriodUnit, ReadOptions, ReadProgress,
+    count_crimes, read_ons_csp_tables, read_police_uk, solved_rates, CountOptions, DuplicatePolicy,
+    FileKind, Geography, OutsideForce, PeriodUnit, ReadOptions, ReadProgress,
 };
 use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
 use pyo3::prelude::*;
@@ -56,19 +56,26 @@ pub fn export(mut frame: DataFrame) -> Result<ArrowStream> {
     Ok(ArrowStream::new(fields, batches))
 }
 
-/// The `by` columns and `needed` columns of the table in `stream` as a polars frame, with the
-/// `by` names (the input of the data layer's grouping functions).
+/// The `by` columns, the `needed` columns and those of the `optional` columns that are there, of
+/// the table in `stream`, as a polars frame, with the `by` names (the input of the data layer's
+/// grouping functions).
 fn records<'a>(
     stream: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
     by: &'a [String],
-    needed: [&'a str; 2],
+    needed: &[&'a str],
+    optional: &[&'a str],
 ) -> Result<(DataFrame, Vec<&'a str>)> {
     let table = Table::import_any(stream, frame_columns)?;
     let by: Vec<&str> = by.iter().map(String::as_str).collect();
     let mut names = by.clone();
     names.extend(needed);
     table.require(&names)?;
+    names.extend(
+        optional
+            .iter()
+            .filter(|name| table.fields.iter().any(|f| f.name.as_str() == **name)),
+    );
     let mut columns = Vec::with_capacity(names.len());
     for (position, name) in names.iter().enumerate() {
         if names[..position].contains(name) {
@@ -128,14 +135,14 @@ impl Progress {
     }
 }
 
-/// Reads data.police.uk street or outcome files: returns the records, the data-quality log and
-/// the coverage table.
+/// Reads data.police.uk street or outcome files from the `sources` (folders, files, zip
+/// archives): returns the records, the data-quality log and the coverage table.
 #[pyfunction]
-#[pyo3(signature = (source, *, kind = "street", duplicates = "prefer-located-latest-outcome", geography = None, threads = 0, progress = None))]
+#[pyo3(signature = (sources, *, kind = "street", duplicates = "prefer_located_latest_outcome", geography = None, threads = 0, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn read_police_uk_files(
     py: Python<'_>,
-    source: PathBuf,
+    sources: Vec<PathBuf>,
     kind: &str,
     duplicates: &str,
     geography: Option<PathBuf>,
@@ -157,7 +164,7 @@ pub fn read_police_uk_files(
             }
             None => bundled_geography()?,
         };
-        Ok(read_police_uk(&source, geography, &options)?)
+        Ok(read_police_uk(sources, geography, &options)?)
     })?;
     Ok((
         export(data.records)?,
@@ -173,20 +180,42 @@ pub fn read_ons_tables(py: Python<'_>, path: PathBuf) -> Result<(ArrowStream, Ar
     Ok((export(tables.frame)?, export(tables.log)?))
 }
 
-/// Counts crimes and ASB incidents by the `by` columns and period, zeros filled in.
+/// Counts crimes and ASB incidents by the `by` columns and period, zeros filled in where data
+/// was read: returns the counts and the rows left out of them.
 #[pyfunction]
-#[pyo3(signature = (stream, *, by, period = "month", frame_columns = None))]
+#[pyo3(signature = (stream, *, by, period = "month", coverage = None, outside_force = "exclude", allow_many_groups = false, frame_columns = None))]
+#[allow(clippy::too_many_arguments)]
 pub fn count_crimes_frame(
     py: Python<'_>,
     stream: &Bound<'_, PyAny>,
     by: Vec<String>,
     period: &str,
+    coverage: Option<&Bound<'_, PyAny>>,
+    outside_force: &str,
+    allow_many_groups: bool,
     frame_columns: Option<Vec<String>>,
-) -> Result<ArrowStream> {
+) -> Result<(ArrowStream, ArrowStream)> {
     let period = PeriodUnit::from_str(period)?;
-    let (records, by) = records(stream, frame_columns, &by, ["month", "is_asb"])?;
-    let counts = py.detach(|| count_crimes(&records, &by, period))?;
-    export(counts)
+    let outside_force = OutsideForce::from_str(outside_force)?;
+    let coverage = match coverage {
+        Some(table) => Some(records(table, None, &[], &["month"], &["falls_within"])?.0),
+        None => None,
+    };
+    let (records, by) = records(
+        stream,
+        frame_columns,
+        &by,
+        &["month", "is_asb"],
+        &["falls_within", "outside_force"],
+    )?;
+    let options = CountOptions {
+        period,
+        coverage: coverage.as_ref(),
+        outside_force,
+        allow_many_groups,
+    };
+    let counts = py.detach(|| count_crimes(&records, &by, &options))?;
+    Ok((export(counts.counts)?, export(counts.excluded)?))
 }
 
 /// Solved rates with Wilson intervals by the `by` columns.
@@ -205,7 +234,7 @@ pub fn solved_rates_frame(
         Some(labels) => SolvedDefinition::from_labels(labels)?,
         None => SolvedDefinition::default(),
     };
-    let (records, by) = records(stream, frame_columns, &by, ["last_outcome", "is_asb"])?;
+    let (records, by) = records(stream, frame_columns, &by, &["last_outcome", "is_asb"], &[])?;
     let rates = py.detach(|| solved_rates(&records, &by, &definition, confidence))?;
     export(rates)
 }

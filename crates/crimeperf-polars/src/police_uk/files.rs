@@ -1,4 +1,6 @@
-//! Finding police.uk files: unzipped monthly folders, single files, or the zip archive itself.
+//! Finding police.uk files: unzipped monthly folders, single files, lists of them, or the zip
+//! archives themselves. Files are recognised by their header as well as their name, and every
+//! file that is not read is accounted for with the reason.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -10,7 +12,7 @@ use crate::error::{DataError, Result};
 pub(crate) struct SourceFile {
     /// How the file is named in the log: its path, or `archive.zip!inner/path.csv`.
     pub display: String,
-    /// The file name alone, e.g. `2025-01-essex-street.csv`, which identifies force and month.
+    /// The file name alone, e.g. `2025-01-essex-street.csv`.
     pub name: String,
     /// Where its bytes are.
     content: Content,
@@ -23,6 +25,14 @@ enum Content {
     File(PathBuf),
     /// Entry `index` of a zip archive.
     ZipEntry { archive: PathBuf, index: usize },
+}
+
+/// A file found in a folder or archive and not read.
+pub(crate) struct Skipped {
+    /// The file, named as in the log.
+    pub display: String,
+    /// Why it was not read.
+    pub reason: String,
 }
 
 impl SourceFile {
@@ -57,27 +67,159 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> DataError + '_ {
     }
 }
 
-/// True for a file name of the kind wanted: `2025-01-essex-street.csv` for street files.
-fn wanted(name: &str, kind: FileKind) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(&format!("-{}.csv", kind.suffix()))
+/// What a file's name or header says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recognised {
+    /// A police.uk file of this kind.
+    PoliceUk(FileKind),
+    /// A CSV file that is not a police.uk file.
+    OtherCsv,
+    /// Not a CSV file.
+    NotCsv,
 }
 
-/// Every file of `kind` under `source`, sorted by name then location so results are repeatable.
-pub(crate) fn discover(source: &Path, kind: FileKind) -> Result<Vec<SourceFile>> {
+/// The kind of a police.uk file from its name (`2025-01-essex-street.csv`), if it is named so.
+fn kind_by_name(name: &str) -> Option<FileKind> {
+    let lower = name.to_ascii_lowercase();
+    [FileKind::Street, FileKind::Outcomes]
+        .into_iter()
+        .find(|kind| lower.ends_with(&format!("-{}.csv", kind.suffix())))
+}
+
+/// The kind of a police.uk file from its header line (the first line of `start`), if it is one.
+fn kind_by_header(start: &[u8]) -> Option<FileKind> {
+    let text = String::from_utf8_lossy(start);
+    let line = text.lines().next()?;
+    let names: Vec<String> = line
+        .split(',')
+        .map(|f| {
+            f.trim_start_matches('\u{feff}')
+                .trim()
+                .trim_matches('"')
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let has = |name: &str| names.iter().any(|n| n == name);
+    if !(has("month") && has("falls within") && (has("crime id") || has("persistent id"))) {
+        return None;
+    }
+    if has("crime type") {
+        Some(FileKind::Street)
+    } else if has("outcome type") {
+        Some(FileKind::Outcomes)
+    } else {
+        None
+    }
+}
+
+/// What a file is, from its name and, for a CSV not named like a police.uk file, its header
+/// (read by `header`, which gives the file's first bytes).
+fn recognise(name: &str, header: impl FnOnce() -> Result<Vec<u8>>) -> Result<Recognised> {
+    if let Some(kind) = kind_by_name(name) {
+        return Ok(Recognised::PoliceUk(kind));
+    }
+    if !name.to_ascii_lowercase().ends_with(".csv") {
+        return Ok(Recognised::NotCsv);
+    }
+    Ok(match kind_by_header(&header()?) {
+        Some(kind) => Recognised::PoliceUk(kind),
+        None => Recognised::OtherCsv,
+    })
+}
+
+/// Why a file of another sort is not read, for the log.
+fn skip_reason(recognised: Recognised, kind: FileKind) -> String {
+    match recognised {
+        Recognised::PoliceUk(other) => format!(
+            "a data.police.uk {} file; reading {} files (kind=\"{}\" reads it)",
+            other.suffix(),
+            kind.suffix(),
+            other.suffix()
+        ),
+        Recognised::OtherCsv => format!(
+            "a CSV whose header is not a data.police.uk {} header",
+            kind.suffix()
+        ),
+        Recognised::NotCsv => "not a CSV file or a zip archive".to_owned(),
+    }
+}
+
+/// The first bytes of a file (enough for its header line).
+const HEADER_BYTES: u64 = 4096;
+
+fn file_start(path: &Path) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let mut start = Vec::new();
+    file.take(HEADER_BYTES)
+        .read_to_end(&mut start)
+        .map_err(io(path))?;
+    Ok(start)
+}
+
+/// What was expected, for the error when nothing was found.
+fn expected(kind: FileKind) -> String {
+    let columns = match kind {
+        FileKind::Street => "Crime ID, Month, Falls within and Crime type",
+        FileKind::Outcomes => "Crime ID, Month, Falls within and Outcome type",
+    };
+    format!(
+        "expected CSV files whose header has {columns} (named like 2025-01-essex-{}.csv), in \
+         folders or zip archives",
+        kind.suffix()
+    )
+}
+
+/// Every file of `kind` in `sources` (folders searched recursively, files, zip archives), sorted
+/// by name then location so results are repeatable, and the files found and not read.
+pub(crate) fn discover(
+    sources: &[PathBuf],
+    kind: FileKind,
+) -> Result<(Vec<SourceFile>, Vec<Skipped>)> {
     let mut files = Vec::new();
-    collect(source, kind, &mut files, true)?;
+    let mut skipped = Vec::new();
+    for source in sources {
+        collect(source, kind, &mut files, &mut skipped, true)?;
+    }
+    let shown = sources
+        .iter()
+        .map(|s| s.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     if files.is_empty() {
+        let mut detail = expected(kind);
+        if !skipped.is_empty() {
+            let examples: Vec<String> = skipped
+                .iter()
+                .take(3)
+                .map(|s| format!("{} ({})", s.display, s.reason))
+                .collect();
+            detail.push_str(&format!(
+                "; {} other files were not read, e.g. {}",
+                skipped.len(),
+                examples.join("; ")
+            ));
+        }
         return Err(DataError::NoFiles {
-            path: source.to_owned(),
+            path: PathBuf::from(if shown.is_empty() {
+                "(no sources)".to_owned()
+            } else {
+                shown
+            }),
             kind: kind.suffix(),
+            detail,
         });
     }
     files.sort_by(|a, b| (&a.name, &a.display).cmp(&(&b.name, &b.display)));
-    Ok(files)
+    Ok((files, skipped))
 }
 
-fn collect(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>, explicit: bool) -> Result<()> {
+fn collect(
+    path: &Path,
+    kind: FileKind,
+    files: &mut Vec<SourceFile>,
+    skipped: &mut Vec<Skipped>,
+    explicit: bool,
+) -> Result<()> {
     let metadata = std::fs::metadata(path).map_err(io(path))?;
     if metadata.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
@@ -87,7 +229,7 @@ fn collect(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>, explicit: b
             .map_err(io(path))?;
         entries.sort();
         for entry in entries {
-            collect(&entry, kind, files, false)?;
+            collect(&entry, kind, files, skipped, false)?;
         }
         return Ok(());
     }
@@ -96,14 +238,26 @@ fn collect(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>, explicit: b
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     if name.to_ascii_lowercase().ends_with(".zip") {
-        return read_zip(path, kind, files);
+        return read_zip(path, kind, files, skipped);
     }
-    // A file named explicitly is read whatever its name; inside folders only police.uk names.
-    if explicit || wanted(&name, kind) {
+    let display = path.display().to_string();
+    // A file named explicitly is read whatever it is (a wrong header is an error then); inside
+    // folders only police.uk files of the kind, by name or by header.
+    let recognised = if explicit {
+        Recognised::PoliceUk(kind)
+    } else {
+        recognise(&name, || file_start(path))?
+    };
+    if recognised == Recognised::PoliceUk(kind) {
         files.push(SourceFile {
-            display: path.display().to_string(),
+            display,
             name,
             content: Content::File(path.to_owned()),
+        });
+    } else {
+        skipped.push(Skipped {
+            display,
+            reason: skip_reason(recognised, kind),
         });
     }
     Ok(())
@@ -121,7 +275,12 @@ fn open_archive(path: &Path) -> Result<zip::ZipArchive<std::io::BufReader<std::f
     zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| zip_error(path, e.to_string()))
 }
 
-fn read_zip(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>) -> Result<()> {
+fn read_zip(
+    path: &Path,
+    kind: FileKind,
+    files: &mut Vec<SourceFile>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<()> {
     let zip_error = |reason: String| zip_error(path, reason);
     let mut archive = open_archive(path)?;
     for index in 0..archive.len() {
@@ -136,17 +295,52 @@ fn read_zip(path: &Path, kind: FileKind, files: &mut Vec<SourceFile>) -> Result<
             .map_err(|e| zip_error(e.to_string()))?
             .into_owned();
         let name = inner.rsplit('/').next().unwrap_or(&inner).to_owned();
-        if !wanted(&name, kind) {
-            continue;
+        let display = format!("{}!{inner}", path.display());
+        let recognised = recognise(&name, || {
+            let mut start = Vec::new();
+            entry
+                .take(HEADER_BYTES)
+                .read_to_end(&mut start)
+                .map_err(|e| zip_error(format!("{display}: {e}")))?;
+            Ok(start)
+        })?;
+        if recognised == Recognised::PoliceUk(kind) {
+            files.push(SourceFile {
+                display,
+                name,
+                content: Content::ZipEntry {
+                    archive: path.to_owned(),
+                    index,
+                },
+            });
+        } else {
+            skipped.push(Skipped {
+                display,
+                reason: skip_reason(recognised, kind),
+            });
         }
-        files.push(SourceFile {
-            display: format!("{}!{inner}", path.display()),
-            name,
-            content: Content::ZipEntry {
-                archive: path.to_owned(),
-                index,
-            },
-        });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_tell_street_from_outcome_files() {
+        let street = "\u{feff}Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context\r\nx";
+        let outcomes = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Outcome type";
+        assert_eq!(kind_by_header(street.as_bytes()), Some(FileKind::Street));
+        assert_eq!(
+            kind_by_header(outcomes.as_bytes()),
+            Some(FileKind::Outcomes)
+        );
+        assert_eq!(kind_by_header(b"a,b,c\n1,2,3"), None);
+        assert_eq!(
+            kind_by_name("2025-01-essex-Street.CSV"),
+            Some(FileKind::Street)
+        );
+        assert_eq!(kind_by_name("essex_feb.csv"), None);
+    }
 }

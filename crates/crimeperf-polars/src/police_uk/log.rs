@@ -27,8 +27,10 @@ pub enum Finding {
     DuplicateIdentical,
     /// Copies of a Crime ID that differ. One kept under the duplicate policy.
     DuplicateConflicting,
-    /// The same force and month read from two files. The second copy skipped.
+    /// The same force and month in two files (the same month downloaded twice). One copy read.
     DuplicateFile,
+    /// A file in a folder or archive that is not a police.uk file of the kind read.
+    SkippedFile,
     /// A month missing from a force's series. Nothing to do but say so.
     MissingMonth,
 }
@@ -50,6 +52,7 @@ impl Finding {
             Finding::DuplicateIdentical => "duplicate_crime_id_identical",
             Finding::DuplicateConflicting => "duplicate_crime_id_conflicting",
             Finding::DuplicateFile => "duplicate_file",
+            Finding::SkippedFile => "skipped_file",
             Finding::MissingMonth => "missing_month",
         }
     }
@@ -69,7 +72,8 @@ impl Finding {
             Finding::LsoaOutsideForce => "row kept; outside_force is true",
             Finding::DuplicateIdentical => "identical copies collapsed to one row",
             Finding::DuplicateConflicting => "one copy kept under the duplicate policy",
-            Finding::DuplicateFile => "second copy of the file skipped",
+            Finding::DuplicateFile => "copy not read; the one kept is named in the detail",
+            Finding::SkippedFile => "file not read",
             Finding::MissingMonth => "none: the month is absent from the source",
         }
     }

@@ -1,6 +1,7 @@
 //! data.police.uk street and outcome files: read any number of forces and months into one clean
 //! frame of records, a data-quality log and a coverage table.
 
+mod downloads;
 mod files;
 mod log;
 mod parse;
@@ -9,8 +10,8 @@ mod repeats;
 mod split;
 mod views;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -77,22 +78,69 @@ pub enum DuplicatePolicy {
     KeepAll,
 }
 
+impl DuplicatePolicy {
+    /// The option's spelling: `"prefer_located_latest_outcome"`, `"keep_first"` or
+    /// `"keep_all"`.
+    pub fn label(self) -> &'static str {
+        match self {
+            DuplicatePolicy::PreferLocatedLatestOutcome => "prefer_located_latest_outcome",
+            DuplicatePolicy::KeepFirst => "keep_first",
+            DuplicatePolicy::KeepAll => "keep_all",
+        }
+    }
+}
+
 impl std::str::FromStr for DuplicatePolicy {
     type Err = crimeperf::Error;
 
     fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "prefer-located-latest-outcome" | "default" => {
-                Ok(DuplicatePolicy::PreferLocatedLatestOutcome)
-            }
-            "keep-first" | "first" => Ok(DuplicatePolicy::KeepFirst),
-            "keep-all" | "all" => Ok(DuplicatePolicy::KeepAll),
+        // One spelling each (snake_case, as every option of the data layer).
+        match s.trim() {
+            "prefer_located_latest_outcome" => Ok(DuplicatePolicy::PreferLocatedLatestOutcome),
+            "keep_first" => Ok(DuplicatePolicy::KeepFirst),
+            "keep_all" => Ok(DuplicatePolicy::KeepAll),
             _ => Err(crimeperf::Error::UnknownOption {
-                what: "duplicate policy",
+                what: "duplicates",
                 label: s.to_owned(),
-                expected: "prefer-located-latest-outcome, keep-first, keep-all",
+                expected: "prefer_located_latest_outcome, keep_first, keep_all",
             }),
         }
+    }
+}
+
+/// What [`read_police_uk`] reads from: one path (a folder, a CSV file or a zip archive) or a
+/// list of them.
+pub trait Sources {
+    /// The paths.
+    fn paths(self) -> Vec<PathBuf>;
+}
+
+macro_rules! one_path {
+    ($($t:ty),*) => {$(
+        impl Sources for $t {
+            fn paths(self) -> Vec<PathBuf> {
+                vec![PathBuf::from(self)]
+            }
+        }
+    )*};
+}
+one_path!(&str, String, &String, &Path, PathBuf, &PathBuf);
+
+impl<P: AsRef<Path>> Sources for &[P] {
+    fn paths(self) -> Vec<PathBuf> {
+        self.iter().map(|p| p.as_ref().to_owned()).collect()
+    }
+}
+
+impl<P: AsRef<Path>> Sources for Vec<P> {
+    fn paths(self) -> Vec<PathBuf> {
+        self.as_slice().paths()
+    }
+}
+
+impl<P: AsRef<Path>, const N: usize> Sources for [P; N] {
+    fn paths(self) -> Vec<PathBuf> {
+        self.as_slice().paths()
     }
 }
 
@@ -150,20 +198,26 @@ pub struct PoliceUkData {
     pub coverage: DataFrame,
 }
 
-/// Reads data.police.uk files from a folder (searched recursively), a single CSV, or a zip
-/// archive (or a folder of archives).
+/// Reads data.police.uk files from a folder (searched recursively), a single CSV, a zip archive
+/// (or a folder of archives), or a list of these.
 ///
-/// Records keep every well-formed row. Malformed lines and unparseable months are dropped and
-/// logged with file and line; identical copies of a Crime ID are collapsed and differing ones
-/// resolved by [`DuplicatePolicy`], both logged; a second copy of the same force-month file is
-/// skipped and logged; months missing from a force's series are logged. Everything else odd is
-/// kept and logged (see [`Finding`]).
+/// Inside folders and archives, files are recognised by their header as well as by their name
+/// (a street file saved as `essex_feb.csv` is read); every file not read is logged with the
+/// reason (`skipped_file`). Records keep every well-formed row. Malformed lines and unparseable
+/// months are dropped and logged with file and line; identical copies of a Crime ID are
+/// collapsed and differing ones resolved by [`DuplicatePolicy`], both logged; months missing from
+/// a force's series are logged. The same force and month read from two files (the same month
+/// downloaded twice) is read once: from the later download when the folder or archive names
+/// say which (`2025-06.zip` against `2025-09.zip`), otherwise from the copy with the more
+/// advanced outcomes; the log says which copy was kept and why (`duplicate_file`). Everything
+/// else odd is kept and logged (see [`Finding`]).
 ///
 /// # Errors
 ///
 /// [`DataError::Io`]/[`DataError::Zip`] when a source cannot be read, [`DataError::NoFiles`]
-/// when it holds no files of the kind, [`DataError::UnknownHeader`] for a file that is not a
-/// police.uk file of the kind.
+/// when they hold no files of the kind (saying what was expected and what was found),
+/// [`DataError::UnknownHeader`] for a file named explicitly that is not a police.uk file of the
+/// kind.
 ///
 /// # Examples
 ///
@@ -173,35 +227,21 @@ pub struct PoliceUkData {
 /// let geography = Geography::bundled()?;
 /// let data = read_police_uk("downloads/2025-01", &geography, &ReadOptions::default())?;
 /// println!("{} records; findings:\n{}", data.records.height(), data.log);
+/// let two = read_police_uk(["downloads/2025-01", "downloads/2025-02"], &geography, &ReadOptions::default())?;
 /// # Ok::<(), crimeperf_polars::DataError>(())
 /// ```
 pub fn read_police_uk(
-    source: impl AsRef<Path>,
+    sources: impl Sources,
     geography: &Geography,
     options: &ReadOptions,
 ) -> Result<PoliceUkData> {
     let kind = options.kind;
     let mut log = Log::default();
-    let files = files::discover(source.as_ref(), kind)?;
-
-    // The same force-month file seen twice (e.g. unzipped and inside the zip): keep the first.
-    let mut seen: HashMap<String, &str> = HashMap::new();
-    let mut unique = Vec::with_capacity(files.len());
-    for file in &files {
-        let key = file.name.to_ascii_lowercase();
-        if let Some(first) = seen.get(&key) {
-            log.add(
-                &file.display,
-                None,
-                Finding::DuplicateFile,
-                &format!("same file as {first}"),
-                1,
-            );
-        } else {
-            seen.insert(key, &file.display);
-            unique.push(file);
-        }
+    let (files, skipped) = files::discover(&sources.paths(), kind)?;
+    for file in &skipped {
+        log.add(&file.display, None, Finding::SkippedFile, &file.reason, 1);
     }
+    let unique: Vec<&files::SourceFile> = files.iter().collect();
 
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
@@ -217,6 +257,7 @@ pub fn read_police_uk(
         threads,
         options.progress.as_deref(),
     )?;
+    let parsed = downloads::one_copy_per_month(&unique, parsed, &mut log)?;
     let mut frames = Vec::with_capacity(parsed.len());
     for file in parsed {
         log.extend(file.log);
@@ -270,6 +311,7 @@ fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {
         return Err(DataError::NoFiles {
             path: "(nothing parsed)".into(),
             kind: "police.uk",
+            detail: "no file was read".to_owned(),
         });
     };
     // The frames are stacked as chunks, not copied into one: the records cross into Python as one
@@ -281,14 +323,19 @@ fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {
     Ok(all)
 }
 
-/// How good a copy of a crime is, for [`DuplicatePolicy::PreferLocatedLatestOutcome`].
-fn copy_rank(located: bool, outcome: Option<&str>, month: i32) -> (bool, u8, i32) {
-    let stage = match outcome.and_then(|o| o.parse::<Outcome>().ok()) {
+/// How far a crime's last outcome has got: 0 for none (or "Status update unavailable"), 1 for a
+/// pending one (under investigation, awaiting court), 2 for a final one.
+pub(crate) fn outcome_stage(outcome: Option<&str>) -> u8 {
+    match outcome.and_then(|o| o.parse::<Outcome>().ok()) {
         None | Some(Outcome::StatusUpdateUnavailable) => 0,
         Some(o) if o.is_pending() => 1,
         Some(_) => 2,
-    };
-    (located, stage, month)
+    }
+}
+
+/// How good a copy of a crime is, for [`DuplicatePolicy::PreferLocatedLatestOutcome`].
+fn copy_rank(located: bool, outcome: Option<&str>, month: i32) -> (bool, u8, i32) {
+    (located, outcome_stage(outcome), month)
 }
 
 /// The columns of one file's frame that duplicate resolution reads.

@@ -1,0 +1,177 @@
+//! The same force and month downloaded twice: analysts download police.uk archives again and
+//! again, and a later download of a month carries more advanced outcomes. One copy is read: the
+//! later download when the folder or archive names say which, otherwise the copy with the more
+//! advanced outcomes, otherwise the first read. The log says which and why.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::*;
+
+use super::files::SourceFile;
+use super::log::{Finding, Log};
+use super::outcome_stage;
+use super::parse::{days_to_month, ParsedFile};
+use crate::error::Result;
+
+/// The force-months a file holds, e.g. `{("Essex Police", "2025-01")}`.
+type ForceMonths = BTreeSet<(String, String)>;
+
+fn force_months(frame: &DataFrame) -> Result<ForceMonths> {
+    let forces = frame.column("falls_within")?.str()?;
+    let months = frame.column("month")?.date()?.physical();
+    let mut set = ForceMonths::new();
+    let mut last: Option<(Option<&str>, Option<i32>)> = None;
+    for pair in forces.iter().zip(months.iter()) {
+        if last == Some(pair) {
+            continue;
+        }
+        last = Some(pair);
+        if let (Some(force), Some(month)) = (pair.0, pair.1.and_then(days_to_month)) {
+            set.insert((force.to_owned(), month.to_string()));
+        }
+    }
+    Ok(set)
+}
+
+/// Final and pending outcomes in a file (street files' `last_outcome`; none in outcome files).
+fn outcome_progress(frame: &DataFrame) -> Result<(u64, u64)> {
+    let Ok(outcomes) = frame.column("last_outcome") else {
+        return Ok((0, 0));
+    };
+    let mut stages: BTreeMap<Option<&str>, u8> = BTreeMap::new();
+    let (mut finals, mut pending) = (0u64, 0u64);
+    for label in outcomes.str()?.iter() {
+        let stage = *stages.entry(label).or_insert_with(|| outcome_stage(label));
+        finals += u64::from(stage == 2);
+        pending += u64::from(stage == 1);
+    }
+    Ok((finals, pending))
+}
+
+/// The latest `YYYY-MM` in the folders or archive holding the file (not its own name), other
+/// than the months the file itself holds: the month of the download, when its name says.
+fn download_month(display: &str, own: &ForceMonths) -> Option<String> {
+    let holder = &display[..display.rfind(['/', '\\']).unwrap_or(0)];
+    let bytes = holder.as_bytes();
+    let mut best: Option<String> = None;
+    for start in 0..bytes.len().saturating_sub(6) {
+        let token = &bytes[start..start + 7];
+        let digit = |i: usize| token[i].is_ascii_digit();
+        let bounded = (start == 0 || !bytes[start - 1].is_ascii_digit())
+            && !bytes.get(start + 7).is_some_and(u8::is_ascii_digit);
+        if bounded && (0..4).all(digit) && token[4] == b'-' && digit(5) && digit(6) {
+            let text = String::from_utf8_lossy(token).into_owned();
+            let month_ok = text.parse::<crimeperf::Month>().is_ok();
+            if month_ok && !own.iter().any(|(_, m)| *m == text) && best.as_ref() < Some(&text) {
+                best = Some(text);
+            }
+        }
+    }
+    best
+}
+
+/// One parsed file per force-month set: the copies of a month downloaded more than once are
+/// dropped, each with a `duplicate_file` log row naming the copy kept and why.
+pub(crate) fn one_copy_per_month(
+    files: &[&SourceFile],
+    parsed: Vec<ParsedFile>,
+    log: &mut Log,
+) -> Result<Vec<ParsedFile>> {
+    let sets = parsed
+        .iter()
+        .map(|p| force_months(&p.frame))
+        .collect::<Result<Vec<_>>>()?;
+    let mut copies: BTreeMap<&ForceMonths, Vec<usize>> = BTreeMap::new();
+    for (index, set) in sets.iter().enumerate() {
+        if !set.is_empty() {
+            copies.entry(set).or_default().push(index);
+        }
+    }
+    let mut dropped = vec![false; parsed.len()];
+    for (set, indices) in copies.iter().filter(|(_, i)| i.len() > 1) {
+        let months: Vec<Option<String>> = indices
+            .iter()
+            .map(|&i| download_month(&files[i].display, set))
+            .collect();
+        let progress = indices
+            .iter()
+            .map(|&i| outcome_progress(&parsed[i].frame))
+            .collect::<Result<Vec<_>>>()?;
+        let distinct_months: BTreeSet<&Option<String>> = months.iter().collect();
+        // Earlier positions win ties: the first read.
+        let (kept, why) = if months.iter().all(Option::is_some) && distinct_months.len() > 1 {
+            let best = (0..indices.len())
+                .rev()
+                .max_by_key(|&k| &months[k])
+                .unwrap_or(0);
+            let month = months[best].as_deref().unwrap_or("");
+            (
+                best,
+                format!("the later download ({month}, from the folder or archive name)"),
+            )
+        } else {
+            let best = (0..indices.len())
+                .rev()
+                .max_by_key(|&k| progress[k])
+                .unwrap_or(0);
+            let (finals, pending) = progress[best];
+            if progress.iter().all(|&p| p == progress[best]) {
+                (best, "the same outcomes; the first read".to_owned())
+            } else {
+                (
+                    best,
+                    format!("the more advanced outcomes ({finals} final and {pending} pending)"),
+                )
+            }
+        };
+        let kept_display = &files[indices[kept]].display;
+        let what = set
+            .iter()
+            .map(|(force, month)| format!("{force} {month}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (k, &index) in indices.iter().enumerate() {
+            if k == kept {
+                continue;
+            }
+            dropped[index] = true;
+            let (finals, pending) = progress[k];
+            log.add(
+                &files[index].display,
+                None,
+                Finding::DuplicateFile,
+                &format!(
+                    "{what} read from {kept_display} instead: {why}; this copy's {} rows have \
+                     {finals} final and {pending} pending outcomes",
+                    parsed[index].frame.height()
+                ),
+                1,
+            );
+        }
+    }
+    Ok(parsed
+        .into_iter()
+        .zip(dropped)
+        .filter(|(_, d)| !d)
+        .map(|(p, _)| p)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn download_months_come_from_folders_and_archives_not_the_file() {
+        let own: ForceMonths = [("Essex Police".to_owned(), "2025-01".to_owned())].into();
+        assert_eq!(
+            download_month("dl/2025-06.zip!2025-01/2025-01-essex-street.csv", &own),
+            Some("2025-06".to_owned())
+        );
+        assert_eq!(
+            download_month("downloads/2025-01/2025-01-essex-street.csv", &own),
+            None
+        );
+        assert_eq!(download_month("x/12025-066/a.csv", &own), None);
+    }
+}
