@@ -10,7 +10,8 @@ use polars::prelude::*;
 use super::files::SourceFile;
 use super::log::{Finding, Log};
 use super::outcome_stage;
-use super::parse::{days_to_month, ParsedFile};
+use super::parse::ParsedFile;
+use crate::dates::days_to_month;
 use crate::error::Result;
 
 /// The force-months a file holds, e.g. `{("Essex Police", "2025-01")}`.
