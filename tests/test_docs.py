@@ -63,11 +63,6 @@ def test_result_classes_are_documented(name: str) -> None:
         assert getattr(value, "__doc__", None), f"{name}.{attribute}"
 
 
-#: Examples that still read a file from the repository (``data/police_uk``); every other example
-#: makes what it reads or uses what the wheel bundles.
-READS_THE_REPOSITORY = {"crimeperf._data.read_police_uk"}
-
-
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
 def test_docstring_examples_run_from_an_installed_wheel(
     module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -75,7 +70,7 @@ def test_docstring_examples_run_from_an_installed_wheel(
     # Away from the repository, as for a user who installed the wheel: no relative path resolves.
     monkeypatch.chdir(tmp_path)
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    # Every example makes what it reads or uses what the wheel bundles.
     for test in doctest.DocTestFinder().find(module):
-        if test.name not in READS_THE_REPOSITORY:
-            runner.run(test)
+        runner.run(test)
     assert runner.failures == 0

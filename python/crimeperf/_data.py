@@ -442,19 +442,31 @@ def read_police_uk(
 
     Examples
     --------
-    The sample of real Essex files bundled in the repository's ``data/police_uk``:
+    Two months of a download, written here so that the example runs anywhere (the repository's
+    ``data/police_uk`` holds a real six-month sample to try next):
 
+    >>> import pathlib, tempfile
     >>> import crimeperf as cp
-    >>> data = cp.read_police_uk("data/police_uk")
-    >>> data
-    PoliceUkData(2,278 records; Essex Police; 2025-01 to 2025-06; 2,088 crimes and 190 ASB incidents; 49 log rows)
-    >>> findings = data.findings()
-    >>> findings["no_location"], findings["lsoa_outside_force"], findings["duplicate_crime_id_conflicting"]
-    (105, 71, 2)
-    >>> data.coverage.select("month", "rows", "crimes").head(2).rows()
-    [(datetime.date(2025, 1, 1), 344, 314), (datetime.date(2025, 2, 1), 351, 326)]
-    >>> cp.read_police_uk("data/police_uk/2025-0[12]").coverage["month"].dt.month().to_list()
-    [1, 2]
+    >>> download = pathlib.Path(tempfile.mkdtemp())
+    >>> header = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+    ...           "LSOA code,LSOA name,Crime type,Last outcome category,Context")
+    >>> row = ("{id},{month},Essex Police,Essex Police,0.70,51.58,On or near High Street,"
+    ...        "E01021604,Rochford 001A,Burglary,Under investigation,")
+    >>> for month, ids in [("2025-01", ["a1", "a2"]), ("2025-02", ["b1"])]:
+    ...     folder = download / month
+    ...     folder.mkdir()
+    ...     lines = [header] + [row.format(id=i, month=month) for i in ids]
+    ...     _ = (folder / f"{month}-essex-street.csv").write_text("\\n".join(lines) + "\\n")
+    >>> data = cp.read_police_uk(download)
+    >>> data.coverage.select("month", "rows", "crimes").rows()
+    [(datetime.date(2025, 1, 1), 2, 2), (datetime.date(2025, 2, 1), 1, 1)]
+
+    A list of paths or a glob pattern reads a part of a download:
+
+    >>> cp.read_police_uk(str(download / "2025-0[2]")).coverage["month"].dt.month().to_list()
+    [2]
+    >>> cp.read_police_uk([download / "2025-01"]).records.height
+    2
     """
     paths = _source_paths(source)
     handle = _crimeperf.ReadProgress()
@@ -517,7 +529,7 @@ def count_crimes(
     coverage: Any = None,
     outside_force: OutsideForce = "exclude",
     allow_many_groups: bool = False,
-) -> pl.DataFrame:
+) -> Any:
     """Counts crimes and ASB incidents by the ``by`` columns and period, with zeros only where
     data was read.
 
@@ -566,8 +578,9 @@ def count_crimes(
 
     Returns
     -------
-    polars.DataFrame
-        The ``by`` columns, ``period`` (its label), ``period_start`` (a date),
+    DataFrame
+        The caller's kind of frame (pandas for pandas, pyarrow for pyarrow, polars otherwise)
+        with the ``by`` columns, ``period`` (its label), ``period_start`` (a date),
         ``months_covered``, ``first_month``, ``last_month`` (dates), ``crimes`` and
         ``asb_incidents``, ordered by the ``by`` values then by period.
 
@@ -633,7 +646,7 @@ def count_crimes(
             for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
         )
         warnings.warn(f"count_crimes left out {said}", ExcludedRowsWarning, stacklevel=2)
-    return _frame(counts)
+    return like(_frame(counts), records)
 
 
 #: Join keys match when both are null (a null CSP is a group): ``nulls_equal`` in polars 1.24+,
@@ -812,7 +825,7 @@ def solved_rates(
     by: Union[str, Sequence[str]],
     solved: Optional[Sequence[str]] = None,
     confidence: float = 0.95,
-) -> pl.DataFrame:
+) -> Any:
     """Solved rates (the share of crimes with a positive outcome) with Wilson intervals.
 
     ASB incidents are left out. The default definition of solved is a charge or summons
@@ -835,8 +848,9 @@ def solved_rates(
 
     Returns
     -------
-    polars.DataFrame
-        The ``by`` columns, ``crimes``, ``solved``, ``awaiting_outcome`` (still under
+    DataFrame
+        The caller's kind of frame (pandas for pandas, pyarrow for pyarrow, polars otherwise)
+        with the ``by`` columns, ``crimes``, ``solved``, ``awaiting_outcome`` (still under
         investigation or awaiting court: recent months lag, so their solved rates will rise),
         ``outcome_unknown``, ``solved_rate``, ``lower`` and ``upper`` (fractions; null for a
         group with no crimes).
@@ -875,7 +889,7 @@ def solved_rates(
         confidence=confidence,
         frame_columns=df.columns,
     )
-    return _frame(result)
+    return like(_frame(result), records)
 
 
 def outcomes() -> pl.DataFrame:

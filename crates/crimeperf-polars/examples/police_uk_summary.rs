@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::PathBuf;
 
-use crimeperf::{Change, Confidence, SolvedDefinition};
+use crimeperf::{format_fixed, Change, Confidence, SolvedDefinition};
 use crimeperf_polars::{
     count_crimes, read_police_uk, solved_rates, CountOptions, Geography, PeriodUnit,
 };
@@ -75,10 +75,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     if let [.., (before, previous, _), (after, current, _)] = quarters.as_slice() {
         let change = Change::new(i64::try_from(*current)?, i64::try_from(*previous)?)?;
         println!(
-            "  {after} against {before}: {}; {} (exact test p = {:.3}).",
+            "  {after} against {before}: {}; {} (exact test p = {}).",
             change.describe("crimes"),
             change.significance,
-            change.p_value
+            format_fixed(change.p_value, 3)
         );
     }
 
@@ -97,11 +97,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             Ok(solved.column(name)?.u64()?.get(row).unwrap_or(0))
         };
         println!(
-            "  Solved rate {:.1}% ({:.1}% to {:.1}%, 95% Wilson): {} of {} crimes charged, summonsed \
+            "  Solved rate {}% ({}% to {}%, 95% Wilson): {} of {} crimes charged, summonsed \
              or disposed of out of court; {} still awaiting an outcome.",
-            100.0 * value("solved_rate")?,
-            100.0 * value("lower")?,
-            100.0 * value("upper")?,
+            format_fixed(100.0 * value("solved_rate")?, 1),
+            format_fixed(100.0 * value("lower")?, 1),
+            format_fixed(100.0 * value("upper")?, 1),
             count("solved")?,
             count("crimes")?,
             count("awaiting_outcome")?

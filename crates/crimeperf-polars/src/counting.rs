@@ -551,7 +551,7 @@ pub fn count_crimes(
     for (position, key) in keys.iter().enumerate() {
         let indices: Vec<u32> = groups
             .iter()
-            .flat_map(|(full, _, _)| std::iter::repeat(full[position]).take(period_count))
+            .flat_map(|(full, _, _)| std::iter::repeat_n(full[position], period_count))
             .collect();
         columns.push(key.values.column(&key.name, &indices)?);
     }
