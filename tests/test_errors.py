@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable
 
 import polars as pl
@@ -159,6 +160,15 @@ def test_wrong_python_types_are_crimeperf_type_errors(
     assert str(info.value).startswith(message)
 
 
+RECORDS = pl.DataFrame({
+    "csp_name": ["Rochford"],
+    "month": [date(2025, 1, 1)],
+    "is_asb": [False],
+    "falls_within": ["Essex Police"],
+    "outside_force": [False],
+    "last_outcome": ["Suspect charged"],
+})
+
 FRAME_WRONG_TYPES: list[tuple[Callable[[], Any], str]] = [
     (lambda: cp.rates(DF, count=5, population="pop"), "count must be a str, got int"),
     (lambda: cp.rates(DF, count="crimes", population="pop", confidence="high"),
@@ -174,6 +184,13 @@ FRAME_WRONG_TYPES: list[tuple[Callable[[], Any], str]] = [
      "change_percent must be a column name or a number, got NoneType"),
     (lambda: cp.targets(DF, baseline="crimes", change_percent=-5, errors=None),
      "errors must be a str, got NoneType"),
+    # The data functions read their options the same way.
+    (lambda: cp.count_crimes(RECORDS, by="csp_name", period=3), "period must be a str, got int"),
+    (lambda: cp.count_crimes(RECORDS, by="csp_name", allow_many_groups="yes"),
+     "allow_many_groups must be True or False, got str"),
+    (lambda: cp.solved_rates(RECORDS, by="csp_name", confidence="high"),
+     "confidence must be a number, got str"),
+    (lambda: cp.read_police_uk(".", threads="two"), "threads must be a whole number, got str"),
 ]
 
 

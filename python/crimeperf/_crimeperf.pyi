@@ -327,12 +327,10 @@ def targets_frame(
 def read_police_uk_files(
     sources: list[str],
     *,
-    kind: Literal["street", "outcomes"] = "street",
-    duplicates: Literal[
-        "prefer_located_latest_outcome", "keep_first", "keep_all"
-    ] = "prefer_located_latest_outcome",
+    kind: Literal["street", "outcomes"],
+    duplicates: Literal["prefer_located_latest_outcome", "keep_first", "keep_all"],
     geography: Optional[str] = None,
-    threads: int = 0,
+    threads: int,
     progress: Optional[ReadProgress] = None,
 ) -> tuple[ArrowStream, ArrowStream, ArrowStream]: ...
 def read_ons_tables(path: str) -> tuple[ArrowStream, ArrowStream]: ...
@@ -340,12 +338,10 @@ def count_crimes_frame(
     stream: object,
     *,
     by: list[str],
-    period: Literal[
-        "month", "quarter", "financial_quarter", "financial_year", "calendar_year"
-    ] = "month",
+    period: Literal["month", "quarter", "financial_quarter", "financial_year", "calendar_year"],
     coverage: Optional[object] = None,
-    outside_force: Literal["exclude", "include"] = "exclude",
-    allow_many_groups: bool = False,
+    outside_force: Literal["exclude", "include"],
+    allow_many_groups: bool,
     frame_columns: Optional[list[str]] = None,
 ) -> tuple[ArrowStream, ArrowStream]: ...
 def solved_rates_frame(
@@ -353,7 +349,7 @@ def solved_rates_frame(
     *,
     by: list[str],
     solved: Optional[list[str]] = None,
-    confidence: float = 0.95,
+    confidence: float,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def outcome_table() -> ArrowStream: ...

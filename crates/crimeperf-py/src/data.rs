@@ -19,6 +19,7 @@ use crimeperf_polars::{
 use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
 use pyo3::prelude::*;
 
+use crate::arguments;
 use crate::arrow::{ArrowStream, Table};
 use crate::error::{BindingError, Result};
 
@@ -138,21 +139,26 @@ impl Progress {
 /// Reads data.police.uk street or outcome files from the `sources` (folders, files, zip
 /// archives): returns the records, the data-quality log and the coverage table.
 #[pyfunction]
-#[pyo3(signature = (sources, *, kind = "street", duplicates = "prefer_located_latest_outcome", geography = None, threads = 0, progress = None))]
+#[pyo3(signature = (sources, *, kind, duplicates, geography = None, threads, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn read_police_uk_files(
     py: Python<'_>,
     sources: Vec<PathBuf>,
-    kind: &str,
-    duplicates: &str,
+    kind: &Bound<'_, PyAny>,
+    duplicates: &Bound<'_, PyAny>,
     geography: Option<PathBuf>,
-    threads: usize,
+    threads: &Bound<'_, PyAny>,
     progress: Option<PyRef<'_, Progress>>,
 ) -> Result<(ArrowStream, ArrowStream, ArrowStream)> {
+    let threads = arguments::count("threads", threads)?;
     let options = ReadOptions {
-        kind: FileKind::from_str(kind)?,
-        duplicates: DuplicatePolicy::from_str(duplicates)?,
-        threads,
+        kind: FileKind::from_str(&arguments::text("kind", kind)?)?,
+        duplicates: DuplicatePolicy::from_str(&arguments::text("duplicates", duplicates)?)?,
+        threads: usize::try_from(threads).map_err(|_| crimeperf::Error::InvalidValue {
+            what: "threads",
+            reason: "must be 0 (one per core) or a positive number of threads",
+            value: threads as f64,
+        })?,
         progress: progress.map(|p| p.0.clone()),
     };
     let data = py.detach(|| -> Result<_> {
@@ -183,20 +189,21 @@ pub fn read_ons_tables(py: Python<'_>, path: PathBuf) -> Result<(ArrowStream, Ar
 /// Counts crimes and ASB incidents by the `by` columns and period, zeros filled in where data
 /// was read: returns the counts and the rows left out of them.
 #[pyfunction]
-#[pyo3(signature = (stream, *, by, period = "month", coverage = None, outside_force = "exclude", allow_many_groups = false, frame_columns = None))]
+#[pyo3(signature = (stream, *, by, period, coverage = None, outside_force, allow_many_groups, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn count_crimes_frame(
     py: Python<'_>,
     stream: &Bound<'_, PyAny>,
     by: Vec<String>,
-    period: &str,
+    period: &Bound<'_, PyAny>,
     coverage: Option<&Bound<'_, PyAny>>,
-    outside_force: &str,
-    allow_many_groups: bool,
+    outside_force: &Bound<'_, PyAny>,
+    allow_many_groups: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<(ArrowStream, ArrowStream)> {
-    let period = PeriodUnit::from_str(period)?;
-    let outside_force = OutsideForce::from_str(outside_force)?;
+    let period = PeriodUnit::from_str(&arguments::text("period", period)?)?;
+    let outside_force = OutsideForce::from_str(&arguments::text("outside_force", outside_force)?)?;
+    let allow_many_groups = arguments::flag("allow_many_groups", allow_many_groups)?;
     let coverage = match coverage {
         Some(table) => Some(records(table, None, &[], &["month"], &["falls_within"])?.0),
         None => None,
@@ -220,16 +227,16 @@ pub fn count_crimes_frame(
 
 /// Solved rates with Wilson intervals by the `by` columns.
 #[pyfunction]
-#[pyo3(signature = (stream, *, by, solved = None, confidence = 0.95, frame_columns = None))]
+#[pyo3(signature = (stream, *, by, solved = None, confidence, frame_columns = None))]
 pub fn solved_rates_frame(
     py: Python<'_>,
     stream: &Bound<'_, PyAny>,
     by: Vec<String>,
     solved: Option<Vec<String>>,
-    confidence: f64,
+    confidence: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
-    let confidence = Confidence::new(confidence)?;
+    let confidence = Confidence::new(arguments::real("confidence", confidence)?)?;
     let definition = match solved {
         Some(labels) => SolvedDefinition::from_labels(labels)?,
         None => SolvedDefinition::default(),

@@ -41,18 +41,23 @@ macro_rules! option_enum {
             }
         }
 
+        impl crate::option::OptionLabel for $name {
+            const WHAT: &'static str = $what;
+            const EXPECTED: &'static str = $expected;
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+        }
+
         impl FromStr for $name {
             type Err = Error;
 
+            /// Parses a label, case-insensitive and trimmed, as every option of the crate.
             fn from_str(s: &str) -> Result<Self> {
-                match s {
-                    $( $label => Ok($name::$variant), )+
-                    _ => Err(Error::UnknownOption {
-                        what: $what,
-                        label: s.to_owned(),
-                        expected: $expected,
-                    }),
-                }
+                crate::option::parse(s)
             }
         }
     };
@@ -66,7 +71,10 @@ option_enum! {
     ///
     /// assert_eq!("u_prime".parse::<Chart>()?, Chart::UPrime);
     /// let err = "u-prime".parse::<Chart>().unwrap_err();
-    /// assert_eq!(err.to_string(), "unknown SPC chart \"u-prime\"; expected one of: xmr, c, u, u_prime");
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "unknown SPC chart \"u-prime\"; expected one of: xmr, c, u, u_prime (did you mean 'u_prime'?)"
+    /// );
     /// # Ok::<(), crimeperf::Error>(())
     /// ```
     #[derive(Default)]
@@ -252,6 +260,9 @@ mod tests {
             serde_json::to_string(&Chart::UPrime).unwrap(),
             "\"u_prime\""
         );
-        assert!("U_PRIME".parse::<Chart>().is_err());
+        // One spelling, read as every option of the crate reads it: case and surrounding space
+        // aside, nothing else.
+        assert_eq!(" U_PRIME ".parse::<Chart>(), Ok(Chart::UPrime));
+        assert!("u-prime".parse::<Chart>().is_err());
     }
 }
