@@ -32,194 +32,62 @@
 //!   overdispersion never narrows a limit. Without evidence the limits are left as they are, and
 //!   the result says so ([`Adjustment`]).
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::distribution::incomplete::{beta_i, gamma_p, gamma_q};
+use crate::option::option_enum;
 use crate::{input, Confidence, Error, Result};
 
-/// What is plotted: a rate per head, a proportion, or a ratio of observed to expected counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FunnelStatistic {
-    /// Events per head of population (crimes per 1,000 residents): exact Poisson limits.
-    #[default]
-    Rate,
-    /// A share of a denominator (solved crimes of all crimes): exact binomial or Wilson limits.
-    Proportion,
-    /// Observed over expected events (an indirectly standardised ratio): exact Poisson limits.
-    Ratio,
-}
-
-impl FunnelStatistic {
-    /// `"rate"`, `"proportion"` or `"ratio"`.
-    pub fn label(self) -> &'static str {
-        match self {
-            FunnelStatistic::Rate => "rate",
-            FunnelStatistic::Proportion => "proportion",
-            FunnelStatistic::Ratio => "ratio",
-        }
+option_enum! {
+    /// What is plotted: a rate per head, a proportion, or a ratio of observed to expected counts.
+    #[derive(Default)]
+    FunnelStatistic, "funnel statistic", "rate, proportion, ratio" {
+        /// Events per head of population (crimes per 1,000 residents): exact Poisson limits.
+        #[default]
+        Rate => "rate",
+        /// A share of a denominator (solved crimes of all crimes): exact binomial or Wilson
+        /// limits.
+        Proportion => "proportion",
+        /// Observed over expected events (an indirectly standardised ratio): exact Poisson
+        /// limits.
+        Ratio => "ratio",
     }
 }
 
-impl fmt::Display for FunnelStatistic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+option_enum! {
+    /// How the control limits are computed.
+    #[derive(Default)]
+    FunnelMethod, "funnel method", "exact, wilson" {
+        /// Exact Poisson (rates, ratios) or exact binomial (proportions) limits.
+        #[default]
+        Exact => "exact",
+        /// For proportions only: PHE's limits, `θ ± z √(θ(1 − θ)/n)` (where the Wilson interval
+        /// touches the benchmark), as PHEindicatormethods draws them.
+        Wilson => "wilson",
     }
 }
 
-impl FromStr for FunnelStatistic {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "rate" => Ok(FunnelStatistic::Rate),
-            "proportion" => Ok(FunnelStatistic::Proportion),
-            "ratio" => Ok(FunnelStatistic::Ratio),
-            _ => Err(Error::UnknownOption {
-                what: "funnel statistic",
-                label: s.to_owned(),
-                expected: "rate, proportion, ratio",
-            }),
-        }
+option_enum! {
+    /// Where an area lies against one pair of control limits.
+    Flag, "funnel flag", "low, within, high" {
+        /// Below the lower limit.
+        Low => "low",
+        /// Between the limits (on a limit counts as within).
+        Within => "within",
+        /// Above the upper limit.
+        High => "high",
     }
 }
 
-/// How the control limits are computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FunnelMethod {
-    /// Exact Poisson (rates, ratios) or exact binomial (proportions) limits.
-    #[default]
-    Exact,
-    /// For proportions only: PHE's limits, `θ ± z √(θ(1 − θ)/n)` (where the Wilson interval
-    /// touches the benchmark), as PHEindicatormethods draws them.
-    Wilson,
-}
-
-impl FunnelMethod {
-    /// `"exact"` or `"wilson"`.
-    pub fn label(self) -> &'static str {
-        match self {
-            FunnelMethod::Exact => "exact",
-            FunnelMethod::Wilson => "wilson",
-        }
-    }
-}
-
-impl fmt::Display for FunnelMethod {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-impl FromStr for FunnelMethod {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "exact" => Ok(FunnelMethod::Exact),
-            "wilson" => Ok(FunnelMethod::Wilson),
-            _ => Err(Error::UnknownOption {
-                what: "funnel method",
-                label: s.to_owned(),
-                expected: "exact, wilson",
-            }),
-        }
-    }
-}
-
-/// Where an area lies against one pair of control limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Flag {
-    /// Below the lower limit.
-    Low,
-    /// Between the limits (on a limit counts as within).
-    Within,
-    /// Above the upper limit.
-    High,
-}
-
-impl Flag {
-    /// `"low"`, `"within"` or `"high"`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Flag::Low => "low",
-            Flag::Within => "within",
-            Flag::High => "high",
-        }
-    }
-}
-
-impl FromStr for Flag {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "low" => Ok(Flag::Low),
-            "within" => Ok(Flag::Within),
-            "high" => Ok(Flag::High),
-            _ => Err(Error::UnknownOption {
-                what: "funnel flag",
-                label: s.to_owned(),
-                expected: "low, within, high",
-            }),
-        }
-    }
-}
-
-impl fmt::Display for Flag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-/// Whether the limits were widened for overdispersion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Adjustment {
-    /// Overdispersion was not asked about.
-    NotRequested,
-    /// The chi-square test found no overdispersion at 5%: the limits are the plain ones.
-    NoEvidence,
-    /// Overdispersion found: limits widened by Spiegelhalter's additive random effect `τ²`.
-    Additive,
-}
-
-impl Adjustment {
-    /// `"not_requested"`, `"no_evidence"` or `"additive"`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Adjustment::NotRequested => "not_requested",
-            Adjustment::NoEvidence => "no_evidence",
-            Adjustment::Additive => "additive",
-        }
-    }
-}
-
-impl FromStr for Adjustment {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "not_requested" => Ok(Adjustment::NotRequested),
-            "no_evidence" => Ok(Adjustment::NoEvidence),
-            "additive" => Ok(Adjustment::Additive),
-            _ => Err(Error::UnknownOption {
-                what: "overdispersion adjustment",
-                label: s.to_owned(),
-                expected: "not_requested, no_evidence, additive",
-            }),
-        }
-    }
-}
-
-impl fmt::Display for Adjustment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+option_enum! {
+    /// Whether the limits were widened for overdispersion.
+    Adjustment, "overdispersion adjustment", "not_requested, no_evidence, additive" {
+        /// Overdispersion was not asked about.
+        NotRequested => "not_requested",
+        /// The chi-square test found no overdispersion at 5%: the limits are the plain ones.
+        NoEvidence => "no_evidence",
+        /// Overdispersion found: limits widened by Spiegelhalter's additive random effect `τ²`.
+        Additive => "additive",
     }
 }
 

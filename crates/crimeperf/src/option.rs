@@ -30,6 +30,64 @@ pub(crate) fn parse<T: OptionLabel>(text: &str) -> Result<T> {
         })
 }
 
+/// Declares an option enum with its snake_case `label()`, `Display` and a `FromStr` that accepts
+/// exactly the labels and lists them when given anything else.
+macro_rules! option_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $what:literal, $expected:literal {
+            $( $(#[$vmeta:meta])* $variant:ident => $label:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The snake_case label, as serde and `FromStr` spell it.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $label, )+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+
+        impl $crate::option::OptionLabel for $name {
+            const WHAT: &'static str = $what;
+            const EXPECTED: &'static str = $expected;
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::Error;
+
+            /// Parses a label, case-insensitive and trimmed, as every option of the crate.
+            fn from_str(s: &str) -> $crate::Result<Self> {
+                $crate::option::parse(s)
+            }
+        }
+    };
+}
+
+pub(crate) use option_enum;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@
 //! the spreadsheet never had: a verdict from exact Poisson limits and a bootstrap rank interval.
 
 use std::collections::HashSet;
-use std::fmt;
-use std::str::FromStr;
+
+use crate::option::option_enum;
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
@@ -18,28 +18,21 @@ use crate::distribution::poisson;
 use crate::distribution::sampler::PoissonTable;
 use crate::{input, text, Confidence, Error, Polarity, RateEstimator, RateMethod, Result};
 
-/// Which group average an area is compared with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupAverage {
-    /// The unweighted mean of the members' rates: every area counts once, whatever its size. This
-    /// is the "group average" of the HMIC comparator and iQuanta.
-    #[default]
-    Mean,
-    /// The pooled rate: the group's crimes over the group's population, so large areas weigh
-    /// more. It is the rate of the group taken as one area.
-    Pooled,
+option_enum! {
+    /// Which group average an area is compared with.
+    #[derive(Default)]
+    GroupAverage, "group average", "mean, pooled" {
+        /// The unweighted mean of the members' rates: every area counts once, whatever its size.
+        /// This is the "group average" of the HMIC comparator and iQuanta.
+        #[default]
+        Mean => "mean",
+        /// The pooled rate: the group's crimes over the group's population, so large areas weigh
+        /// more. It is the rate of the group taken as one area.
+        Pooled => "pooled",
+    }
 }
 
 impl GroupAverage {
-    /// `"mean"` or `"pooled"`.
-    pub fn label(self) -> &'static str {
-        match self {
-            GroupAverage::Mean => "mean",
-            GroupAverage::Pooled => "pooled",
-        }
-    }
-
     /// How the average is named in a sentence: "group average" or "pooled group rate".
     fn phrase(self) -> &'static str {
         match self {
@@ -49,50 +42,19 @@ impl GroupAverage {
     }
 }
 
-impl fmt::Display for GroupAverage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+option_enum! {
+    /// How an area's count compares with the count the group average would give it.
+    Verdict, "verdict", "significantly_lower, similar, significantly_higher" {
+        /// The group average is above the upper confidence limit of the area's rate.
+        SignificantlyLower => "significantly_lower",
+        /// The group average is inside the area's confidence interval.
+        Similar => "similar",
+        /// The group average is below the lower confidence limit of the area's rate.
+        SignificantlyHigher => "significantly_higher",
     }
-}
-
-impl FromStr for GroupAverage {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "mean" => Ok(GroupAverage::Mean),
-            "pooled" => Ok(GroupAverage::Pooled),
-            _ => Err(Error::UnknownOption {
-                what: "group average",
-                label: s.to_owned(),
-                expected: "mean, pooled",
-            }),
-        }
-    }
-}
-
-/// How an area's count compares with the count the group average would give it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// The group average is above the upper confidence limit of the area's rate.
-    SignificantlyLower,
-    /// The group average is inside the area's confidence interval.
-    Similar,
-    /// The group average is below the lower confidence limit of the area's rate.
-    SignificantlyHigher,
 }
 
 impl Verdict {
-    /// `"significantly_lower"`, `"similar"` or `"significantly_higher"`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::SignificantlyLower => "significantly_lower",
-            Verdict::Similar => "similar",
-            Verdict::SignificantlyHigher => "significantly_higher",
-        }
-    }
-
     /// The verdict of `count` events against `expected` events at a confidence level.
     ///
     /// # Formula
@@ -134,29 +96,6 @@ fn verdict(count: u64, expected: f64, confidence: Confidence) -> Verdict {
         Verdict::SignificantlyLower
     } else {
         Verdict::Similar
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-impl FromStr for Verdict {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "significantly_lower" => Ok(Verdict::SignificantlyLower),
-            "similar" => Ok(Verdict::Similar),
-            "significantly_higher" => Ok(Verdict::SignificantlyHigher),
-            _ => Err(Error::UnknownOption {
-                what: "verdict",
-                label: s.to_owned(),
-                expected: "significantly_lower, similar, significantly_higher",
-            }),
-        }
     }
 }
 
@@ -845,7 +784,9 @@ mod tests {
                 Some(format!("\"{}\"", verdict.label()))
             );
         }
-        assert!("Mean".parse::<GroupAverage>().is_err());
+        // Read as every option of the crate: case and surrounding space aside, one spelling.
+        assert_eq!(" Mean ".parse::<GroupAverage>()?, GroupAverage::Mean);
+        assert!("average".parse::<GroupAverage>().is_err());
         Ok(())
     }
 }

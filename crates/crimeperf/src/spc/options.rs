@@ -1,67 +1,7 @@
 //! The option values of an SPC chart: each a snake_case label, parsed from that one spelling.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-use crate::{Error, Polarity, Result};
-
-/// Declares an option enum with its snake_case `label()`, `Display` and a `FromStr` that accepts
-/// exactly the labels and lists them when given anything else.
-macro_rules! option_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident, $what:literal, $expected:literal {
-            $( $(#[$vmeta:meta])* $variant:ident => $label:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-        }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The snake_case label, as serde and `FromStr` spell it.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $( $name::$variant => $label, )+
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-
-        impl crate::option::OptionLabel for $name {
-            const WHAT: &'static str = $what;
-            const EXPECTED: &'static str = $expected;
-            fn all() -> &'static [Self] {
-                $name::ALL
-            }
-            fn label(self) -> &'static str {
-                $name::label(self)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = Error;
-
-            /// Parses a label, case-insensitive and trimmed, as every option of the crate.
-            fn from_str(s: &str) -> Result<Self> {
-                crate::option::parse(s)
-            }
-        }
-    };
-}
+use crate::option::option_enum;
+use crate::Polarity;
 
 option_enum! {
     /// The kind of SPC chart.
@@ -230,7 +170,11 @@ option_enum! {
 #[cfg(test)]
 #[allow(clippy::panic, clippy::unwrap_used)]
 mod tests {
+    use std::fmt;
+    use std::str::FromStr;
+
     use super::*;
+    use crate::Error;
 
     /// Each option's error lists exactly its labels, and each label parses back.
     fn check<T: Copy + PartialEq + fmt::Debug + FromStr<Err = Error>>(
