@@ -7,6 +7,8 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use crimeperf::{
@@ -16,22 +18,7 @@ use crimeperf::{
 const TOLERANCE: f64 = 1e-4;
 
 fn reference_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/reference/pheindicatormethods");
-    if dir.exists() {
-        return Some(dir);
-    }
-    if std::env::var("CRIMEPERF_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!(
-            "CRIMEPERF_REQUIRE_SHARED=1 but the PHEindicatormethods reference data is not at {}",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: the PHEindicatormethods reference data is not at {} (it lives in ../shared)",
-        dir.display()
-    );
-    None
+    common::shared_data("data/reference/pheindicatormethods")
 }
 
 /// The data rows of a CSV file (header skipped, UTF-8 byte-order mark tolerated).

@@ -7,8 +7,10 @@
 // The reference implementation indexes on purpose: it reads like the published rules.
 #![allow(clippy::needless_range_loop)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crimeperf::spc::{
     spc, Assurance, Chart, Improvement, Precedence, Rebase, Rule, RuleProfile, SpcOptions,
@@ -274,22 +276,7 @@ fn precedence_decides_a_point_where_improvement_and_concern_both_fire() {
 // ---------------------------------------------------------------------------------------------
 
 fn city_of_london_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/raw/police_uk_street_2017_20_city_of_london");
-    if dir.exists() {
-        return Some(dir);
-    }
-    if std::env::var("CRIMEPERF_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!(
-            "CRIMEPERF_REQUIRE_SHARED=1 but {} is not here",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "skipping: the City of London street files {} are not here (they live in ../shared)",
-        dir.display()
-    );
-    None
+    common::shared_data("data/raw/police_uk_street_2017_20_city_of_london")
 }
 
 /// Rows per month, anti-social behaviour apart, counted from the files.
