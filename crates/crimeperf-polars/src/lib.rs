@@ -19,6 +19,7 @@ mod ons;
 mod parallel;
 mod police_uk;
 mod solved;
+mod trends;
 
 pub use counting::{count_crimes, PeriodUnit};
 pub use error::{DataError, Result};
@@ -30,3 +31,7 @@ pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,
 };
 pub use solved::solved_rates;
+pub use trends::{
+    project_year_end_frame, rolling_frame, spc_frame, year_to_date_frame, MissingMonths,
+    Population, RebaseAt, SeriesColumns, SpcFrameOptions,
+};
