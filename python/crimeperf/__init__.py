@@ -35,6 +35,7 @@ from crimeperf._data import (
     solved_rates,
 )
 from crimeperf._frames import changes, proportions, rates, targets
+from crimeperf._trends import project_year_end, rolling, spc, year_to_date
 from crimeperf._scalars import change, proportion, proportion_change, rag, rate, target
 from crimeperf.exceptions import (
     ColumnNotFoundError,
@@ -70,6 +71,11 @@ __all__ = [
     "proportions",
     "changes",
     "targets",
+    # trends over time
+    "year_to_date",
+    "rolling",
+    "spc",
+    "project_year_end",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
     "read_ons_csp_tables",

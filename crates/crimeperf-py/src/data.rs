@@ -58,16 +58,16 @@ pub fn export(mut frame: DataFrame) -> Result<ArrowStream> {
 
 /// The `by` columns and `needed` columns of the table in `stream` as a polars frame, with the
 /// `by` names (the input of the data layer's grouping functions).
-fn records<'a>(
+pub(crate) fn records<'a>(
     stream: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
     by: &'a [String],
-    needed: [&'a str; 2],
+    needed: &[&'a str],
 ) -> Result<(DataFrame, Vec<&'a str>)> {
     let table = Table::import_any(stream, frame_columns)?;
     let by: Vec<&str> = by.iter().map(String::as_str).collect();
     let mut names = by.clone();
-    names.extend(needed);
+    names.extend_from_slice(needed);
     table.require(&names)?;
     let mut columns = Vec::with_capacity(names.len());
     for (position, name) in names.iter().enumerate() {
@@ -88,7 +88,7 @@ fn records<'a>(
                 BindingError::ColumnType {
                     column: (*name).to_owned(),
                     dtype: format!("{:?}", table.fields[index].dtype()),
-                    expected: "text, boolean or date values (as police.uk records have)",
+                    expected: "text, boolean, date or number values",
                 }
             })?
         };
@@ -184,7 +184,7 @@ pub fn count_crimes_frame(
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let period = PeriodUnit::from_str(period)?;
-    let (records, by) = records(stream, frame_columns, &by, ["month", "is_asb"])?;
+    let (records, by) = records(stream, frame_columns, &by, &["month", "is_asb"])?;
     let counts = py.detach(|| count_crimes(&records, &by, period))?;
     export(counts)
 }
@@ -205,7 +205,7 @@ pub fn solved_rates_frame(
         Some(labels) => SolvedDefinition::from_labels(labels)?,
         None => SolvedDefinition::default(),
     };
-    let (records, by) = records(stream, frame_columns, &by, ["last_outcome", "is_asb"])?;
+    let (records, by) = records(stream, frame_columns, &by, &["last_outcome", "is_asb"])?;
     let rates = py.detach(|| solved_rates(&records, &by, &definition, confidence))?;
     export(rates)
 }
