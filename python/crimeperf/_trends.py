@@ -75,9 +75,10 @@ def year_to_date(
     >>> import polars as pl
     >>> from datetime import date
     >>> import crimeperf as cp
+    >>> months = [date(2024 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(15)]
     >>> counts = pl.DataFrame({
-    ...     "period_start": [date(2024, m, 1) for m in (4, 5, 6)] + [date(2025, m, 1) for m in (4, 5, 6)],
-    ...     "crimes": [40, 44, 38, 21, 24, 22],
+    ...     "period_start": months,
+    ...     "crimes": [40, 44, 38, 41, 43, 39, 42, 40, 37, 41, 45, 40, 21, 24, 22],
     ... })
     >>> print(cp.year_to_date(counts, through="2025-06")["description"][0])
     45.1% reduction (55 crimes): 67 in April to June 2025 against 122 in April to June 2024
@@ -125,6 +126,12 @@ def rolling(
     polars.DataFrame
         The ``by`` columns, ``month`` (the window's last month), ``window``, ``rolling_sum``,
         and with populations ``population``, ``rate``, ``lower`` and ``upper`` (per 1,000).
+
+    Raises
+    ------
+    InvalidInputError
+        A missing month (naming the group and month), ``months`` of 0 or longer than a series,
+        or a population that is missing or not above zero (naming the month).
 
     Examples
     --------
@@ -303,12 +310,35 @@ def project_year_end(
     (Poisson for the months to come plus the spread of the share), and with a target the
     probability of meeting it.
 
+    Parameters
+    ----------
+    counts : frame
+        Monthly counts, as for :func:`year_to_date`.
+    through : str
+        The last month of the year to date, e.g. ``"2025-09"``.
+    year_start : int, default 4
+        The first month of the reporting year.
+    history_years : int, default 3
+        How many complete past years give the seasonal shape (1 to 100).
+    target : float, optional
+        The year-end target; the result then gives the probability of meeting it.
+    improvement : {"increase", "decrease"}
+        Which direction meets the target (``"decrease"``: at most the target).
+    by, value, month, missing
+        As for :func:`year_to_date`.
+
     Returns
     -------
     polars.DataFrame
         The ``by`` columns, ``year``, ``to_date``, ``share``, ``share_sd``, ``expected``,
         ``remaining``, ``lower``, ``upper`` and with a target ``target`` and
         ``probability_of_meeting``.
+
+    Raises
+    ------
+    InvalidInputError
+        A month of the year to date or of the history missing (named), or a history year
+        without crime.
 
     Examples
     --------

@@ -766,3 +766,106 @@ pub fn project_year_end_frame(
     }
     assemble(&keys, &groups, &vec![1; groups.len()], columns)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    /// Two areas, 36 months from 2023-01, and the months as dates.
+    fn two_areas() -> DataFrame {
+        let first: Month = "2023-01".parse().unwrap();
+        let months: Vec<i32> = (0..72)
+            .map(|i| month_to_days(first.plus(i % 36).unwrap()))
+            .collect();
+        let areas: Vec<&str> = (0..72)
+            .map(|i| if i < 36 { "Basildon" } else { "Rochford" })
+            .collect();
+        let crimes: Vec<u64> = (0..72u64).map(|i| (7 * i) % 23 + 3).collect();
+        DataFrame::new(
+            72,
+            vec![
+                Column::new("csp_name".into(), areas),
+                Int32Chunked::from_vec("period_start".into(), months)
+                    .into_date()
+                    .into_column(),
+                Column::new("crimes".into(), crimes),
+            ],
+        )
+        .unwrap()
+    }
+
+    const BY: &[&str] = &["csp_name"];
+
+    fn spec() -> SeriesColumns<'static> {
+        SeriesColumns {
+            by: BY,
+            ..SeriesColumns::default()
+        }
+    }
+
+    #[test]
+    fn year_to_date_equals_direct_sums_per_group() {
+        let frame = two_areas();
+        let out = year_to_date_frame(
+            &frame,
+            &spec(),
+            "2025-06".parse().unwrap(),
+            4,
+            &ChangeOptions::default(),
+        )
+        .unwrap();
+        let crimes: Vec<u64> = frame
+            .column("crimes")
+            .unwrap()
+            .u64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        // Rochford is rows 36..72; April to June 2025 are its months 27..30, 2024 its 15..18.
+        let current: u64 = crimes[36 + 27..36 + 30].iter().sum();
+        let previous: u64 = crimes[36 + 15..36 + 18].iter().sum();
+        let got_current = out.column("current").unwrap().u64().unwrap().get(1);
+        let got_previous = out.column("previous").unwrap().u64().unwrap().get(1);
+        assert_eq!((got_current, got_previous), (Some(current), Some(previous)));
+    }
+
+    #[test]
+    fn missing_month_names_group_and_month_unless_zero() {
+        let frame = two_areas();
+        let keep: Vec<bool> = (0..72).map(|i| i != 36 + 20).collect();
+        let gappy = frame
+            .filter(&BooleanChunked::from_slice("keep".into(), &keep))
+            .unwrap();
+        let err = rolling_frame(&gappy, &spec(), 12, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the series \"csp_name=Rochford\" has no value for 2024-09"
+        );
+        let zero = SeriesColumns {
+            missing: MissingMonths::Zero,
+            ..spec()
+        };
+        assert!(rolling_frame(&gappy, &zero, 12, None).is_ok());
+    }
+
+    #[test]
+    fn spc_per_group_equals_the_core_on_the_same_numbers() {
+        let frame = two_areas();
+        let out = spc_frame(
+            &frame,
+            &spec(),
+            Some("period_start"),
+            &SpcFrameOptions::default(),
+        )
+        .unwrap();
+        let values: Vec<f64> = (36..72u64).map(|i| ((7 * i) % 23 + 3) as f64).collect();
+        let core = spc(SpcSeries::new(&values), &SpcOptions::default()).unwrap();
+        let centre = out.column("centre").unwrap().f64().unwrap();
+        let special = out.column("special_cause").unwrap().bool().unwrap();
+        for (i, point) in core.points.iter().enumerate() {
+            assert_eq!(centre.get(36 + i), Some(point.centre));
+            assert_eq!(special.get(36 + i), Some(point.special_cause));
+        }
+    }
+}
