@@ -29,6 +29,10 @@ __all__ = [
     "solved_rates_frame",
     "target",
     "targets_frame",
+    "year_to_date_frame",
+    "rolling_frame",
+    "spc_frame",
+    "project_year_end_frame",
 ]
 
 _Significance = Literal["increase", "reduction", "no significant change"]
