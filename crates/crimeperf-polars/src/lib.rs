@@ -15,6 +15,7 @@ mod error;
 mod geography;
 mod grouping;
 mod log;
+mod maturity;
 mod ons;
 mod parallel;
 mod police_uk;
@@ -26,6 +27,7 @@ pub use error::{DataError, Result};
 pub use geography::{
     bundled_data_dir, bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES,
 };
+pub use maturity::{outcome_maturity, MaturityRule};
 pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,

@@ -235,7 +235,7 @@ fn assemble(
         let indices: Vec<u32> = groups
             .iter()
             .zip(rows_per_group)
-            .flat_map(|(g, &k)| std::iter::repeat_n(g.codes[position], k))
+            .flat_map(|(g, &k)| std::iter::repeat(g.codes[position]).take(k))
             .collect();
         columns.push(key.values.column(&key.name, &indices)?);
     }

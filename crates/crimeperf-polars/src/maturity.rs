@@ -1,0 +1,186 @@
+//! Outcome lag: which crime months of a street-file snapshot still have too many open outcomes
+//! for their solved rates to be compared with older months.
+
+use std::collections::BTreeMap;
+
+use crimeperf::{Month, Outcome};
+use polars::prelude::*;
+
+use crate::error::{DataError, Result};
+use crate::grouping::{column, key_column};
+use crate::police_uk::{days_to_month, month_to_days};
+
+/// The rule that calls a crime month mature.
+///
+/// The *settled share* of a group is the median share of crimes still awaiting an outcome
+/// (under investigation or awaiting court) over its months at least `settled_after` months older
+/// than the latest month of the records. Walking back from the latest month, every month whose
+/// share is more than `tolerance` above the settled share is immature, up to the first month
+/// that is not: it and all older months are mature. A group with no month old enough to settle
+/// has only immature months younger than `settled_after`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MaturityRule {
+    /// How many months back a month must be to count as settled (default 12).
+    pub settled_after: u32,
+    /// How far above the settled share (a fraction) a month's open share may be and still be
+    /// mature (default 0.05: five percentage points).
+    pub tolerance: f64,
+}
+
+impl Default for MaturityRule {
+    fn default() -> Self {
+        MaturityRule {
+            settled_after: 12,
+            tolerance: 0.05,
+        }
+    }
+}
+
+/// One output row: group codes, month, crimes, awaiting, open share, settled share, mature.
+type MonthRow = (Vec<u32>, Month, u64, u64, f64, Option<f64>, bool);
+
+/// Per crime month (and `by` group) of police.uk street records: the crimes, those still
+/// awaiting an outcome, their share, the group's settled share, and whether the month is mature
+/// under `rule` (see [`MaturityRule`]).
+///
+/// The result has the `by` columns, `month` (a date), `crimes`, `awaiting_outcome`,
+/// `open_share`, `settled_share` (null when no month is old enough) and `mature`. ASB incidents
+/// are left out.
+///
+/// # Errors
+///
+/// [`DataError::MissingColumn`] (the records need `month`, `last_outcome` and `is_asb`),
+/// [`DataError::ColumnType`] for a `by` column that cannot be grouped by, and
+/// [`DataError::Core`] for a `tolerance` that is negative or not finite.
+///
+/// # Examples
+///
+/// ```
+/// use crimeperf_polars::{outcome_maturity, MaturityRule};
+/// use polars::prelude::*;
+///
+/// let records = df!("last_outcome" => ["Under investigation"], "is_asb" => [false])?;
+/// let err = outcome_maturity(&records, &[], MaturityRule::default()).unwrap_err();
+/// assert_eq!(err.to_string(), "no column \"month\"; the frame has: last_outcome, is_asb");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn outcome_maturity(records: &DataFrame, by: &[&str], rule: MaturityRule) -> Result<DataFrame> {
+    if !(rule.tolerance.is_finite() && rule.tolerance >= 0.0) {
+        return Err(crimeperf::Error::InvalidValue {
+            what: "tolerance",
+            reason: "must be a finite fraction of at least 0",
+            value: rule.tolerance,
+        }
+        .into());
+    }
+    let months = column(records, "month")?;
+    let days = months.date().map_err(|_| DataError::ColumnType {
+        name: "month".to_owned(),
+        dtype: months.dtype().to_string(),
+        expected: "the month column must be a date",
+    })?;
+    let days: Vec<Option<i32>> = days.physical().iter().collect();
+    let outcomes = column(records, "last_outcome")?.str()?;
+    let asb = column(records, "is_asb")?.bool()?;
+    let keys = by
+        .iter()
+        .map(|name| key_column(records, name))
+        .collect::<Result<Vec<_>>>()?;
+    let mut pending_of: BTreeMap<Option<&str>, bool> = BTreeMap::new();
+    // (group codes) -> month -> (crimes, awaiting)
+    let mut tallies: BTreeMap<Vec<u32>, BTreeMap<Month, (u64, u64)>> = BTreeMap::new();
+    let mut latest: Option<Month> = None;
+    for (row, (is_asb, label)) in asb.iter().zip(outcomes.iter()).enumerate() {
+        if is_asb != Some(false) {
+            continue;
+        }
+        let Some(month) = days[row].and_then(days_to_month) else {
+            continue;
+        };
+        latest = latest.max(Some(month));
+        let pending = *pending_of.entry(label).or_insert_with(|| {
+            label
+                .and_then(|l| l.parse::<Outcome>().ok())
+                .is_some_and(Outcome::is_pending)
+        });
+        let codes: Vec<u32> = keys.iter().map(|k| k.codes[row]).collect();
+        let tally = tallies.entry(codes).or_default().entry(month).or_default();
+        tally.0 += 1;
+        tally.1 += u64::from(pending);
+    }
+    let mut group_rows: Vec<MonthRow> = Vec::new();
+    for (codes, by_month) in tallies {
+        let Some(latest) = latest else { break };
+        let shares: Vec<(Month, u64, u64, f64)> = by_month
+            .iter()
+            .map(|(&m, &(c, a))| (m, c, a, a as f64 / c as f64))
+            .collect();
+        let age = |m: Month| latest.months_until(m).unsigned_abs();
+        let mut settled: Vec<f64> = shares
+            .iter()
+            .filter(|s| age(s.0) >= u64::from(rule.settled_after))
+            .map(|s| s.3)
+            .collect();
+        settled.sort_by(f64::total_cmp);
+        let reference = match settled.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(settled[n / 2]),
+            n => Some((settled[n / 2 - 1] + settled[n / 2]) / 2.0),
+        };
+        let mut mature = vec![true; shares.len()];
+        match reference {
+            None => {
+                for (flag, s) in mature.iter_mut().zip(&shares) {
+                    *flag = age(s.0) >= u64::from(rule.settled_after);
+                }
+            }
+            Some(reference) => {
+                for (flag, s) in mature.iter_mut().zip(&shares).rev() {
+                    if s.3 > reference + rule.tolerance {
+                        *flag = false;
+                    } else {
+                        break;
+                    }
+                }
+            }
+        }
+        for ((m, c, a, share), flag) in shares.into_iter().zip(mature) {
+            group_rows.push((codes.clone(), m, c, a, share, reference, flag));
+        }
+    }
+    let n = group_rows.len();
+    let mut columns = Vec::with_capacity(keys.len() + 6);
+    for (position, key) in keys.iter().enumerate() {
+        let indices: Vec<u32> = group_rows.iter().map(|r| r.0[position]).collect();
+        columns.push(key.values.column(&key.name, &indices)?);
+    }
+    columns.push(
+        Int32Chunked::from_iter_values(
+            "month".into(),
+            group_rows.iter().map(|r| month_to_days(r.1)),
+        )
+        .into_date()
+        .into_column(),
+    );
+    columns.push(Column::new(
+        "crimes".into(),
+        group_rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+    ));
+    columns.push(Column::new(
+        "awaiting_outcome".into(),
+        group_rows.iter().map(|r| r.3).collect::<Vec<_>>(),
+    ));
+    columns.push(Column::new(
+        "open_share".into(),
+        group_rows.iter().map(|r| r.4).collect::<Vec<_>>(),
+    ));
+    columns.push(Column::new(
+        "settled_share".into(),
+        group_rows.iter().map(|r| r.5).collect::<Vec<_>>(),
+    ));
+    columns.push(Column::new(
+        "mature".into(),
+        group_rows.iter().map(|r| r.6).collect::<Vec<_>>(),
+    ));
+    Ok(DataFrame::new(n, columns)?)
+}
