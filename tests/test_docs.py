@@ -9,9 +9,9 @@ from types import ModuleType
 import pytest
 
 import crimeperf as cp
-from crimeperf import _data, _frames, _scalars, _trends, exceptions, plot
+from crimeperf import _data, _frames, _outcome_lag, _scalars, _trends, exceptions, plot
 
-MODULES: list[ModuleType] = [cp, _scalars, _frames, _data, _trends, plot, exceptions]
+MODULES: list[ModuleType] = [cp, _scalars, _frames, _data, _trends, _outcome_lag, plot, exceptions]
 
 FUNCTIONS = [
     name for name in cp.__all__ if inspect.isfunction(getattr(cp, name))
@@ -24,7 +24,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "rates", "proportions", "changes", "targets",
         "read_police_uk", "read_ons_csp_tables", "count_crimes", "solved_rates", "outcomes",
         "geography_table",
-        "year_to_date", "rolling", "spc", "project_year_end",
+        "year_to_date", "rolling", "spc", "project_year_end", "outcome_maturity",
     ])
 
 

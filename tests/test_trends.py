@@ -175,3 +175,33 @@ def test_city_of_london_lockdown_fall_flagged() -> None:
     flagged = chart.filter(pl.col("special_cause") & (pl.col("variation") == "improvement"))
     months = {d.strftime("%Y-%m") for d in flagged["period_start"]}
     assert {"2020-04", "2020-05"} <= months
+
+
+CITY_2024_25 = SHARED / "police_uk_street_2024_25_city_of_london"
+
+
+def test_city_of_london_open_outcomes_rise_at_the_end_and_are_flagged() -> None:
+    _need(CITY_2024_25)
+    records = cp.read_police_uk(CITY_2024_25).records
+    maturity = cp.outcome_maturity(records)
+    shares = maturity["open_share"].to_list()
+    # The last three months carry more open outcomes than the first year's median.
+    first_year = sorted(shares[:12])
+    assert min(shares[-3:]) > first_year[6]
+    immature = maturity.filter(~pl.col("mature"))
+    assert immature.height >= 1
+    # The immature months are the latest ones, in one run to the end.
+    last = maturity["month"].max()
+    assert last in immature["month"].to_list()
+    positions = [maturity["month"].to_list().index(m) for m in immature["month"]]
+    assert positions == list(range(maturity.height - immature.height, maturity.height))
+    # And the open share is recomputed directly from the records.
+    crimes = records.filter(~pl.col("is_asb"))
+    pending = crimes["last_outcome"].is_in(["Under investigation", "Awaiting court outcome"])
+    direct = crimes.with_columns(pending=pending).group_by("month").agg(
+        pl.col("pending").mean().alias("share")
+    ).sort("month")
+    assert maturity["open_share"].to_list() == pytest.approx(direct["share"].to_list())
+    rates = cp.solved_rates(records, by="month", mature_only=True)
+    assert last not in rates["month"].to_list()
+    assert rates["immature_months_left_out"][0].endswith(last.strftime("%Y-%m"))

@@ -35,6 +35,7 @@ from crimeperf._data import (
     solved_rates,
 )
 from crimeperf._frames import changes, proportions, rates, targets
+from crimeperf._outcome_lag import outcome_maturity
 from crimeperf._trends import project_year_end, rolling, spc, year_to_date
 from crimeperf._scalars import change, proportion, proportion_change, rag, rate, target
 from crimeperf.exceptions import (
@@ -76,6 +77,7 @@ __all__ = [
     "rolling",
     "spc",
     "project_year_end",
+    "outcome_maturity",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
     "read_ons_csp_tables",

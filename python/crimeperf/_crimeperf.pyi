@@ -33,6 +33,7 @@ __all__ = [
     "rolling_frame",
     "spc_frame",
     "project_year_end_frame",
+    "outcome_maturity_frame",
 ]
 
 _Significance = Literal["increase", "reduction", "no significant change"]
@@ -353,6 +354,14 @@ def project_year_end_frame(
     target: Optional[float] = None,
     improvement: Literal["increase", "decrease"] = "decrease",
     missing: Literal["error", "zero"] = "error",
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def outcome_maturity_frame(
+    stream: object,
+    *,
+    by: list[str],
+    settled_after: int = 12,
+    tolerance: float = 0.05,
     frame_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def outcome_table() -> ArrowStream: ...

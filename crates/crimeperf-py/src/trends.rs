@@ -7,8 +7,8 @@ use std::str::FromStr;
 use crimeperf::spc::{Chart, Improvement, Precedence, RuleProfile, SpcOptions};
 use crimeperf::{ChangeOptions, Month, Polarity, ProjectionOptions, Target};
 use crimeperf_polars::{
-    project_year_end_frame, rolling_frame, spc_frame, year_to_date_frame, MissingMonths,
-    Population, RebaseAt, SeriesColumns, SpcFrameOptions,
+    outcome_maturity, project_year_end_frame, rolling_frame, spc_frame, year_to_date_frame,
+    MaturityRule, MissingMonths, Population, RebaseAt, SeriesColumns, SpcFrameOptions,
 };
 use pyo3::prelude::*;
 
@@ -200,5 +200,31 @@ pub fn project_year_end_frame_py(
         missing,
     };
     let out = py.detach(|| project_year_end_frame(&frame, &spec, through, &options))?;
+    export(out)
+}
+
+/// Per crime month (and group) the share of crimes awaiting an outcome and whether the month
+/// is mature.
+#[pyfunction]
+#[pyo3(signature = (stream, *, by, settled_after = 12, tolerance = 0.05, frame_columns = None))]
+pub fn outcome_maturity_frame(
+    py: Python<'_>,
+    stream: &Bound<'_, PyAny>,
+    by: Vec<String>,
+    settled_after: u32,
+    tolerance: f64,
+    frame_columns: Option<Vec<String>>,
+) -> Result<ArrowStream> {
+    let rule = MaturityRule {
+        settled_after,
+        tolerance,
+    };
+    let (frame, by) = records(
+        stream,
+        frame_columns,
+        &by,
+        &["month", "last_outcome", "is_asb"],
+    )?;
+    let out = py.detach(|| outcome_maturity(&frame, &by, rule))?;
     export(out)
 }
