@@ -27,7 +27,7 @@ pub use error::{DataError, Result};
 pub use geography::{
     bundled_data_dir, bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES,
 };
-pub use maturity::{outcome_maturity, MaturityRule};
+pub use maturity::{outcome_maturity, solved_within, MaturityRule};
 pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,

@@ -57,5 +57,6 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trends::spc_frame_py, m)?)?;
     m.add_function(wrap_pyfunction!(trends::project_year_end_frame_py, m)?)?;
     m.add_function(wrap_pyfunction!(trends::outcome_maturity_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(trends::solved_within_frame, m)?)?;
     Ok(())
 }

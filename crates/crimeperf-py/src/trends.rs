@@ -1,14 +1,17 @@
 //! Trends for Python: the frame forms of `crimeperf-polars` (year to date, rolling sums, SPC,
-//! year-end projection). Only conversions here: the options are parsed from their snake_case
+//! year-end projection, outcome maturity, solved within N months). Only conversions here: the options are parsed from their snake_case
 //! labels and the frames cross through the Arrow C stream interface.
 
 use std::str::FromStr;
 
 use crimeperf::spc::{Chart, Improvement, Precedence, RuleProfile, SpcOptions};
-use crimeperf::{ChangeOptions, Month, Polarity, ProjectionOptions, Target};
+use crimeperf::{
+    ChangeOptions, Confidence, Month, Polarity, ProjectionOptions, SolvedDefinition, Target,
+};
 use crimeperf_polars::{
-    outcome_maturity, project_year_end_frame, rolling_frame, spc_frame, year_to_date_frame,
-    MaturityRule, MissingMonths, Population, RebaseAt, SeriesColumns, SpcFrameOptions,
+    outcome_maturity, project_year_end_frame, rolling_frame, solved_within, spc_frame,
+    year_to_date_frame, MaturityRule, MissingMonths, Population, RebaseAt, SeriesColumns,
+    SpcFrameOptions,
 };
 use pyo3::prelude::*;
 
@@ -226,5 +229,43 @@ pub fn outcome_maturity_frame(
         &["month", "last_outcome", "is_asb"],
     )?;
     let out = py.detach(|| outcome_maturity(&frame, &by, rule))?;
+    export(out)
+}
+
+/// Solved rates at equal elapsed time: crimes solved within `months` months of the crime
+/// month, from the outcomes files.
+#[pyfunction]
+#[pyo3(signature = (street, outcomes, *, by, months = 3, solved = None, confidence = 0.95, street_columns = None, outcome_columns = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn solved_within_frame(
+    py: Python<'_>,
+    street: &Bound<'_, PyAny>,
+    outcomes: &Bound<'_, PyAny>,
+    by: Vec<String>,
+    months: u32,
+    solved: Option<Vec<String>>,
+    confidence: f64,
+    street_columns: Option<Vec<String>>,
+    outcome_columns: Option<Vec<String>>,
+) -> Result<ArrowStream> {
+    let confidence = Confidence::new(confidence)?;
+    let definition = match solved {
+        Some(labels) => SolvedDefinition::from_labels(labels)?,
+        None => SolvedDefinition::default(),
+    };
+    let (street, by) = records(
+        street,
+        street_columns,
+        &by,
+        &["crime_id", "month", "is_asb"],
+    )?;
+    let (outcomes, _) = records(
+        outcomes,
+        outcome_columns,
+        &[],
+        &["crime_id", "month", "outcome"],
+    )?;
+    let out =
+        py.detach(|| solved_within(&street, &outcomes, months, &by, &definition, confidence))?;
     export(out)
 }
