@@ -25,6 +25,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "read_police_uk", "read_ons_csp_tables", "count_crimes", "solved_rates", "outcomes",
         "geography_table",
         "year_to_date", "rolling", "spc", "project_year_end", "outcome_maturity",
+        "solved_within",
     ])
 
 

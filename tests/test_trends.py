@@ -205,3 +205,36 @@ def test_city_of_london_open_outcomes_rise_at_the_end_and_are_flagged() -> None:
     rates = cp.solved_rates(records, by="month", mature_only=True)
     assert last not in rates["month"].to_list()
     assert rates["immature_months_left_out"][0].endswith(last.strftime("%Y-%m"))
+
+
+OUTCOMES_2024_25 = SHARED / "police_uk_outcomes_2024_25_city_of_london"
+
+
+def test_solved_within_agrees_with_a_direct_computation() -> None:
+    _need(CITY_2024_25)
+    _need(OUTCOMES_2024_25)
+    street = cp.read_police_uk(CITY_2024_25).records
+    outcomes = cp.read_police_uk(OUTCOMES_2024_25, kind="outcomes").records
+    got = cp.solved_within(street, outcomes, months=3)
+    solved_labels = cp.outcomes().filter("solved_by_default")["outcome"]
+    first_solved = (
+        outcomes.filter(pl.col("outcome").is_in(solved_labels.implode()))
+        .group_by("crime_id")
+        .agg(pl.col("month").min().alias("solved_month"))
+    )
+    crimes = street.filter(~pl.col("is_asb") & pl.col("crime_id").is_not_null())
+    joined = crimes.join(first_solved, on="crime_id", how="left").with_columns(
+        solved=pl.col("solved_month").is_not_null()
+        & (pl.col("solved_month") <= pl.col("month").dt.offset_by("3mo"))
+    )
+    direct = joined.group_by("month").agg(
+        pl.len().alias("crimes"), pl.col("solved").sum().alias("solved_within")
+    ).sort("month")
+    assert got["month"].to_list() == direct["month"].to_list()
+    assert got["crimes"].to_list() == direct["crimes"].to_list()
+    assert got["solved_within"].to_list() == direct["solved_within"].to_list()
+    # Outcomes run to 2025-04: crime months to 2025-01 are complete at 3 months, later ones not.
+    last_outcome = outcomes["month"].max()
+    expected_complete = [m.replace(year=m.year + (m.month + 2) // 12, month=(m.month + 2) % 12 + 1)
+                         <= last_outcome for m in got["month"]]
+    assert got["complete"].to_list() == expected_complete

@@ -35,7 +35,7 @@ from crimeperf._data import (
     solved_rates,
 )
 from crimeperf._frames import changes, proportions, rates, targets
-from crimeperf._outcome_lag import outcome_maturity
+from crimeperf._outcome_lag import outcome_maturity, solved_within
 from crimeperf._trends import project_year_end, rolling, spc, year_to_date
 from crimeperf._scalars import change, proportion, proportion_change, rag, rate, target
 from crimeperf.exceptions import (
@@ -78,6 +78,7 @@ __all__ = [
     "spc",
     "project_year_end",
     "outcome_maturity",
+    "solved_within",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
     "read_ons_csp_tables",

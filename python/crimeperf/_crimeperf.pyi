@@ -34,6 +34,7 @@ __all__ = [
     "spc_frame",
     "project_year_end_frame",
     "outcome_maturity_frame",
+    "solved_within_frame",
 ]
 
 _Significance = Literal["increase", "reduction", "no significant change"]
@@ -363,6 +364,17 @@ def outcome_maturity_frame(
     settled_after: int = 12,
     tolerance: float = 0.05,
     frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def solved_within_frame(
+    street: object,
+    outcomes: object,
+    *,
+    by: list[str],
+    months: int = 3,
+    solved: Optional[list[str]] = None,
+    confidence: float = 0.95,
+    street_columns: Optional[list[str]] = None,
+    outcome_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def outcome_table() -> ArrowStream: ...
 def bundled_table_text(name: str) -> str: ...

@@ -3,7 +3,7 @@ look unsolved. This module says which crime months are too recent to compare."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import polars as pl
 
@@ -11,7 +11,7 @@ from crimeperf import _crimeperf
 from crimeperf._data import _columns_arg, _frame, _stream_of
 from crimeperf._frames import _to_polars
 
-__all__ = ["outcome_maturity"]
+__all__ = ["outcome_maturity", "solved_within"]
 
 
 def outcome_maturity(
@@ -77,6 +77,83 @@ def outcome_maturity(
         settled_after=settled_after,
         tolerance=tolerance,
         frame_columns=df.columns,
+    )
+    return _frame(result)
+
+
+def solved_within(
+    street: Any,
+    outcomes: Any,
+    *,
+    months: int = 3,
+    by: Union[str, Sequence[str]] = "month",
+    solved: Optional[Sequence[str]] = None,
+    confidence: float = 0.95,
+) -> pl.DataFrame:
+    """Solved rates at equal elapsed time: the crimes solved within ``months`` of the crime month.
+
+    A street file carries only each crime's latest outcome; the outcomes files carry the month
+    each outcome was recorded. A crime counts as solved within ``months`` when the outcomes have,
+    for its crime ID, an outcome in the solved definition recorded no later than the crime month
+    plus ``months``: every period is then judged after the same time. A group is ``complete``
+    when the outcomes files reach every one of its crime months plus ``months``; compare only
+    complete groups.
+
+    Parameters
+    ----------
+    street : frame
+        Street records from ``read_police_uk(..., kind="street")`` (``crime_id``, ``month``,
+        ``is_asb`` and the ``by`` columns).
+    outcomes : frame
+        Outcomes records from ``read_police_uk(..., kind="outcomes")`` (``crime_id``,
+        ``month``: the month the outcome was recorded, ``outcome``).
+    months : int, default 3
+        The elapsed time allowed.
+    by : str or list of str, default "month"
+        Grouping columns of the street records.
+    solved : list of str, optional
+        Your own definition of solved, as in :func:`solved_rates`.
+    confidence : float, default 0.95
+        The confidence level of the Wilson intervals.
+
+    Returns
+    -------
+    polars.DataFrame
+        The ``by`` columns, ``crimes``, ``solved_within``, ``solved_rate``, ``lower``,
+        ``upper`` and ``complete``.
+
+    Raises
+    ------
+    ColumnNotFoundError
+        A needed column is missing.
+    InvalidInputError
+        A label in ``solved`` is neither an outcome category nor a group.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import date
+    >>> import crimeperf as cp
+    >>> street = pl.DataFrame({"crime_id": ["a", "b"], "month": [date(2024, 1, 1)] * 2,
+    ...                        "is_asb": [False, False]})
+    >>> outcomes = pl.DataFrame({"crime_id": ["a", "b"],
+    ...                          "month": [date(2024, 2, 1), date(2024, 9, 1)],
+    ...                          "outcome": ["Local resolution", "Offender given a caution"]})
+    >>> cp.solved_within(street, outcomes, months=3).select("crimes", "solved_within", "complete").row(0)
+    (2, 1, True)
+    """
+    street_df = _to_polars(street)
+    outcomes_df = _to_polars(outcomes)
+    columns = _columns_arg(by)
+    result = _crimeperf.solved_within_frame(
+        _stream_of(street_df, columns + ["crime_id", "month", "is_asb"]),
+        _stream_of(outcomes_df, ["crime_id", "month", "outcome"]),
+        by=columns,
+        months=months,
+        solved=None if solved is None else list(solved),
+        confidence=confidence,
+        street_columns=street_df.columns,
+        outcome_columns=outcomes_df.columns,
     )
     return _frame(result)
 
