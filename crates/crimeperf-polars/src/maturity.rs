@@ -319,3 +319,83 @@ pub fn solved_within(
     ));
     Ok(DataFrame::new(n, columns)?)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// 15 months from 2024-01, 10 crimes each; `open[i]` of month i still under investigation.
+    fn records(open: &[usize; 15]) -> DataFrame {
+        let first: Month = "2024-01".parse().unwrap();
+        let mut days = Vec::new();
+        let mut outcomes = Vec::new();
+        for (i, &o) in open.iter().enumerate() {
+            for k in 0..10 {
+                days.push(month_to_days(first.plus(i as i64).unwrap()));
+                outcomes.push(if k < o {
+                    "Under investigation"
+                } else {
+                    "Local resolution"
+                });
+            }
+        }
+        let n = days.len();
+        DataFrame::new(
+            n,
+            vec![
+                Int32Chunked::from_vec("month".into(), days)
+                    .into_date()
+                    .into_column(),
+                Column::new("last_outcome".into(), outcomes),
+                Column::new("is_asb".into(), vec![false; n]),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn trailing_months_above_the_settled_share_are_immature() {
+        // Settled months (12+ back from 2025-03): 2024-01..2024-03, shares 0.1, 0, 0.1 (median 0.1).
+        // 2025-03 (0.5) and 2025-02 (0.3) exceed 0.1 + 0.05; 2025-01 (0.1) does not, and a high
+        // month before it (2024-12, 0.4) stays mature: only the trailing run is immature.
+        let open = [1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 1, 3, 5];
+        let out = outcome_maturity(&records(&open), &[], MaturityRule::default()).unwrap();
+        let mature: Vec<bool> = out
+            .column("mature")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(|m| m == Some(true))
+            .collect();
+        let mut expected = vec![true; 15];
+        expected[13] = false;
+        expected[14] = false;
+        assert_eq!(mature, expected);
+        let settled = out.column("settled_share").unwrap().f64().unwrap().get(0);
+        assert_eq!(settled, Some(0.1));
+    }
+
+    #[test]
+    fn without_settled_months_the_young_months_are_immature() {
+        let open = [0; 15];
+        let rule = MaturityRule {
+            settled_after: 24,
+            tolerance: 0.05,
+        };
+        let out = outcome_maturity(&records(&open), &[], rule).unwrap();
+        assert!(out
+            .column("mature")
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .all(|m| m == Some(false)));
+        let bad = MaturityRule {
+            settled_after: 12,
+            tolerance: f64::NAN,
+        };
+        assert!(outcome_maturity(&records(&open), &[], bad).is_err());
+    }
+}
