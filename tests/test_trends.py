@@ -218,7 +218,7 @@ def test_solved_within_agrees_with_a_direct_computation() -> None:
     got = cp.solved_within(street, outcomes, months=3)
     solved_labels = cp.outcomes().filter("solved_by_default")["outcome"]
     first_solved = (
-        outcomes.filter(pl.col("outcome").is_in(solved_labels.implode()))
+        outcomes.filter(pl.col("outcome").is_in(solved_labels.to_list()))
         .group_by("crime_id")
         .agg(pl.col("month").min().alias("solved_month"))
     )

@@ -161,6 +161,7 @@ def solved_within(
 def _mature_records(df: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """The records of mature crime months (whole records, by month), and the months left out."""
     maturity = outcome_maturity(df)
-    immature = maturity.filter(~pl.col("mature"))["month"]
-    left_out = [d.strftime("%Y-%m") for d in immature.to_list()]
-    return df.filter(~pl.col("month").is_in(immature.implode())), left_out
+    immature = maturity.filter(~pl.col("mature"))["month"].to_list()
+    left_out = [d.strftime("%Y-%m") for d in immature]
+    # A plain list: polars 1.x and 2.x read it the same way.
+    return df.filter(~pl.col("month").is_in(immature)), left_out
