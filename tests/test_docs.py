@@ -10,9 +10,20 @@ from types import ModuleType
 import pytest
 
 import crimeperf as cp
-from crimeperf import _data, _frames, _population, _scalars, exceptions
+from crimeperf import (
+    _data,
+    _frames,
+    _outcome_lag,
+    _population,
+    _scalars,
+    _trends,
+    exceptions,
+    plot,
+)
 
-MODULES: list[ModuleType] = [cp, _scalars, _frames, _data, _population, exceptions]
+MODULES: list[ModuleType] = [
+    cp, _scalars, _frames, _data, _population, _trends, _outcome_lag, plot, exceptions,
+]
 
 FUNCTIONS = [
     name for name in cp.__all__ if inspect.isfunction(getattr(cp, name))
@@ -25,6 +36,8 @@ def test_the_contract_functions_are_all_here() -> None:
         "rates", "proportions", "changes", "targets",
         "read_police_uk", "read_ons_csp_tables", "count_crimes", "compare_periods", "solved_rates",
         "outcomes", "geography_table", "add_population", "ons_csp_tables",
+        "year_to_date", "rolling", "spc", "project_year_end", "outcome_maturity",
+        "solved_within",
     ])
 
 

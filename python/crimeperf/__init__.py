@@ -37,6 +37,7 @@ from crimeperf._data import (
     solved_rates,
 )
 from crimeperf._frames import changes, proportions, rates, targets
+from crimeperf._outcome_lag import outcome_maturity, solved_within
 from crimeperf._population import add_population, ons_csp_tables
 from crimeperf._scalars import (
     change,
@@ -47,6 +48,7 @@ from crimeperf._scalars import (
     rate,
     target,
 )
+from crimeperf._trends import project_year_end, rolling, spc, year_to_date
 from crimeperf.exceptions import (
     ArgumentTypeError,
     ColumnExistsError,
@@ -87,6 +89,13 @@ __all__ = [
     "proportions",
     "changes",
     "targets",
+    # trends over time
+    "year_to_date",
+    "rolling",
+    "spc",
+    "project_year_end",
+    "outcome_maturity",
+    "solved_within",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
     "read_ons_csp_tables",

@@ -31,6 +31,12 @@ __all__ = [
     "solved_rates_frame",
     "target",
     "targets_frame",
+    "year_to_date_frame",
+    "rolling_frame",
+    "spc_frame",
+    "project_year_end_frame",
+    "outcome_maturity_frame",
+    "solved_within_frame",
 ]
 
 _Significance = Literal["increase", "reduction", "no_significant_change"]
@@ -351,6 +357,85 @@ def solved_rates_frame(
     solved: Optional[list[str]] = None,
     confidence: float,
     frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def year_to_date_frame(
+    stream: object,
+    *,
+    by: list[str],
+    month: str,
+    value: str,
+    through: str,
+    year_start: int = 4,
+    missing: Literal["error", "zero"] = "error",
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def rolling_frame(
+    stream: object,
+    *,
+    by: list[str],
+    month: str,
+    value: str,
+    months: int = 12,
+    population_column: Optional[str] = None,
+    population_value: Optional[float] = None,
+    missing: Literal["error", "zero"] = "error",
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def spc_frame(
+    stream: object,
+    *,
+    by: list[str],
+    month: Optional[str],
+    value: str,
+    denominator: Optional[str] = None,
+    chart: Literal["xmr", "c", "u", "u_prime"] = "xmr",
+    improvement: Literal["increase", "decrease"] = "decrease",
+    rules: Literal["mdc", "anhoj", "western_electric"] = "mdc",
+    shift_length: Optional[int] = None,
+    trend_length: Optional[int] = None,
+    precedence: Literal["improvement", "concern"] = "concern",
+    screen: bool = False,
+    baseline: Optional[int] = None,
+    rebase_months: list[tuple[str, str]] = ...,
+    rebase_points: list[tuple[int, str]] = ...,
+    target: Optional[float] = None,
+    allow_short: bool = False,
+    per: Optional[float] = None,
+    missing: Literal["error", "zero"] = "error",
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def project_year_end_frame(
+    stream: object,
+    *,
+    by: list[str],
+    month: str,
+    value: str,
+    through: str,
+    year_start: int = 4,
+    history_years: int = 3,
+    target: Optional[float] = None,
+    improvement: Literal["increase", "decrease"] = "decrease",
+    missing: Literal["error", "zero"] = "error",
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def outcome_maturity_frame(
+    stream: object,
+    *,
+    by: list[str],
+    settled_after: int = 12,
+    tolerance: float = 0.05,
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def solved_within_frame(
+    street: object,
+    outcomes: object,
+    *,
+    by: list[str],
+    months: int = 3,
+    solved: Optional[list[str]] = None,
+    confidence: float = 0.95,
+    street_columns: Optional[list[str]] = None,
+    outcome_columns: Optional[list[str]] = None,
 ) -> ArrowStream: ...
 def outcome_table() -> ArrowStream: ...
 def bundled_table_text(name: str) -> str: ...

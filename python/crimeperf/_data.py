@@ -825,6 +825,7 @@ def solved_rates(
     by: Union[str, Sequence[str]],
     solved: Optional[Sequence[str]] = None,
     confidence: float = 0.95,
+    mature_only: bool = False,
 ) -> Any:
     """Solved rates (the share of crimes with a positive outcome) with Wilson intervals.
 
@@ -845,6 +846,10 @@ def solved_rates(
         ``["charged or summonsed", "court result"]`` for charges only).
     confidence : float, default 0.95
         The confidence level of the Wilson intervals.
+    mature_only : bool, default False
+        Leave out the crime months whose outcomes are still immature (the rule of
+        :func:`outcome_maturity`, over all the records) and name them in an
+        ``immature_months_left_out`` column (needs the ``month`` column).
 
     Returns
     -------
@@ -882,6 +887,11 @@ def solved_rates(
     """
     df = _to_polars(records)
     columns = _columns_arg(by)
+    left_out: Optional[list[str]] = None
+    if mature_only:
+        from crimeperf._outcome_lag import _mature_records
+
+        df, left_out = _mature_records(df)
     result = _crimeperf.solved_rates_frame(
         _stream_of(df, columns + ["last_outcome", "is_asb"]),
         by=columns,
@@ -889,7 +899,10 @@ def solved_rates(
         confidence=confidence,
         frame_columns=df.columns,
     )
-    return like(_frame(result), records)
+    if left_out is None:
+        return like(_frame(result), records)
+    out = _frame(result).with_columns(immature_months_left_out=pl.lit(", ".join(left_out)))
+    return like(out, records)
 
 
 def outcomes() -> pl.DataFrame:

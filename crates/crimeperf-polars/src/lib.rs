@@ -16,16 +16,23 @@ mod error;
 mod geography;
 mod grouping;
 mod log;
+mod maturity;
 mod ons;
 mod parallel;
 mod police_uk;
 mod solved;
+mod trends;
 
 pub use counting::{count_crimes, CountOptions, CrimeCounts, OutsideForce, PeriodUnit};
 pub use error::{DataError, Result};
 pub use geography::{bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES};
+pub use maturity::{outcome_maturity, solved_within, MaturityRule};
 pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,
 };
 pub use solved::solved_rates;
+pub use trends::{
+    project_year_end_frame, rolling_frame, spc_frame, year_to_date_frame, MissingMonths,
+    Population, RebaseAt, SeriesColumns, SpcFrameOptions,
+};

@@ -60,7 +60,7 @@ pub fn export(mut frame: DataFrame) -> Result<ArrowStream> {
 /// The `by` columns, the `needed` columns and those of the `optional` columns that are there, of
 /// the table in `stream`, as a polars frame, with the `by` names (the input of the data layer's
 /// grouping functions).
-fn records<'a>(
+pub(crate) fn records<'a>(
     stream: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
     by: &'a [String],
@@ -70,7 +70,7 @@ fn records<'a>(
     let table = Table::import_any(stream, frame_columns)?;
     let by: Vec<&str> = by.iter().map(String::as_str).collect();
     let mut names = by.clone();
-    names.extend(needed);
+    names.extend_from_slice(needed);
     table.require(&names)?;
     names.extend(
         optional
@@ -96,7 +96,7 @@ fn records<'a>(
                 BindingError::ColumnType {
                     column: (*name).to_owned(),
                     dtype: format!("{:?}", table.fields[index].dtype()),
-                    expected: "text, boolean or date values (as police.uk records have)",
+                    expected: "text, boolean, date or number values",
                 }
             })?
         };

@@ -29,6 +29,7 @@ pub mod frames;
 pub mod memo;
 pub mod results;
 pub mod scalar;
+pub mod trends;
 
 use pyo3::prelude::*;
 
@@ -61,5 +62,11 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(data::solved_rates_frame, m)?)?;
     m.add_function(wrap_pyfunction!(data::outcome_table, m)?)?;
     m.add_function(wrap_pyfunction!(data::bundled_table_text, m)?)?;
+    m.add_function(wrap_pyfunction!(trends::year_to_date_frame_py, m)?)?;
+    m.add_function(wrap_pyfunction!(trends::rolling_frame_py, m)?)?;
+    m.add_function(wrap_pyfunction!(trends::spc_frame_py, m)?)?;
+    m.add_function(wrap_pyfunction!(trends::project_year_end_frame_py, m)?)?;
+    m.add_function(wrap_pyfunction!(trends::outcome_maturity_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(trends::solved_within_frame, m)?)?;
     Ok(())
 }
