@@ -252,7 +252,9 @@ def spc(
     ):
         df = pl.DataFrame({"value": pl.Series([float(v) for v in series], dtype=pl.Float64)})
         value, month_column, columns = "value", None, []
+        plain = True
     else:
+        plain = False
         df = _to_polars(series)
         month_column = month
         columns = _by(by)
@@ -288,7 +290,9 @@ def spc(
         missing=missing,
         frame_columns=df.columns,
     )
-    return _frame(result)
+    if plain:
+        return _frame(result)  # a plain sequence of numbers gives a polars table
+    return like(_frame(result), series)
 
 
 def project_year_end(

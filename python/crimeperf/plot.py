@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import polars as pl
 
+from crimeperf._exchange import to_polars
 from crimeperf.exceptions import CrimeperfError
 
 __all__ = ["spc"]
@@ -31,7 +32,7 @@ def _pyplot() -> Any:
 
 
 def spc(
-    result: pl.DataFrame,
+    result: Any,
     *,
     title: Optional[str] = None,
     value_label: str = "Crimes recorded",
@@ -52,6 +53,7 @@ def spc(
     >>> figure.axes[0].get_title()
     'Burglary each month'
     """
+    result = to_polars(result)  # any kind of frame cp.spc gave back
     pyplot = _pyplot()
     x_column = next(
         (name for name, dtype in result.schema.items() if dtype == pl.Date), "point"

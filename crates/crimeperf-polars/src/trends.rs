@@ -204,6 +204,21 @@ fn split(frame: &DataFrame, spec: &SeriesColumns<'_>) -> Result<(Vec<KeyColumn>,
 
 impl Group {
     /// The series as counts: whole numbers, named in the error when not.
+    /// A core error about this group's series, with the group named (when the series is split
+    /// into groups at all), so that "too few points" says whose.
+    fn named(&self, keyed: bool) -> impl FnOnce(crimeperf::Error) -> crimeperf::Error + '_ {
+        move |error| {
+            if keyed {
+                crimeperf::Error::InArea {
+                    area: self.label.clone(),
+                    source: Box::new(error),
+                }
+            } else {
+                error
+            }
+        }
+    }
+
     fn counts(&self) -> Result<MonthlyCounts> {
         let mut counts = Vec::with_capacity(self.values.len());
         for (&value, month) in self.values.iter().zip(&self.months) {
@@ -286,7 +301,10 @@ pub fn year_to_date_frame(
     let (keys, groups) = split(frame, spec)?;
     let results = groups
         .iter()
-        .map(|g| Ok(year_to_date(&g.counts()?, through, year_start, options)?))
+        .map(|g| {
+            Ok(year_to_date(&g.counts()?, through, year_start, options)
+                .map_err(g.named(!keys.is_empty()))?)
+        })
         .collect::<Result<Vec<_>>>()?;
     let text = |f: &dyn Fn(&crimeperf::YearToDate) -> String| -> Vec<String> {
         results.iter().map(f).collect()
@@ -568,7 +586,7 @@ pub fn spc_frame(
         if let Some(d) = &own_denominators {
             series = series.with_denominators(d);
         }
-        charts.push(spc(series, &chart_options)?);
+        charts.push(spc(series, &chart_options).map_err(group.named(!keys.is_empty()))?);
     }
     let points: Vec<(&crimeperf::spc::SpcChart, &crimeperf::spc::SpcPoint)> = charts
         .iter()
@@ -709,7 +727,10 @@ pub fn project_year_end_frame(
     let (keys, groups) = split(frame, spec)?;
     let results = groups
         .iter()
-        .map(|g| Ok(project_year_end(&g.counts()?, through, options)?))
+        .map(|g| {
+            Ok(project_year_end(&g.counts()?, through, options)
+                .map_err(g.named(!keys.is_empty()))?)
+        })
         .collect::<Result<Vec<_>>>()?;
     let mut columns = vec![
         Column::new(

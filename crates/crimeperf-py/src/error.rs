@@ -181,6 +181,8 @@ fn core_class(err: &crimeperf::Error) -> &'static str {
         E::NumeratorAboveDenominator { .. } => "NumeratorAboveDenominatorError",
         E::InvalidConfidence(_) => "InvalidConfidenceError",
         E::UnknownOption { .. } => "UnknownOptionError",
+        // An error about one area's (or group's) values is that error, with the area named.
+        E::InArea { source, .. } => core_class(source),
         E::InvalidValue { .. }
         | E::UnknownCategory { .. }
         | E::IncidentInCrimeTotal(_)
