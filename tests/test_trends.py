@@ -8,9 +8,7 @@ when CRIMEPERF_REQUIRE_SHARED=1.
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -18,18 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import crimeperf as cp
+from shared_data import RAW, require
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"
-if not SHARED.exists():
-    SHARED = Path("/work/shared/data/raw")
-CITY_2017_20 = SHARED / "police_uk_street_2017_20_city_of_london"
-
-
-def _need(path: Path) -> None:
-    if not path.exists():
-        if os.environ.get("CRIMEPERF_REQUIRE_SHARED") == "1":
-            pytest.fail(f"{path} is missing and CRIMEPERF_REQUIRE_SHARED=1")
-        pytest.skip(f"{path} is not here (it lives in ../shared)")
+CITY_2017_20 = RAW / "police_uk_street_2017_20_city_of_london"
 
 
 def _months(first: date, n: int) -> list[date]:
@@ -121,6 +110,35 @@ def test_spc_frame_equals_plain_sequence_and_the_published_formula() -> None:
     assert by_area.filter(pl.col("csp_name") == "Basildon").drop("csp_name").equals(from_frame)
 
 
+def test_an_error_in_one_groups_chart_names_the_group() -> None:
+    counts = _two_areas().filter(
+        (pl.col("csp_name") == "Basildon") | (pl.col("period_start") < date(2023, 7, 1))
+    )
+    with pytest.raises(cp.InvalidInputError, match="csp_name=Rochford.*6 points"):
+        cp.spc(counts, by="csp_name")
+
+
+def test_options_of_the_wrong_type_or_value_are_crimeperf_errors() -> None:
+    counts = _two_areas()
+    values = [float(v) for v in range(12)]
+    with pytest.raises(cp.ArgumentTypeError, match="screen must be True or False, got str"):
+        cp.spc(values, screen="yes")  # type: ignore[arg-type]
+    with pytest.raises(cp.ArgumentTypeError, match="months must be a whole number, got str"):
+        cp.rolling(counts, months="12", by="csp_name")  # type: ignore[arg-type]
+    with pytest.raises(cp.InvalidInputError, match="year_start must be a month number"):
+        cp.year_to_date(counts, through="2025-11", year_start=13, by="csp_name")
+    with pytest.raises(cp.UnknownOptionError, match="did you mean 'u_prime'"):
+        cp.spc(values, chart="u-prime")  # type: ignore[arg-type]
+
+
+def test_spc_gives_back_the_callers_kind_of_frame() -> None:
+    pd = pytest.importorskip("pandas")
+    counts = _two_areas()
+    as_pandas = cp.spc(counts.to_pandas(), by="csp_name")
+    assert isinstance(as_pandas, pd.DataFrame)
+    assert as_pandas["centre"].tolist() == cp.spc(counts, by="csp_name")["centre"].to_list()
+
+
 def test_spc_rebase_with_reason_and_short_series() -> None:
     values = [10.0] * 6 + [11.0, 9.0] * 5 + [20.0, 21.0, 19.0] * 4 + [20.0] * 4
     chart = cp.spc(values, rebase_at={18: "new recording rules"})
@@ -167,7 +185,7 @@ def test_plot_spc_returns_a_figure() -> None:
 
 
 def test_city_of_london_lockdown_fall_flagged() -> None:
-    _need(CITY_2017_20)
+    require(CITY_2017_20)
     data = cp.read_police_uk(CITY_2017_20)
     counts = cp.count_crimes(data.records, by=[], period="month")
     chart = cp.spc(counts)
@@ -177,11 +195,11 @@ def test_city_of_london_lockdown_fall_flagged() -> None:
     assert {"2020-04", "2020-05"} <= months
 
 
-CITY_2024_25 = SHARED / "police_uk_street_2024_25_city_of_london"
+CITY_2024_25 = RAW / "police_uk_street_2024_25_city_of_london"
 
 
 def test_city_of_london_open_outcomes_rise_at_the_end_and_are_flagged() -> None:
-    _need(CITY_2024_25)
+    require(CITY_2024_25)
     records = cp.read_police_uk(CITY_2024_25).records
     maturity = cp.outcome_maturity(records)
     shares = maturity["open_share"].to_list()
@@ -207,12 +225,12 @@ def test_city_of_london_open_outcomes_rise_at_the_end_and_are_flagged() -> None:
     assert rates["immature_months_left_out"][0].endswith(last.strftime("%Y-%m"))
 
 
-OUTCOMES_2024_25 = SHARED / "police_uk_outcomes_2024_25_city_of_london"
+OUTCOMES_2024_25 = RAW / "police_uk_outcomes_2024_25_city_of_london"
 
 
 def test_solved_within_agrees_with_a_direct_computation() -> None:
-    _need(CITY_2024_25)
-    _need(OUTCOMES_2024_25)
+    require(CITY_2024_25)
+    require(OUTCOMES_2024_25)
     street = cp.read_police_uk(CITY_2024_25).records
     outcomes = cp.read_police_uk(OUTCOMES_2024_25, kind="outcomes").records
     got = cp.solved_within(street, outcomes, months=3)

@@ -15,13 +15,55 @@ use crimeperf_polars::{
 };
 use pyo3::prelude::*;
 
+use crate::arguments;
 use crate::arrow::ArrowStream;
 use crate::data::{export, records};
 use crate::error::Result;
 
+/// `None` for Python's `None`, otherwise the value read by `read`.
+fn optional<T>(
+    value: &Bound<'_, PyAny>,
+    read: impl FnOnce(&Bound<'_, PyAny>) -> Result<T>,
+) -> Result<Option<T>> {
+    if value.is_none() {
+        Ok(None)
+    } else {
+        read(value).map(Some)
+    }
+}
+
+/// A length or a number of points (`months`, `baseline`): a whole number, not negative.
+fn size(argument: &'static str, value: &Bound<'_, PyAny>) -> Result<usize> {
+    let n = arguments::count(argument, value)?;
+    usize::try_from(n).map_err(|_| {
+        crimeperf::Error::InvalidValue {
+            what: argument,
+            reason: "must not be negative",
+            value: n as f64,
+        }
+        .into()
+    })
+}
+
+/// A month number, 1 (January) to 12 (December): the month a year starts in.
+fn month_number(argument: &'static str, value: &Bound<'_, PyAny>) -> Result<u32> {
+    let n = arguments::count(argument, value)?;
+    u32::try_from(n)
+        .ok()
+        .filter(|m| (1..=12).contains(m))
+        .ok_or_else(|| {
+            crimeperf::Error::InvalidValue {
+                what: argument,
+                reason: "must be a month number from 1 (January) to 12 (December)",
+                value: n as f64,
+            }
+            .into()
+        })
+}
+
 /// The year to date against the same months a year earlier, per group.
 #[pyfunction(name = "year_to_date_frame")]
-#[pyo3(signature = (stream, *, by, month, value, through, year_start = 4, missing = "error", frame_columns = None))]
+#[pyo3(signature = (stream, *, by, month, value, through, year_start, missing, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn year_to_date_frame_py(
     py: Python<'_>,
@@ -29,13 +71,14 @@ pub fn year_to_date_frame_py(
     by: Vec<String>,
     month: String,
     value: String,
-    through: &str,
-    year_start: u32,
-    missing: &str,
+    through: &Bound<'_, PyAny>,
+    year_start: &Bound<'_, PyAny>,
+    missing: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
-    let through = Month::from_str(through)?;
-    let missing = MissingMonths::from_str(missing)?;
+    let through = Month::from_str(&arguments::text("through", through)?)?;
+    let year_start = month_number("year_start", year_start)?;
+    let missing = MissingMonths::from_str(&arguments::text("missing", missing)?)?;
     let (frame, by) = records(stream, frame_columns, &by, &[&month, &value], &[])?;
     let spec = SeriesColumns {
         month: &month,
@@ -57,7 +100,7 @@ pub fn year_to_date_frame_py(
 
 /// Rolling sums (and rates per 1,000 with populations), per group.
 #[pyfunction(name = "rolling_frame")]
-#[pyo3(signature = (stream, *, by, month, value, months = 12, population_column = None, population_value = None, missing = "error", frame_columns = None))]
+#[pyo3(signature = (stream, *, by, month, value, months, population_column = None, population_value, missing, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn rolling_frame_py(
     py: Python<'_>,
@@ -65,13 +108,15 @@ pub fn rolling_frame_py(
     by: Vec<String>,
     month: String,
     value: String,
-    months: usize,
+    months: &Bound<'_, PyAny>,
     population_column: Option<String>,
-    population_value: Option<f64>,
-    missing: &str,
+    population_value: &Bound<'_, PyAny>,
+    missing: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
-    let missing = MissingMonths::from_str(missing)?;
+    let months = size("months", months)?;
+    let population_value = optional(population_value, |v| arguments::real("population_value", v))?;
+    let missing = MissingMonths::from_str(&arguments::text("missing", missing)?)?;
     let mut needed: Vec<&str> = vec![&month, &value];
     if let Some(name) = &population_column {
         needed.push(name);
@@ -94,7 +139,7 @@ pub fn rolling_frame_py(
 
 /// SPC charts per group (or of one plain series when `month` is None).
 #[pyfunction(name = "spc_frame")]
-#[pyo3(signature = (stream, *, by, month, value, denominator = None, chart = "xmr", improvement = "decrease", rules = "mdc", shift_length = None, trend_length = None, precedence = "concern", screen = false, baseline = None, rebase_months = Vec::new(), rebase_points = Vec::new(), target = None, allow_short = false, per = None, missing = "error", frame_columns = None))]
+#[pyo3(signature = (stream, *, by, month, value, denominator = None, chart, improvement, rules, shift_length, trend_length, precedence, screen, baseline, rebase_months = Vec::new(), rebase_points = Vec::new(), target, allow_short, per, missing, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn spc_frame_py(
     py: Python<'_>,
@@ -103,35 +148,35 @@ pub fn spc_frame_py(
     month: Option<String>,
     value: String,
     denominator: Option<String>,
-    chart: &str,
-    improvement: &str,
-    rules: &str,
-    shift_length: Option<usize>,
-    trend_length: Option<usize>,
-    precedence: &str,
-    screen: bool,
-    baseline: Option<usize>,
+    chart: &Bound<'_, PyAny>,
+    improvement: &Bound<'_, PyAny>,
+    rules: &Bound<'_, PyAny>,
+    shift_length: &Bound<'_, PyAny>,
+    trend_length: &Bound<'_, PyAny>,
+    precedence: &Bound<'_, PyAny>,
+    screen: &Bound<'_, PyAny>,
+    baseline: &Bound<'_, PyAny>,
     rebase_months: Vec<(String, String)>,
     rebase_points: Vec<(usize, String)>,
-    target: Option<f64>,
-    allow_short: bool,
-    per: Option<f64>,
-    missing: &str,
+    target: &Bound<'_, PyAny>,
+    allow_short: &Bound<'_, PyAny>,
+    per: &Bound<'_, PyAny>,
+    missing: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
     let options = SpcOptions {
-        chart: Chart::from_str(chart)?,
-        improvement: Improvement::from_str(improvement)?,
-        rules: RuleProfile::from_str(rules)?,
-        shift_length,
-        trend_length,
-        precedence: Precedence::from_str(precedence)?,
-        screen,
-        baseline,
+        chart: Chart::from_str(&arguments::text("chart", chart)?)?,
+        improvement: Improvement::from_str(&arguments::text("improvement", improvement)?)?,
+        rules: RuleProfile::from_str(&arguments::text("rules", rules)?)?,
+        shift_length: optional(shift_length, |v| size("shift_length", v))?,
+        trend_length: optional(trend_length, |v| size("trend_length", v))?,
+        precedence: Precedence::from_str(&arguments::text("precedence", precedence)?)?,
+        screen: arguments::flag("screen", screen)?,
+        baseline: optional(baseline, |v| size("baseline", v))?,
         rebase: Vec::new(),
-        target,
-        allow_short,
-        per,
+        target: optional(target, |v| arguments::real("target", v))?,
+        allow_short: arguments::flag("allow_short", allow_short)?,
+        per: optional(per, |v| arguments::real("per", v))?,
     };
     let mut rebase_at = Vec::with_capacity(rebase_months.len() + rebase_points.len());
     for (at, reason) in rebase_months {
@@ -140,7 +185,7 @@ pub fn spc_frame_py(
     for (at, reason) in rebase_points {
         rebase_at.push((RebaseAt::Point(at), reason));
     }
-    let missing = MissingMonths::from_str(missing)?;
+    let missing = MissingMonths::from_str(&arguments::text("missing", missing)?)?;
     let mut needed: Vec<&str> = vec![&value];
     if let Some(name) = &month {
         needed.push(name);
@@ -166,7 +211,7 @@ pub fn spc_frame_py(
 
 /// The year-end projection per group, with the probability of meeting a target.
 #[pyfunction(name = "project_year_end_frame")]
-#[pyo3(signature = (stream, *, by, month, value, through, year_start = 4, history_years = 3, target = None, improvement = "decrease", missing = "error", frame_columns = None))]
+#[pyo3(signature = (stream, *, by, month, value, through, year_start, history_years, target, improvement, missing, frame_columns = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn project_year_end_frame_py(
     py: Python<'_>,
@@ -174,17 +219,20 @@ pub fn project_year_end_frame_py(
     by: Vec<String>,
     month: String,
     value: String,
-    through: &str,
-    year_start: u32,
-    history_years: usize,
-    target: Option<f64>,
-    improvement: &str,
-    missing: &str,
+    through: &Bound<'_, PyAny>,
+    year_start: &Bound<'_, PyAny>,
+    history_years: &Bound<'_, PyAny>,
+    target: &Bound<'_, PyAny>,
+    improvement: &Bound<'_, PyAny>,
+    missing: &Bound<'_, PyAny>,
     frame_columns: Option<Vec<String>>,
 ) -> Result<ArrowStream> {
-    let through = Month::from_str(through)?;
-    let missing = MissingMonths::from_str(missing)?;
-    let polarity = match Improvement::from_str(improvement)? {
+    let through = Month::from_str(&arguments::text("through", through)?)?;
+    let year_start = month_number("year_start", year_start)?;
+    let history_years = size("history_years", history_years)?;
+    let target = optional(target, |v| arguments::real("target", v))?;
+    let missing = MissingMonths::from_str(&arguments::text("missing", missing)?)?;
+    let polarity = match Improvement::from_str(&arguments::text("improvement", improvement)?)? {
         Improvement::Decrease => Polarity::LowerIsBetter,
         Improvement::Increase => Polarity::HigherIsBetter,
     };
