@@ -3,13 +3,12 @@
 //!
 //! Run with `cargo run -p crimeperf --example committee_summary [-- path/to/extract.csv [area]]`.
 
-use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::PathBuf;
 
 use crimeperf::{
-    format_fixed, Change, ChangeOptions, Confidence, OffenceGroup, RateEstimator, RateMethod,
-    Significance,
+    format_fixed, rank_in_group, Change, ChangeOptions, Confidence, OffenceGroup, PeerOptions,
+    RateEstimator, RateMethod, Significance,
 };
 
 /// One row of `data/ons_csp_essex_ye_dec2024.csv`.
@@ -121,31 +120,29 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("{note}");
     }
 
-    // Where the area stands among its force's CSPs for all crime.
-    let mut league: Vec<(f64, &str)> = rows
+    // Where the area stands among its force's CSPs for all crime: the core's peer ranking, with
+    // the verdict against the group average and a bootstrap rank interval. The Essex CSPs are an
+    // illustration of a group, not the area's most similar group.
+    let csps: Vec<(&str, i64, f64)> = rows
         .iter()
         .filter(|r| r.level == "csp" && r.offence_group == OffenceGroup::TotalRecordedCrime.label())
-        .filter_map(|r| {
-            Some((
-                rates.rate(r.count_2024, r.population?).ok()?.value,
-                r.area_name.as_str(),
-            ))
-        })
+        .filter_map(|r| Some((r.area_name.as_str(), r.count_2024, r.population?)))
         .collect();
-    league.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let position: BTreeMap<&str, usize> = league
-        .iter()
-        .enumerate()
-        .map(|(i, (_, n))| (*n, i + 1))
-        .collect();
-    if let Some(place) = position.get(focus.as_str()) {
-        let average = league.iter().map(|(r, _)| r).sum::<f64>() / league.len() as f64;
+    let names: Vec<&str> = csps.iter().map(|c| c.0).collect();
+    let counts: Vec<i64> = csps.iter().map(|c| c.1).collect();
+    let populations: Vec<f64> = csps.iter().map(|c| c.2).collect();
+    if names.contains(&focus.as_str()) {
+        let standing = rank_in_group(
+            &focus,
+            &names,
+            &counts,
+            &populations,
+            &PeerOptions::default(),
+        )?;
         println!(
-            "{focus} placed {} out of {} Essex CSPs for all crime (lowest rate first) with {} crimes per 1,000 residents, against an average of {}.",
-            ordinal(*place),
-            league.len(),
-            format_fixed(league[place - 1].0, 1),
-            format_fixed(average, 1)
+            "All crime among the {} Essex CSPs (lowest rate first; an illustrative group): {}.",
+            names.len(),
+            standing.describe("crimes", "residents")
         );
     }
     Ok(())
@@ -168,15 +165,4 @@ fn signed_percent(p: f64) -> String {
     } else {
         format!("+{text}%")
     }
-}
-
-fn ordinal(n: usize) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
 }
