@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``data/peers/csp_characteristics.csv``: area characteristics of every Community Safety
+"""Build ``crates/crimeperf-polars/data/peers/csp_characteristics.csv``: area characteristics of every Community Safety
 Partnership (CSP) in England and Wales, from which crimeperf builds its *demonstration* most
 similar groups.
 
@@ -27,7 +27,7 @@ The CSP to LA lookup is the bundled ``data/geography/csp_lookup.csv``.
 Standard library only (the xlsx reader of ``build_demo_extract.py``), Python 3.9+. Usage, from the
 repository root::
 
-    python3 scripts/build_csp_characteristics.py [--raw ../shared/data/raw] [--out data/peers]
+    python3 scripts/build_csp_characteristics.py [--raw ../shared/data/raw] [--out crates/crimeperf-polars/data/peers]
 
 The output is deterministic (two runs give identical bytes). Contains public sector information
 licensed under the Open Government Licence v3.0.
@@ -56,7 +56,7 @@ from build_demo_extract import (  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW = REPO_ROOT.parent / "shared" / "data" / "raw"
-DEFAULT_OUT = REPO_ROOT / "data" / "peers"
+DEFAULT_OUT = REPO_ROOT / "crates" / "crimeperf-polars" / "data" / "peers"
 CSP_LOOKUP = REPO_ROOT / "data" / "geography" / "csp_lookup.csv"
 
 ONS_TABLES = Path("ons_pfa_csp_tables_ye_dec2024") / "policeforceareatablesyedecember2024.xlsx"

@@ -102,6 +102,27 @@ pub enum DataError {
         /// How many groups there would be, and what to do instead.
         reason: String,
     },
+    /// A member of a most similar group (or its focal area) that a peer comparison cannot use:
+    /// no row for it in the frame of counts, or a null count or population.
+    #[error("{group}: the group of {area} includes {peer}, but {reason}; pass missing=\"drop\" to rank it among the members there are")]
+    MissingPeer {
+        /// The member at fault (the focal area itself when it is the one missing).
+        peer: String,
+        /// The focal area whose group it is.
+        area: String,
+        /// The `by` combination (offence group), or "the frame".
+        group: String,
+        /// Why it cannot be used.
+        reason: &'static str,
+    },
+    /// An area with two rows where a comparison needs one (per `by` combination).
+    #[error("{group}: area {area} has more than one row")]
+    DuplicateRow {
+        /// The area.
+        area: String,
+        /// The `by` combination, or "the frame".
+        group: String,
+    },
     /// Invalid values or options, with the core's explanation.
     #[error(transparent)]
     Core(#[from] crimeperf::Error),

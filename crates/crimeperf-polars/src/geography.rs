@@ -56,7 +56,7 @@ const LSOA_COLUMNS: [&str; 8] = [
 
 /// Reads a CSV lookup, calling `row` with a field getter for each data line. `path` names the
 /// lookup in errors.
-fn read_lookup(
+pub(crate) fn read_lookup(
     path: &Path,
     input: impl std::io::Read,
     required: &[&str],
@@ -238,8 +238,10 @@ const BUNDLED_CSP_LOOKUP: &str = include_str!("../data/geography/csp_lookup.csv"
 /// `data/geography/` (the file name without `.csv`; see that folder's README for their columns,
 /// sources and gaps) and `ons_csp_tables`, the ONS CSP tables for the year ending December 2024
 /// for every CSP and force in England and Wales, in the columns of
-/// [`OnsCspTables::frame`](crate::OnsCspTables) (`data/ons/README.md`).
-pub const BUNDLED_TABLES: [(&str, &str); 6] = [
+/// [`OnsCspTables::frame`](crate::OnsCspTables) (`data/ons/README.md`), and
+/// `csp_characteristics`, the area characteristics of every CSP behind the illustrative
+/// [`demonstration_groups`](crate::demonstration_groups) (`data/peers/README.md`).
+pub const BUNDLED_TABLES: [(&str, &str); 7] = [
     ("lsoa_lookup", BUNDLED_LSOA_LOOKUP),
     ("csp_lookup", BUNDLED_CSP_LOOKUP),
     ("wards", include_str!("../data/geography/wards.csv")),
@@ -254,6 +256,10 @@ pub const BUNDLED_TABLES: [(&str, &str); 6] = [
     (
         "ons_csp_tables",
         include_str!("../data/ons/ons_csp_tables_ye_dec2024.csv"),
+    ),
+    (
+        "csp_characteristics",
+        include_str!("../data/peers/csp_characteristics.csv"),
     ),
 ];
 
@@ -279,7 +285,7 @@ pub fn bundled_table(name: &str) -> std::result::Result<&'static str, crimeperf:
             what: "bundled table",
             label: name.to_owned(),
             expected:
-                "lsoa_lookup, csp_lookup, wards, la_population, la_households, ons_csp_tables",
+                "lsoa_lookup, csp_lookup, wards, la_population, la_households, ons_csp_tables, csp_characteristics",
         })
 }
 

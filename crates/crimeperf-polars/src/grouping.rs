@@ -4,6 +4,7 @@ use polars::prelude::*;
 use polars_arrow::array::Array;
 
 use crate::error::{DataError, Result};
+use crate::police_uk::days_to_month;
 
 /// The distinct values of one column, sorted (nulls last), and each row's index into them.
 pub(crate) struct KeyColumn {
@@ -176,6 +177,33 @@ pub(crate) fn column<'a>(frame: &'a DataFrame, name: &str) -> Result<&'a Column>
             .map(|n| n.to_string())
             .collect(),
     })
+}
+
+/// "name=value" for one group key, to name a group in an error.
+pub(crate) fn key_text(key: &KeyColumn, code: u32) -> String {
+    let code = code as usize;
+    let text = match &key.values {
+        KeyValues::Str(v) => v[code].clone(),
+        KeyValues::Bool(v) => v[code].map(|b| b.to_string()),
+        KeyValues::Date(v) => v[code].map(|d| match days_to_month(d) {
+            Some(m) => m.to_string(),
+            None => d.to_string(),
+        }),
+    };
+    format!("{}={}", key.name, text.as_deref().unwrap_or("null"))
+}
+
+/// A numeric column as floats; any other type is an error naming the column.
+pub(crate) fn float_values(frame: &DataFrame, name: &str) -> Result<Float64Chunked> {
+    let values = column(frame, name)?;
+    if !values.dtype().is_primitive_numeric() {
+        return Err(DataError::ColumnType {
+            name: name.to_owned(),
+            dtype: values.dtype().to_string(),
+            expected: "the values must be numbers",
+        });
+    }
+    Ok(values.cast(&DataType::Float64)?.f64()?.clone())
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod log;
 mod maturity;
 mod ons;
 mod parallel;
+mod peers;
 mod police_uk;
 mod solved;
 mod trends;
@@ -28,6 +29,11 @@ pub use error::{DataError, Result};
 pub use geography::{bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES};
 pub use maturity::{outcome_maturity, solved_within, MaturityRule};
 pub use ons::{read_ons_csp_tables, OnsCspTables};
+pub use peers::{
+    csp_characteristics, demonstration_groups, funnel_frame, level_suffix, peer_compare,
+    similar_areas_frame, similar_groups, FunnelColumns, MissingPeers, PeerColumns, PeerComparison,
+    SimilarGroups, Wording, DEMONSTRATION_VARIABLES,
+};
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,
 };

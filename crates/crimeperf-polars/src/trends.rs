@@ -22,7 +22,7 @@ use crimeperf::{
 use polars::prelude::*;
 
 use crate::error::{DataError, Result};
-use crate::grouping::{column, key_column, KeyColumn, KeyValues};
+use crate::grouping::{column, float_values, key_column, key_text, KeyColumn};
 use crate::police_uk::{days_to_month, month_to_days};
 
 /// What to do with a month missing from a group's series.
@@ -85,31 +85,6 @@ struct Group {
     values: Vec<f64>,
     /// The rows of the frame at each month (`None` for a filled month), to read other columns.
     rows: Vec<Option<usize>>,
-}
-
-fn key_text(key: &KeyColumn, code: u32) -> String {
-    let code = code as usize;
-    let text = match &key.values {
-        KeyValues::Str(v) => v[code].clone(),
-        KeyValues::Bool(v) => v[code].map(|b| b.to_string()),
-        KeyValues::Date(v) => v[code].map(|d| match days_to_month(d) {
-            Some(m) => m.to_string(),
-            None => d.to_string(),
-        }),
-    };
-    format!("{}={}", key.name, text.as_deref().unwrap_or("null"))
-}
-
-fn float_values(frame: &DataFrame, name: &str) -> Result<Float64Chunked> {
-    let values = column(frame, name)?;
-    if !values.dtype().is_primitive_numeric() {
-        return Err(DataError::ColumnType {
-            name: name.to_owned(),
-            dtype: values.dtype().to_string(),
-            expected: "the values must be numbers",
-        });
-    }
-    Ok(values.cast(&DataType::Float64)?.f64()?.clone())
 }
 
 /// Cuts `frame` into its groups' series.
