@@ -14,6 +14,7 @@ from crimeperf import (
     _data,
     _frames,
     _outcome_lag,
+    _peers,
     _population,
     _scalars,
     _trends,
@@ -22,7 +23,7 @@ from crimeperf import (
 )
 
 MODULES: list[ModuleType] = [
-    cp, _scalars, _frames, _data, _population, _trends, _outcome_lag, plot, exceptions,
+    cp, _scalars, _frames, _data, _population, _trends, _outcome_lag, _peers, plot, exceptions,
 ]
 
 FUNCTIONS = [
@@ -38,6 +39,8 @@ def test_the_contract_functions_are_all_here() -> None:
         "outcomes", "geography_table", "add_population", "ons_csp_tables",
         "year_to_date", "rolling", "spc", "project_year_end", "outcome_maturity",
         "solved_within",
+        "similar_areas", "read_similar_groups", "peer_compare", "funnel", "demonstration_groups",
+        "csp_characteristics",
     ])
 
 

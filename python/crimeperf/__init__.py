@@ -38,6 +38,16 @@ from crimeperf._data import (
 )
 from crimeperf._frames import changes, proportions, rates, targets
 from crimeperf._outcome_lag import outcome_maturity, solved_within
+from crimeperf._peers import (
+    Funnel,
+    SimilarGroups,
+    csp_characteristics,
+    demonstration_groups,
+    funnel,
+    peer_compare,
+    read_similar_groups,
+    similar_areas,
+)
 from crimeperf._population import add_population, ons_csp_tables
 from crimeperf._scalars import (
     change,
@@ -96,6 +106,15 @@ __all__ = [
     "project_year_end",
     "outcome_maturity",
     "solved_within",
+    # most similar groups: peers, rankings, funnel plots
+    "similar_areas",
+    "read_similar_groups",
+    "peer_compare",
+    "funnel",
+    "demonstration_groups",
+    "csp_characteristics",
+    "SimilarGroups",
+    "Funnel",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
     "read_ons_csp_tables",

@@ -37,6 +37,15 @@ __all__ = [
     "project_year_end_frame",
     "outcome_maturity_frame",
     "solved_within_frame",
+    "peer_compare_frame",
+    "similar_areas_frame",
+    "similar_groups_frame",
+    "read_similar_groups_file",
+    "funnel_frame",
+    "funnel_limits",
+    "csp_characteristics",
+    "demonstration_groups",
+    "demonstration_variables",
 ]
 
 _Significance = Literal["increase", "reduction", "no_significant_change"]
@@ -439,3 +448,68 @@ def solved_within_frame(
 ) -> ArrowStream: ...
 def outcome_table() -> ArrowStream: ...
 def bundled_table_text(name: str) -> str: ...
+def peer_compare_frame(
+    stream: object,
+    groups: object,
+    *,
+    area: str,
+    count: str,
+    population: str,
+    name: Optional[str] = None,
+    by: list[str],
+    per: float,
+    polarity: Literal["lower_is_better", "higher_is_better"],
+    average: Literal["mean", "pooled"],
+    confidence: float,
+    rank_interval: bool,
+    replicates: int,
+    seed: int,
+    missing: Literal["raise", "drop"],
+    unit: str,
+    population_unit: str,
+    frame_columns: Optional[list[str]] = None,
+    groups_columns: Optional[list[str]] = None,
+) -> tuple[ArrowStream, ArrowStream]: ...
+def similar_areas_frame(
+    stream: object,
+    *,
+    area: str,
+    variables: list[str],
+    k: int,
+    weights: Optional[list[float]] = None,
+    frame_columns: Optional[list[str]] = None,
+) -> ArrowStream: ...
+def similar_groups_frame(
+    stream: object,
+    *,
+    columns: list[str],
+    frame_columns: Optional[list[str]] = None,
+) -> tuple[ArrowStream, ArrowStream, list[str]]: ...
+def read_similar_groups_file(path: str) -> tuple[ArrowStream, ArrowStream, list[str]]: ...
+def funnel_frame(
+    stream: object,
+    *,
+    area: str,
+    numerator: str,
+    denominator: str,
+    statistic: Literal["rate", "proportion", "ratio"],
+    method: Literal["exact", "wilson"],
+    per: float,
+    levels: list[float],
+    benchmark: Optional[float] = None,
+    overdispersion: bool,
+    frame_columns: Optional[list[str]] = None,
+) -> tuple[ArrowStream, dict[str, Any]]: ...
+def funnel_limits(
+    *,
+    statistic: Literal["rate", "proportion", "ratio"],
+    method: Literal["exact", "wilson"],
+    benchmark: float,
+    per: float,
+    tau2: float,
+    levels: list[float],
+    denominators: list[float],
+) -> list[list[tuple[float, float]]]: ...
+def csp_characteristics() -> ArrowStream: ...
+def demonstration_groups() -> ArrowStream: ...
+def demonstration_variables() -> list[str]: ...

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["Errors", "Polarity", "RateMethod", "Rounding"]
+__all__ = [
+    "Errors",
+    "FunnelMethod",
+    "FunnelStatistic",
+    "GroupAverage",
+    "MissingPeers",
+    "Polarity",
+    "RateMethod",
+    "Rounding",
+]
 
 #: How a target is rounded: ``"half_up"`` (292.5 to 293, as published plans do), ``"floor"``,
 #: ``"ceil"`` or ``"none"``.
@@ -20,3 +29,18 @@ RateMethod = Literal["auto", "exact", "byar"]
 
 #: What a frame function does with a bad row: raise, or give nulls and the reason.
 Errors = Literal["raise", "null"]
+
+#: Which group average an area is compared with: the unweighted mean of the members' rates (the
+#: HMIC comparator's and iQuanta's "group average") or the pooled rate (the group's crimes over its
+#: population).
+GroupAverage = Literal["mean", "pooled"]
+
+#: What a peer comparison does with a group member missing from the frame: raise an error naming
+#: it, or rank the area among the members there are (the group size and ``peers_missing`` say so).
+MissingPeers = Literal["raise", "drop"]
+
+#: What a funnel plot shows: a rate per head, a proportion, or a ratio of observed to expected.
+FunnelStatistic = Literal["rate", "proportion", "ratio"]
+
+#: How funnel limits are computed: exact Poisson/binomial, or (proportions only) PHE's Wilson.
+FunnelMethod = Literal["exact", "wilson"]

@@ -5,14 +5,14 @@ matplotlib is imported only when a chart is drawn, so ``import crimeperf`` never
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Sequence, Union
 
 import polars as pl
 
 from crimeperf._exchange import to_polars
 from crimeperf.exceptions import CrimeperfError
 
-__all__ = ["spc"]
+__all__ = ["spc", "funnel"]
 
 # Special causes are marked by shape as well as colour, so the chart reads in black and white.
 _MARKERS = {
@@ -83,6 +83,111 @@ def spc(
     axes.set_title(title or "Monthly values with their process limits")
     axes.set_xlabel("Month" if x_column != "point" else "Point")
     axes.set_ylabel(value_label)
+    axes.legend(loc="best", fontsize=8, frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+# Limit lines by level: the inner pair dashed, the outer dotted, so they read in black and white.
+_LIMIT_STYLES = ("--", ":", "-.")
+
+
+def funnel(
+    result: Any,
+    *,
+    label: Union[str, Sequence[str], None] = None,
+    title: Optional[str] = None,
+    value_label: Optional[str] = None,
+    denominator_label: Optional[str] = None,
+) -> Any:
+    """Draw a funnel plot from :func:`crimeperf.funnel` as a matplotlib Figure.
+
+    Areas are hollow circles, filled when outside the outermost limits; the benchmark is a solid
+    line and each pair of limits its own line style (dashed for 95%, dotted for 99.8%), so the
+    chart reads in black and white. The ``label`` areas are drawn as black diamonds with their
+    names beside them.
+
+    Parameters
+    ----------
+    result : Funnel
+        What :func:`crimeperf.funnel` gave back.
+    label : str or list of str, optional
+        The area or areas to mark and name (the focal area).
+    title, value_label, denominator_label : str, optional
+        The chart's title and axis labels (by default they say the statistic and its units).
+
+    Examples
+    --------
+    >>> import crimeperf as cp
+    >>> import crimeperf.plot
+    >>> plot = cp.funnel({"area": ["A", "B", "C", "D"], "crimes": [30, 95, 210, 70],
+    ...                   "population": [2_000, 5_000, 10_000, 4_000]},
+    ...                  area="area", count="crimes", population="population")
+    >>> figure = crimeperf.plot.funnel(plot, label="B", title="Crimes per 1,000 residents")
+    >>> figure.axes[0].get_title()
+    'Crimes per 1,000 residents'
+    """
+    from crimeperf._peers import Funnel, _level_suffix
+
+    if not isinstance(result, Funnel):
+        raise CrimeperfError(
+            f"plot.funnel draws what crimeperf.funnel gives back; got {type(result).__name__}"
+        )
+    pyplot = _pyplot()
+    table = to_polars(result.table)
+    labels = [label] if isinstance(label, str) else list(label or [])
+    unknown = [name for name in labels if name not in set(table["area"].to_list())]
+    if unknown:
+        raise CrimeperfError(f"plot.funnel: no area {unknown} in the funnel plot")
+    low = float(table["denominator"].min())  # type: ignore[arg-type]
+    high = float(table["denominator"].max())  # type: ignore[arg-type]
+    low, high = max(low * 0.8, 1e-9), high * 1.1
+    steps = 200
+    grid = [low * (high / low) ** (i / (steps - 1)) for i in range(steps)]
+    curves = result.limits(grid)
+    figure, axes = pyplot.subplots(figsize=(8, 5), dpi=100)
+    axes.axhline(result.benchmark, color="black", linewidth=1.2,
+                 label=f"Benchmark {result.benchmark:,.1f}")
+    widened = " (widened for overdispersion)" if result.adjustment == "additive" else ""
+    for i, level in enumerate(result.levels):
+        suffix = _level_suffix(level)
+        style = _LIMIT_STYLES[min(i, len(_LIMIT_STYLES) - 1)]
+        for side in ("lower", "upper"):
+            axes.plot(grid, curves[f"{side}_{suffix}"].to_list(), color="dimgray",
+                      linestyle=style, linewidth=1,
+                      label=f"{level * 100:g}% limits{widened}" if side == "upper" else None)
+    outer = _level_suffix(result.levels[-1]) if result.levels else None
+    others = table.filter(~pl.col("area").is_in(labels))
+    outside = (
+        others.filter(pl.col(f"flag_{outer}") != "within") if outer else others.clear()
+    )
+    inside = others.filter(~pl.col("area").is_in(outside["area"].to_list()))
+    axes.scatter(inside["denominator"].to_list(), inside["value"].to_list(), s=22,
+                 facecolor="white", edgecolor="black", linewidth=0.8, zorder=3, label="Areas")
+    if outside.height:
+        axes.scatter(outside["denominator"].to_list(), outside["value"].to_list(), s=22,
+                     facecolor="black", edgecolor="black", zorder=3,
+                     label=f"Outside the {result.levels[-1] * 100:g}% limits")
+    focal = table.filter(pl.col("area").is_in(labels))
+    if focal.height:
+        axes.scatter(focal["denominator"].to_list(), focal["value"].to_list(), s=70,
+                     marker="D", facecolor="black", edgecolor="black", zorder=4)
+        for name, x, y in focal.select("area", "denominator", "value").iter_rows():
+            axes.annotate(str(name), (x, y), textcoords="offset points", xytext=(6, 6),
+                          fontsize=9, fontweight="bold")
+    per = f"{result.per:,.0f}"
+    default_value = {
+        "rate": f"Rate per {per}",
+        "proportion": "Percentage" if result.per == 100 else f"Proportion (per {per})",
+        "ratio": "Ratio of observed to expected",
+    }.get(result.statistic, "Value")
+    default_denominator = {
+        "rate": "Population", "proportion": "Denominator", "ratio": "Expected count",
+    }.get(result.statistic, "Denominator")
+    axes.set_xlabel(denominator_label or default_denominator)
+    axes.set_ylabel(value_label or default_value)
+    axes.set_title(title or "Funnel plot")
+    axes.set_ylim(bottom=0)
     axes.legend(loc="best", fontsize=8, frameon=False)
     figure.tight_layout()
     return figure

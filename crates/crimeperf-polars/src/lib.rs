@@ -31,8 +31,8 @@ pub use maturity::{outcome_maturity, solved_within, MaturityRule};
 pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use peers::{
     csp_characteristics, demonstration_groups, funnel_frame, level_suffix, peer_compare,
-    similar_areas_frame, similar_groups, FunnelColumns, MissingPeers, PeerColumns, PeerComparison,
-    SimilarGroups, Wording, DEMONSTRATION_VARIABLES,
+    read_similar_groups, similar_areas_frame, similar_groups, FunnelColumns, MissingPeers,
+    PeerColumns, PeerComparison, SimilarGroups, Wording, DEMONSTRATION_VARIABLES,
 };
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,

@@ -59,6 +59,10 @@ pub struct PeerColumns<'a> {
     pub count: &'a str,
     /// The population of each row (residents, households).
     pub population: &'a str,
+    /// A text column naming each area in the description ("Rochford" for `E22000088`), or
+    /// `None` to name areas as the area column does. Given, it is also an output column,
+    /// `area_name`, after `area`.
+    pub name: Option<&'a str>,
     /// Columns whose combinations are compared separately (e.g. `offence_group`).
     pub by: &'a [&'a str],
 }
@@ -176,7 +180,9 @@ fn read_groups(groups: &DataFrame) -> Result<Vec<(String, Vec<String>)>> {
 ///     "area" => ["Rochford"; 4],
 ///     "peer" => ["Castle Point", "Basildon", "Brentwood", "Maldon"],
 /// )?;
-/// let columns = PeerColumns { area: "area", count: "crimes", population: "population", by: &[] };
+/// let columns = PeerColumns {
+///     area: "area", count: "crimes", population: "population", name: None, by: &[],
+/// };
 /// let result = peer_compare(&counts, &groups, &columns, &PeerOptions::default(),
 ///     Wording::default(), MissingPeers::Raise)?;
 /// let description = result.table.column("description")?.str()?.get(0).unwrap().to_owned();
@@ -199,6 +205,15 @@ pub fn peer_compare(
     let areas = area_names(frame, columns.area)?;
     let counts: Vec<Option<f64>> = float_values(frame, columns.count)?.iter().collect();
     let populations: Vec<Option<f64>> = float_values(frame, columns.population)?.iter().collect();
+    // Each area's name, from its first row with one.
+    let mut name_of: HashMap<&str, String> = HashMap::new();
+    if let Some(name) = columns.name {
+        for (area, text) in areas.iter().zip(text_cells(frame, name)?) {
+            if let Some(text) = text {
+                name_of.entry(area.as_str()).or_insert(text);
+            }
+        }
+    }
     let keys = columns
         .by
         .iter()
@@ -313,7 +328,10 @@ pub fn peer_compare(
             options,
         )?;
         for (rank, left_out) in ranks.into_iter().zip(dropped) {
-            out.push(codes, rank, left_out, wording);
+            let name = columns
+                .name
+                .map(|_| name_of.get(rank.area.as_str()).cloned());
+            out.push(codes, rank, name, left_out, wording);
         }
     }
     let table = out.finish(&keys)?;
@@ -350,6 +368,8 @@ fn whole(area: &str, value: f64) -> Result<i64> {
 struct Output {
     key_rows: Vec<Vec<u32>>,
     area: Vec<String>,
+    /// `None` without a name column; `Some(None)` for an area without a name.
+    area_name: Option<Vec<Option<String>>>,
     count: Vec<u64>,
     population: Vec<f64>,
     rate: Vec<f64>,
@@ -372,10 +392,27 @@ struct Output {
 }
 
 impl Output {
-    fn push(&mut self, codes: &[u32], rank: PeerRank, left_out: Vec<String>, wording: Wording<'_>) {
+    fn push(
+        &mut self,
+        codes: &[u32],
+        rank: PeerRank,
+        name: Option<Option<String>>,
+        left_out: Vec<String>,
+        wording: Wording<'_>,
+    ) {
         self.key_rows.push(codes.to_vec());
-        self.description
-            .push(rank.describe(wording.unit, wording.population));
+        let description = match name.as_ref().and_then(Option::as_ref) {
+            Some(name) => PeerRank {
+                area: name.clone(),
+                ..rank.clone()
+            }
+            .describe(wording.unit, wording.population),
+            None => rank.describe(wording.unit, wording.population),
+        };
+        self.description.push(description);
+        if let Some(name) = name {
+            self.area_name.get_or_insert_with(Vec::new).push(name);
+        }
         self.count.push(rank.count);
         self.population.push(rank.population);
         self.rate.push(rank.rate);
@@ -414,8 +451,11 @@ impl Output {
         let peers_missing = peers_missing
             .cast(&DataType::List(Box::new(DataType::String)))?
             .into_column();
+        columns.push(Column::new("area".into(), self.area));
+        if let Some(names) = self.area_name {
+            columns.push(Column::new("area_name".into(), names));
+        }
         columns.extend([
-            Column::new("area".into(), self.area),
             Column::new("count".into(), self.count),
             Column::new("population".into(), self.population),
             Column::new("rate".into(), self.rate),
@@ -748,7 +788,8 @@ fn place_key(text: &str) -> String {
 /// Reads a user's own most similar groups and places every area on the bundled geography.
 ///
 /// The frame is either **long**, with columns `area` and `peer` (one row per pair), or **wide**,
-/// with `area` and `peer_1`, `peer_2`, … (one row per group; blank cells are fine). Areas may be
+/// with `area` and `peer_1`, `peer_2`, … (one row per group; blank cells are fine). Headers are
+/// matched ignoring case and punctuation ("Area", "Peer 1" and "peer1" all do). Areas may be
 /// GSS codes or names of CSPs, local authorities or police forces (matched ignoring case and
 /// punctuation); where a name is both a CSP and a local authority, the level of the focal areas
 /// decides. Entries that match nothing are reported in [`SimilarGroups::unplaced`], not dropped
@@ -758,7 +799,9 @@ fn place_key(text: &str) -> String {
 /// # Errors
 ///
 /// [`DataError::MissingColumn`] when the frame has no `area` column, or neither `peer` nor
-/// `peer_1`…; [`DataError::ColumnType`] for a column that is not text.
+/// `peer_1`…; [`DataError::ColumnType`] for a column that is not text. A row with a focal area
+/// and no peer (or the reverse) is not an error: it is reported in
+/// [`SimilarGroups::unplaced`].
 ///
 /// # Examples
 ///
@@ -769,7 +812,7 @@ fn place_key(text: &str) -> String {
 /// let wide = df!(
 ///     "area" => ["Rochford"],
 ///     "peer_1" => ["Castle Point"],
-///     "peer_2" => ["E22000083"],   // Basildon, by code
+///     "peer_2" => ["E22000079"],   // Basildon, by code
 ///     "peer_3" => ["Nowhere"],
 /// )?;
 /// let groups = similar_groups(&wide)?;
@@ -779,37 +822,56 @@ fn place_key(text: &str) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn similar_groups(frame: &DataFrame) -> Result<SimilarGroups> {
-    let areas = text_cells(frame, "area")?;
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let missing_column = |name: &str| DataError::MissingColumn {
+        name: name.to_owned(),
+        available: names.clone(),
+    };
+    let area_column = names
+        .iter()
+        .find(|n| header_key(n) == "area")
+        .ok_or_else(|| missing_column("area"))?;
+    let areas = text_cells(frame, area_column)?;
     // (row, column, focal text, peer text, peer order)
     let mut pairs: Vec<(usize, String, String, String, u32)> = Vec::new();
-    if frame.column("peer").is_ok() {
-        let peers = text_cells(frame, "peer")?;
+    // Rows with a focal area but no peer, or a peer but no focal area: reported, not dropped.
+    let mut blanks: Vec<(usize, String, String)> = Vec::new();
+    if let Some(peer_column) = names.iter().find(|n| header_key(n) == "peer") {
+        let peers = text_cells(frame, peer_column)?;
         let mut order: HashMap<String, u32> = HashMap::new();
         for (row, (area, peer)) in areas.iter().zip(peers).enumerate() {
-            let (Some(area), Some(peer)) = (area, peer) else {
-                continue;
-            };
-            let n = order.entry(area.clone()).or_insert(0);
-            *n += 1;
-            pairs.push((row, "peer".to_owned(), area.clone(), peer, *n));
+            match (area, peer) {
+                (Some(area), Some(peer)) => {
+                    let n = order.entry(area.clone()).or_insert(0);
+                    *n += 1;
+                    pairs.push((row, peer_column.clone(), area.clone(), peer, *n));
+                }
+                (Some(area), None) => blanks.push((
+                    row,
+                    peer_column.clone(),
+                    format!("the row of {area:?} names no peer"),
+                )),
+                (None, Some(peer)) => blanks.push((
+                    row,
+                    area_column.clone(),
+                    format!("the row of peer {peer:?} names no focal area"),
+                )),
+                (None, None) => {}
+            }
         }
     } else {
-        let mut wide: Vec<(u32, String)> = frame
-            .get_column_names()
+        let mut wide: Vec<(u32, String)> = names
             .iter()
-            .filter_map(|name| {
-                name.strip_prefix("peer_")
-                    .and_then(|n| n.parse::<u32>().ok())
-                    .map(|n| (n, name.to_string()))
-            })
+            .filter_map(|name| peer_number(&header_key(name)).map(|n| (n, name.clone())))
             .collect();
         if wide.is_empty() {
-            return Err(column(frame, "peer")
-                .err()
-                .unwrap_or(DataError::MissingColumn {
-                    name: "peer".to_owned(),
-                    available: Vec::new(),
-                }));
+            return Err(missing_column(
+                "peer (long groups) or peer_1, peer_2, … (wide groups)",
+            ));
         }
         wide.sort();
         let cells = wide
@@ -817,7 +879,20 @@ pub fn similar_groups(frame: &DataFrame) -> Result<SimilarGroups> {
             .map(|(_, name)| text_cells(frame, name))
             .collect::<Result<Vec<_>>>()?;
         for (row, area) in areas.iter().enumerate() {
-            let Some(area) = area else { continue };
+            let Some(area) = area else {
+                if let Some((column, peer)) = wide
+                    .iter()
+                    .zip(&cells)
+                    .find_map(|((_, name), values)| values[row].as_ref().map(|p| (name, p)))
+                {
+                    blanks.push((
+                        row,
+                        column.clone(),
+                        format!("the row of peer {peer:?} names no focal area"),
+                    ));
+                }
+                continue;
+            };
             let mut n = 0;
             for ((_, name), values) in wide.iter().zip(&cells) {
                 if let Some(peer) = &values[row] {
@@ -868,6 +943,12 @@ pub fn similar_groups(frame: &DataFrame) -> Result<SimilarGroups> {
     let mut bad_column = Vec::new();
     let mut bad_value = Vec::new();
     let mut bad_reason = Vec::new();
+    for (row, column_name, reason) in blanks {
+        bad_row.push(row as u32);
+        bad_column.push(column_name);
+        bad_value.push(String::new());
+        bad_reason.push(reason);
+    }
     let mut reported: HashSet<usize> = HashSet::new();
     let mut focal_codes: HashSet<String> = HashSet::new();
     let mut peer_codes: Vec<String> = Vec::new();
@@ -877,7 +958,7 @@ pub fn similar_groups(frame: &DataFrame) -> Result<SimilarGroups> {
             Err(reason) => {
                 if reported.insert(row) {
                     bad_row.push(row as u32);
-                    bad_column.push("area".to_owned());
+                    bad_column.push(area_column.clone());
                     bad_value.push(area);
                     bad_reason.push(reason);
                 }
@@ -936,6 +1017,147 @@ pub fn similar_groups(frame: &DataFrame) -> Result<SimilarGroups> {
         unplaced,
         without_group,
     })
+}
+
+/// A column header as a key: lowercase, with every run of other characters than letters and
+/// digits as one `_` ("Peer 1" and "peer-1" are `peer_1`).
+fn header_key(name: &str) -> String {
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// The position of a wide group's peer column from its key: `peer_3` and `peer3` are 3.
+fn peer_number(key: &str) -> Option<u32> {
+    let rest = key.strip_prefix("peer")?;
+    rest.strip_prefix('_').unwrap_or(rest).parse().ok()
+}
+
+/// Reads a user's most similar groups from a CSV file or the first sheet of an Excel workbook
+/// (`.xlsx`, `.xlsm`, `.xls`, `.ods`) and places them as [`similar_groups`] does. The header is
+/// the first row with any text; every cell is read as text (a code, a name, or a number as
+/// written).
+///
+/// # Errors
+///
+/// [`DataError::Io`] when the file cannot be opened; [`DataError::Workbook`] for a workbook
+/// that cannot be read or has no rows, or a CSV row that cannot be read (naming its line); and
+/// the errors of [`similar_groups`].
+///
+/// # Examples
+///
+/// ```
+/// let path = std::env::temp_dir().join("crimeperf_doc_groups.csv");
+/// std::fs::write(&path, "Area,Peer 1,Peer 2\nRochford,Castle Point,Maldon\n")?;
+/// let groups = crimeperf_polars::read_similar_groups(&path)?;
+/// assert_eq!(groups.groups.height(), 2);
+/// assert_eq!(groups.unplaced.height(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_similar_groups(path: impl AsRef<Path>) -> Result<SimilarGroups> {
+    let path = path.as_ref();
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    let rows = if matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods") {
+        sheet_rows(path)?
+    } else {
+        csv_rows(path)?
+    };
+    let mut rows = rows
+        .into_iter()
+        .skip_while(|row| row.iter().all(|cell| cell.trim().is_empty()));
+    let header = rows.next().ok_or_else(|| DataError::Workbook {
+        path: path.to_owned(),
+        reason: "the file has no header row".to_owned(),
+    })?;
+    let body: Vec<Vec<String>> = rows.collect();
+    let mut columns = Vec::with_capacity(header.len());
+    let mut seen = HashSet::new();
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim();
+        let name = if name.is_empty() {
+            format!("column_{}", i + 1)
+        } else {
+            name.to_owned()
+        };
+        if !seen.insert(name.clone()) {
+            continue; // a repeated header: the first column of that name is the one read
+        }
+        let values: Vec<Option<String>> = body
+            .iter()
+            .map(|row| {
+                row.get(i)
+                    .map(|c| c.trim().to_owned())
+                    .filter(|c| !c.is_empty())
+            })
+            .collect();
+        columns.push(Column::new(name.into(), values));
+    }
+    let frame = DataFrame::new(body.len(), columns)?;
+    similar_groups(&frame)
+}
+
+/// Every row of a CSV file, as text.
+fn csv_rows(path: &Path) -> Result<Vec<Vec<String>>> {
+    let file = std::fs::File::open(path).map_err(|source| DataError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(file));
+    reader
+        .records()
+        .enumerate()
+        .map(|(line, record)| {
+            let record = record.map_err(|e| DataError::Workbook {
+                path: path.to_owned(),
+                reason: format!("line {}: {e}", line + 1),
+            })?;
+            Ok(record
+                .iter()
+                .map(|c| c.trim_start_matches('\u{feff}').to_owned())
+                .collect())
+        })
+        .collect()
+}
+
+/// Every row of a workbook's first sheet, as text.
+fn sheet_rows(path: &Path) -> Result<Vec<Vec<String>>> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let workbook_error = |reason: String| DataError::Workbook {
+        path: path.to_owned(),
+        reason,
+    };
+    let mut workbook = open_workbook_auto(path).map_err(|e| match e {
+        calamine::Error::Io(source) => DataError::Io {
+            path: path.to_owned(),
+            source,
+        },
+        other => workbook_error(format!("not a workbook that calamine can read ({other})")),
+    })?;
+    let range = workbook
+        .worksheet_range_at(0)
+        .ok_or_else(|| workbook_error("the workbook has no sheets".to_owned()))?
+        .map_err(|e| workbook_error(format!("the first sheet cannot be read ({e})")))?;
+    Ok(range
+        .rows()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Data::Empty => String::new(),
+                    Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect())
 }
 
 /// A text column's cells, trimmed, with blanks as `None`.

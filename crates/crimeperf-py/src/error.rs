@@ -150,6 +150,8 @@ fn data_class(err: &crimeperf_polars::DataError) -> &'static str {
         D::TooManyGroups { .. } => "TooManyGroupsError",
         D::MissingColumn { .. } => "ColumnNotFoundError",
         D::ColumnType { .. } => "ColumnTypeError",
+        D::MissingPeer { .. } => "UnknownAreaError",
+        D::DuplicateRow { .. } => "InvalidInputError",
         D::Core(err) => core_class(err),
         // Polars failing to build a frame, and variants added later: not the caller's values.
         _ => "CrimeperfError",

@@ -27,6 +27,7 @@ pub mod data;
 pub mod error;
 pub mod frames;
 pub mod memo;
+pub mod peers;
 pub mod results;
 pub mod scalar;
 pub mod trends;
@@ -68,5 +69,14 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trends::project_year_end_frame_py, m)?)?;
     m.add_function(wrap_pyfunction!(trends::outcome_maturity_frame, m)?)?;
     m.add_function(wrap_pyfunction!(trends::solved_within_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::peer_compare_frame_py, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::similar_areas_frame_py, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::similar_groups_frame_py, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::read_similar_groups_file, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::funnel_frame_py, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::funnel_limits, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::csp_characteristics, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::demonstration_groups, m)?)?;
+    m.add_function(wrap_pyfunction!(peers::demonstration_variables, m)?)?;
     Ok(())
 }
