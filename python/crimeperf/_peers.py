@@ -556,9 +556,10 @@ class Funnel:
         text = f"{n:,} areas; benchmark {self.benchmark:,.1f} per {self.per:,.0f} ({source})"
         if self.adjustment == "not_requested":
             return text + "; overdispersion not tested"
+        p = "p < 0.001" if (self.p_value or 0.0) < 0.001 else f"p = {self.p_value:.3f}"
         test = (
             f"phi {self.phi:.2f}, chi-square {self.chi_square:,.1f} on "
-            f"{self.degrees_of_freedom} df, p = {self.p_value:.3g}"
+            f"{self.degrees_of_freedom} df, {p}"
         )
         if self.adjustment == "no_evidence":
             return text + f"; no evidence of overdispersion ({test}): limits not adjusted"

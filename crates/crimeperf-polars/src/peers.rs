@@ -1037,8 +1037,9 @@ fn peer_number(key: &str) -> Option<u32> {
 
 /// Reads a user's most similar groups from a CSV file or the first sheet of an Excel workbook
 /// (`.xlsx`, `.xlsm`, `.xls`, `.ods`) and places them as [`similar_groups`] does. The header is
-/// the first row with any text; every cell is read as text (a code, a name, or a number as
-/// written).
+/// the first row with an `area` cell (title rows above it are skipped); every cell is read as
+/// text (a code, a name, or a number as written), and the `row` of an unplaced entry counts the
+/// rows after the header, from 0.
 ///
 /// # Errors
 ///
@@ -1068,13 +1069,21 @@ pub fn read_similar_groups(path: impl AsRef<Path>) -> Result<SimilarGroups> {
     } else {
         csv_rows(path)?
     };
-    let mut rows = rows
-        .into_iter()
-        .skip_while(|row| row.iter().all(|cell| cell.trim().is_empty()));
-    let header = rows.next().ok_or_else(|| DataError::Workbook {
-        path: path.to_owned(),
-        reason: "the file has no header row".to_owned(),
-    })?;
+    // The header: the first row with an "area" cell (title rows above it are skipped), or
+    // else the first row with any text (then `similar_groups` names the missing column).
+    let header_at = rows
+        .iter()
+        .position(|row| row.iter().any(|cell| header_key(cell) == "area"))
+        .or_else(|| {
+            rows.iter()
+                .position(|row| row.iter().any(|cell| !cell.trim().is_empty()))
+        })
+        .ok_or_else(|| DataError::Workbook {
+            path: path.to_owned(),
+            reason: "the file has no header row".to_owned(),
+        })?;
+    let mut rows = rows.into_iter().skip(header_at);
+    let header = rows.next().unwrap_or_default();
     let body: Vec<Vec<String>> = rows.collect();
     let mut columns = Vec::with_capacity(header.len());
     let mut seen = HashSet::new();

@@ -81,13 +81,11 @@ pub fn peer_compare_frame_py(
     let missing = MissingPeers::from_str(&arguments::text("missing", missing)?)?;
     let unit = arguments::text("unit", unit)?;
     let population_unit = arguments::text("population_unit", population_unit)?;
-    let (frame, by) = records(
-        stream,
-        frame_columns,
-        &by,
-        &[&area, &count, &population],
-        &[],
-    )?;
+    let mut needed: Vec<&str> = vec![&area, &count, &population];
+    if let Some(name) = &name {
+        needed.push(name);
+    }
+    let (frame, by) = records(stream, frame_columns, &by, &needed, &[])?;
     let (groups, _) = records(groups, groups_columns, &[], &["area", "peer"], &[])?;
     let columns = PeerColumns {
         area: &area,
