@@ -20,18 +20,20 @@ WHEEL_RELEASE := target/wheels/release
 INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py tests/test_population.py
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-rust test-python python-build lint fmt package bench bench-python bench-data bench-env doc clean
+.PHONY: help demo test test-rust test-python python-build lint fmt package bench bench-python bench-data bench-peers bench-env doc clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-demo: ## Committee summary for Rochford from the bundled ONS extract and police.uk sample
+demo: ## Committee summary for Rochford from the bundled ONS extract and police.uk sample, and its most similar group
 	@# Built with the whole workspace, so that the examples share the test build's polars (built
 	@# alone, a crate's example unifies other features and compiles polars again).
 	$(CARGO) build --quiet --workspace --examples
 	$(EXAMPLES)/committee_summary
 	@echo
 	$(EXAMPLES)/police_uk_summary
+	@echo
+	$(EXAMPLES)/most_similar_group
 
 test: lint test-rust test-python ## Run every test (lint, Rust tests, Python tests on two polars versions)
 
@@ -98,6 +100,9 @@ bench-python: bench-env ## Python benchmark against scipy/statsmodels (release b
 
 bench-data: bench-env ## Reading and counting 10M police.uk rows against polars and pandas (needs ../shared)
 	$(VENV_BENCH)/bin/python benches/python/bench_data_layer.py
+
+bench-peers: bench-env ## Every CSP ranked in its group for every offence group, against pandas/numpy/scipy
+	$(VENV_BENCH)/bin/python benches/python/bench_peers.py
 
 doc: ## Build the API documentation
 	$(CARGO) doc --workspace --no-deps

@@ -208,7 +208,9 @@ def bootstrap_intervals(c: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     for offence, table in c.groupby("offence_group", sort=False):
         areas = table["member"].to_numpy()
         position = pd.Series(np.arange(len(areas)), index=areas)
-        group = members[members["member"].isin(position.index) & members["area"].isin(position.index)]
+        group = members[
+            members["member"].isin(position.index) & members["area"].isin(position.index)
+        ]
         # Focal area first, then its peers; groups are ragged when members are missing, so
         # pad with the focal area itself (a draw equal to its own is never "better").
         sizes = group.groupby("area", sort=False).size()
@@ -316,9 +318,9 @@ def main() -> None:
         for _, r in differ.head(5).iterrows():
             print(f"    {r['area_name']} / {r['offence_group']}: count {r['count']}, expected "
                   f"{r['expected']:.6f}: crimeperf {r[column]}, scipy {r[f'{column}_pd']}")
-    print(f"  rank interval (different random streams): identical {exact.mean():.1%}, "
-          f"both ends within 1 rank {within1.mean():.1%}, overlapping {overlap.mean():.1%} "
-          f"of {n:,} rows")
+    print(f"  rank interval (different random streams), of {n:,} rows: identical "
+          f"{exact.sum():,} ({exact.mean():.1%}), both ends within 1 rank {within1.sum():,} "
+          f"({within1.mean():.2%}), overlapping {overlap.sum():,} ({overlap.mean():.2%})")
     far = both[~within1]
     for _, r in far.head(3).iterrows():
         print(f"    {r['area_name']} / {r['offence_group']}: rank {r['rank']}, crimeperf "

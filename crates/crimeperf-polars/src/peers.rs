@@ -923,13 +923,13 @@ pub fn similar_groups(frame: &DataFrame) -> Result<SimilarGroups> {
         match found.first() {
             Some(p) => Err(format!(
                 "{text:?} is a {} ({}), not a {}",
-                p.level.replace('_', " "),
+                level_words(p.level),
                 p.code,
-                level.replace('_', " ")
+                level_words(level)
             )),
             None => Err(format!(
                 "no {} of England and Wales has the code or name {text:?}",
-                level.replace('_', " ")
+                level_words(level)
             )),
         }
     };
@@ -1017,6 +1017,15 @@ pub fn similar_groups(frame: &DataFrame) -> Result<SimilarGroups> {
         unplaced,
         without_group,
     })
+}
+
+/// A level of the geography in words: "CSP", "local authority", "police force".
+fn level_words(level: &str) -> &'static str {
+    match level {
+        "csp" => "CSP",
+        "local_authority" => "local authority",
+        _ => "police force",
+    }
 }
 
 /// A column header as a key: lowercase, with every run of other characters than letters and
