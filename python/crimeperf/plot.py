@@ -31,6 +31,12 @@ def _pyplot() -> Any:
     return pyplot
 
 
+def _ticker() -> Any:
+    from matplotlib import ticker
+
+    return ticker
+
+
 def spc(
     result: Any,
     *,
@@ -173,8 +179,12 @@ def funnel(
         axes.scatter(focal["denominator"].to_list(), focal["value"].to_list(), s=70,
                      marker="D", facecolor="black", edgecolor="black", zorder=4)
         for name, x, y in focal.select("area", "denominator", "value").iter_rows():
-            axes.annotate(str(name), (x, y), textcoords="offset points", xytext=(6, 6),
-                          fontsize=9, fontweight="bold")
+            # Boxed and pointed to, so the name stays readable over a crowd of areas.
+            axes.annotate(str(name), (x, y), textcoords="offset points", xytext=(28, 22),
+                          fontsize=9, fontweight="bold", zorder=5,
+                          bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "black",
+                                "lw": 0.8},
+                          arrowprops={"arrowstyle": "-", "color": "black", "lw": 0.8})
     per = f"{result.per:,.0f}"
     default_value = {
         "rate": f"Rate per {per}",
@@ -188,6 +198,9 @@ def funnel(
     axes.set_ylabel(value_label or default_value)
     axes.set_title(title or "Funnel plot")
     axes.set_ylim(bottom=0)
+    axes.xaxis.set_major_formatter(
+        _ticker().FuncFormatter(lambda value, _: f"{value:,.0f}")
+    )
     axes.legend(loc="best", fontsize=8, frameon=False)
     figure.tight_layout()
     return figure
