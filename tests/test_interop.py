@@ -209,3 +209,40 @@ def test_pandas_and_polars_results_for_a_larger_frame() -> None:
     from_pandas = cp.changes(pd.DataFrame(data), current="c", previous="p")
     from_polars = cp.changes(pl.DataFrame(data), current="c", previous="p")
     assert pl.from_pandas(from_pandas).equals(from_polars)
+
+
+GROUPS = {"Rochford": ["Basildon", "Tiny", "Empty"], "Tiny": ["Rochford", "Empty"]}
+
+
+@pytest.mark.parametrize("source", sorted(frames()))
+def test_peers_and_funnels_from_every_source_in_its_own_kind(source: str) -> None:
+    compare = lambda f: cp.peer_compare(  # noqa: E731
+        f, area="area", count="crimes", population="population", groups=GROUPS
+    )
+    expected = compare(pl.DataFrame(DATA))
+    got = compare(frames()[source])
+    assert type(got) is KINDS[source]
+    got = as_polars(got)
+    assert got["description"].to_list() == expected["description"].to_list()
+    assert got["rank_text"].to_list() == ["3rd out of 4", "2nd out of 3"]  # 0 and 2.5 per 1,000 lower
+
+    funnel = lambda f: cp.funnel(  # noqa: E731
+        f, area="area", count="crimes", population="population", overdispersion=True
+    )
+    plot = funnel(frames()[source])
+    assert type(plot.table) is KINDS[source]
+    assert as_polars(plot.table)["z"].to_list() == funnel(pl.DataFrame(DATA)).table["z"].to_list()
+
+    neighbours = cp.similar_areas(frames()[source], area="area", k=2,
+                                  variables=["crimes", "population"])
+    assert type(neighbours) is KINDS[source]
+    assert as_polars(neighbours)["peer"].to_list() == cp.similar_areas(
+        pl.DataFrame(DATA), area="area", k=2, variables=["crimes", "population"]
+    )["peer"].to_list()
+
+
+def test_read_similar_groups_from_pandas_and_pyarrow() -> None:
+    wide = {"area": ["Rochford"], "peer_1": ["Castle Point"], "peer_2": ["Maldon"]}
+    for frame in (pd.DataFrame(wide), pa.table(wide), pl.DataFrame(wide)):
+        groups = cp.read_similar_groups(frame)
+        assert groups.groups["peer_name"].to_list() == ["Castle Point", "Maldon"]
