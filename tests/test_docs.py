@@ -68,7 +68,8 @@ def test_docstring_examples_run(module: ModuleType) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Rate", "Proportion", "ProportionChange", "Change", "Target", "Rag", "ArrowStream"]
+    "name", ["Rate", "Proportion", "ProportionChange", "Change", "Target", "Rag", "ArrowStream",
+             "Funnel", "SimilarGroups"]
 )
 def test_result_classes_are_documented(name: str) -> None:
     cls = getattr(cp, name)

@@ -323,6 +323,13 @@ def test_peer_compare_treats_a_null_count_as_missing_and_names_why() -> None:
                         groups={"A": ["B", "C"]})
 
 
+def test_peer_compare_says_when_groups_and_frame_write_areas_differently() -> None:
+    latest = ons_latest().filter(pl.col("offence_group") == "Robbery")
+    with pytest.raises(cp.UnknownAreaError, match="the same way in both"):
+        cp.peer_compare(latest, area="area_name", count="count", population="population",
+                        groups=cp.demonstration_groups())
+
+
 def test_peer_compare_rejects_two_rows_for_one_area() -> None:
     counts = pl.DataFrame({"area": ["A", "A", "B"], "crimes": [10, 11, 30],
                            "population": [1000, 1000, 1000]})

@@ -24,7 +24,12 @@ from crimeperf import _crimeperf
 from crimeperf._data import _FrameSet, _columns_arg, _frame
 from crimeperf._exchange import like, stream, to_polars
 from crimeperf._options import FunnelMethod, FunnelStatistic, GroupAverage, MissingPeers, Polarity
-from crimeperf.exceptions import ArgumentTypeError, ColumnNotFoundError, ExcludedRowsWarning
+from crimeperf.exceptions import (
+    ArgumentTypeError,
+    ColumnNotFoundError,
+    ExcludedRowsWarning,
+    UnknownAreaError,
+)
 
 __all__ = [
     "SimilarGroups",
@@ -308,6 +313,26 @@ def _groups_frame(groups: Any) -> pl.DataFrame:
     return df
 
 
+def _check_areas_overlap(df: pl.DataFrame, area: str, pairs: pl.DataFrame) -> None:
+    """Codes in one and names in the other is the usual slip: say so rather than name the first
+    missing member."""
+    if area not in df.columns or df.schema[area] != pl.String or pairs.height == 0:
+        return  # the extension names the missing column or its type
+    if pairs.schema["area"] != pl.String:
+        return
+    ours = set(df[area].drop_nulls().unique().to_list())
+    theirs = set(pairs["area"].drop_nulls().unique().to_list())
+    if ours and theirs and not ours & theirs:
+        error = UnknownAreaError(
+            f"none of the groups' focal areas is in column {area!r} (the groups have e.g. "
+            f"{sorted(theirs)[0]!r}, the frame e.g. {sorted(ours)[0]!r}): write areas the same "
+            "way in both (GSS codes in both, as demonstration_groups and read_similar_groups "
+            "give, or names in both)"
+        )
+        error.areas = sorted(theirs)[:20]
+        raise error
+
+
 def peer_compare(
     frame: Any,
     *,
@@ -414,6 +439,7 @@ def peer_compare(
     df = to_polars(frame)
     columns = [] if by is None else _columns_arg(by)
     pairs = _groups_frame(groups)
+    _check_areas_overlap(df, area, pairs)
     table, excluded = _crimeperf.peer_compare_frame(
         stream(df, columns + [area, count, population] + ([name] if name else [])),
         stream(pairs, ["area", "peer"]),

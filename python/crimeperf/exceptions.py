@@ -109,9 +109,11 @@ class MissingValueError(InvalidInputError):
 
 
 class UnknownAreaError(InvalidInputError):
-    """An area has no bundled population or households (:func:`crimeperf.add_population`).
-
-    ``row`` and ``values`` describe the first row at fault; ``areas`` lists every area without.
+    """An area is not where it must be: it has no bundled population or households
+    (:func:`crimeperf.add_population`; ``row`` and ``values`` describe the first row at fault,
+    ``areas`` lists every area without), or a member of a most similar group has no row, or a
+    null count or population, in the frame :func:`crimeperf.peer_compare` ranks (the message
+    names the member, its group and the ``by`` value).
     """
 
     areas: Optional[list[Optional[str]]] = None
