@@ -131,6 +131,7 @@ mod area;
 mod category;
 mod change;
 mod confidence;
+mod disclosure;
 pub mod distribution;
 mod error;
 mod funnel;
@@ -156,6 +157,7 @@ pub use area::{Area, AreaCode, AreaLevel};
 pub use category::{Composite, CrimeCounts, CrimeType, OffenceGroup};
 pub use change::{Change, ChangeOptions, Significance, DEFAULT_MIN_BASE};
 pub use confidence::Confidence;
+pub use disclosure::{suppress, SuppressedTable, Suppression, SuppressionOptions};
 pub use error::{Error, Result};
 pub use funnel::{
     funnel, Adjustment, ControlLimits, Flag, Funnel, FunnelMethod, FunnelOptions, FunnelPoint,
