@@ -21,11 +21,12 @@ fn rank(mut m: Vec<Vec<f64>>) -> usize {
             continue;
         }
         m.swap(rank, pivot);
-        for r in 0..m.len() {
+        let pivot_row = m[rank].clone();
+        for (r, line) in m.iter_mut().enumerate() {
             if r != rank {
-                let factor = m[r][c] / m[rank][c];
-                for k in c..columns {
-                    m[r][k] -= factor * m[rank][k];
+                let factor = line[c] / pivot_row[c];
+                for (value, p) in line.iter_mut().zip(&pivot_row).skip(c) {
+                    *value -= factor * p;
                 }
             }
         }
@@ -46,12 +47,22 @@ fn recoverable(reasons: &[Vec<Option<Suppression>>]) -> Vec<(usize, usize)> {
     let mut equations: Vec<Vec<f64>> = Vec::new();
     if n_columns >= 2 {
         for r in 0..n_rows {
-            equations.push(hidden.iter().map(|&(hr, _)| f64::from(u8::from(hr == r))).collect());
+            equations.push(
+                hidden
+                    .iter()
+                    .map(|&(hr, _)| f64::from(u8::from(hr == r)))
+                    .collect(),
+            );
         }
     }
     if n_rows >= 2 {
         for c in 0..n_columns {
-            equations.push(hidden.iter().map(|&(_, hc)| f64::from(u8::from(hc == c))).collect());
+            equations.push(
+                hidden
+                    .iter()
+                    .map(|&(_, hc)| f64::from(u8::from(hc == c)))
+                    .collect(),
+            );
         }
     }
     if equations.is_empty() || hidden.is_empty() {
@@ -63,7 +74,11 @@ fn recoverable(reasons: &[Vec<Option<Suppression>>]) -> Vec<(usize, usize)> {
         .enumerate()
         .filter(|&(i, _)| {
             let mut with = equations.clone();
-            with.push((0..hidden.len()).map(|k| f64::from(u8::from(k == i))).collect());
+            with.push(
+                (0..hidden.len())
+                    .map(|k| f64::from(u8::from(k == i)))
+                    .collect(),
+            );
             rank(with) == base
         })
         .map(|(_, &cell)| cell)
