@@ -12,6 +12,7 @@ import pytest
 import crimeperf as cp
 from crimeperf import (
     _data,
+    _disclosure,
     _frames,
     _outcome_lag,
     _peers,
@@ -23,7 +24,7 @@ from crimeperf import (
 )
 
 MODULES: list[ModuleType] = [
-    cp, _scalars, _frames, _data, _population, _trends, _outcome_lag, _peers, plot, exceptions,
+    cp, _scalars, _frames, _data, _disclosure, _population, _trends, _outcome_lag, _peers, plot, exceptions,
 ]
 
 FUNCTIONS = [
@@ -40,7 +41,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "year_to_date", "rolling", "spc", "project_year_end", "outcome_maturity",
         "solved_within",
         "similar_areas", "read_similar_groups", "peer_compare", "funnel", "demonstration_groups",
-        "csp_characteristics",
+        "csp_characteristics", "suppress",
     ])
 
 

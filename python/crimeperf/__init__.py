@@ -36,6 +36,7 @@ from crimeperf._data import (
     read_police_uk,
     solved_rates,
 )
+from crimeperf._disclosure import suppress
 from crimeperf._frames import changes, proportions, rates, targets
 from crimeperf._outcome_lag import outcome_maturity, solved_within
 from crimeperf._peers import (
@@ -115,6 +116,8 @@ __all__ = [
     "csp_characteristics",
     "SimilarGroups",
     "Funnel",
+    # publishing: disclosure control
+    "suppress",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
     "read_ons_csp_tables",

@@ -38,6 +38,7 @@ __all__ = [
     "outcome_maturity_frame",
     "solved_within_frame",
     "peer_compare_frame",
+    "suppress_table",
     "similar_areas_frame",
     "similar_groups_frame",
     "read_similar_groups_file",
@@ -513,3 +514,13 @@ def funnel_limits(
 def csp_characteristics() -> ArrowStream: ...
 def demonstration_groups() -> ArrowStream: ...
 def demonstration_variables() -> list[str]: ...
+def suppress_table(
+    counts: list[list[int]],
+    *,
+    rows: list[str],
+    columns: list[str],
+    threshold: int,
+    secondary: bool,
+    keep_zeros: bool,
+    rounding: Optional[int] = None,
+) -> tuple[list[list[Optional[int]]], list[list[Optional[Literal["primary", "secondary"]]]]]: ...

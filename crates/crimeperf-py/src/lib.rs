@@ -24,6 +24,7 @@ pub mod arrow;
 pub mod cell;
 pub mod columns;
 pub mod data;
+pub mod disclosure;
 pub mod error;
 pub mod frames;
 pub mod memo;
@@ -69,6 +70,7 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trends::project_year_end_frame_py, m)?)?;
     m.add_function(wrap_pyfunction!(trends::outcome_maturity_frame, m)?)?;
     m.add_function(wrap_pyfunction!(trends::solved_within_frame, m)?)?;
+    m.add_function(wrap_pyfunction!(disclosure::suppress_table, m)?)?;
     m.add_function(wrap_pyfunction!(peers::peer_compare_frame_py, m)?)?;
     m.add_function(wrap_pyfunction!(peers::similar_areas_frame_py, m)?)?;
     m.add_function(wrap_pyfunction!(peers::similar_groups_frame_py, m)?)?;
