@@ -17,6 +17,7 @@ from crimeperf import (
     _outcome_lag,
     _peers,
     _population,
+    _priority,
     _scalars,
     _trends,
     exceptions,
@@ -24,7 +25,7 @@ from crimeperf import (
 )
 
 MODULES: list[ModuleType] = [
-    cp, _scalars, _frames, _data, _disclosure, _population, _trends, _outcome_lag, _peers, plot, exceptions,
+    cp, _scalars, _frames, _data, _disclosure, _population, _priority, _trends, _outcome_lag, _peers, plot, exceptions,
 ]
 
 FUNCTIONS = [
@@ -41,7 +42,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "year_to_date", "rolling", "spc", "project_year_end", "outcome_maturity",
         "solved_within",
         "similar_areas", "read_similar_groups", "peer_compare", "funnel", "demonstration_groups",
-        "csp_characteristics", "suppress",
+        "csp_characteristics", "suppress", "priority_matrix",
     ])
 
 

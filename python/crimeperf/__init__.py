@@ -50,6 +50,7 @@ from crimeperf._peers import (
     similar_areas,
 )
 from crimeperf._population import add_population, ons_csp_tables
+from crimeperf._priority import priority_matrix
 from crimeperf._scalars import (
     change,
     proportion,
@@ -118,6 +119,7 @@ __all__ = [
     "Funnel",
     # publishing: disclosure control
     "suppress",
+    "priority_matrix",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
     "read_ons_csp_tables",
