@@ -16,6 +16,8 @@ __all__ = [
     "__version__",
     "change",
     "bundled_table_text",
+    "offence_groups",
+    "did_you_mean",
     "changes_frame",
     "count_crimes_frame",
     "outcome_table",
@@ -449,6 +451,8 @@ def solved_within_frame(
 ) -> ArrowStream: ...
 def outcome_table() -> ArrowStream: ...
 def bundled_table_text(name: str) -> str: ...
+def offence_groups() -> list[tuple[str, Optional[str], bool]]: ...
+def did_you_mean(name: str, candidates: list[str]) -> Optional[str]: ...
 def peer_compare_frame(
     stream: object,
     groups: object,

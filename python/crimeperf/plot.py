@@ -12,7 +12,7 @@ import polars as pl
 from crimeperf._exchange import to_polars
 from crimeperf.exceptions import CrimeperfError
 
-__all__ = ["spc", "funnel"]
+__all__ = ["spc", "funnel", "peers"]
 
 # Special causes are marked by shape as well as colour, so the chart reads in black and white.
 _MARKERS = {
@@ -202,5 +202,78 @@ def funnel(
         _ticker().FuncFormatter(lambda value, _: f"{value:,.0f}")
     )
     axes.legend(loc="best", fontsize=8, frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+def peers(
+    rates: Any,
+    *,
+    focal: str,
+    area: str = "area",
+    rate: str = "rate",
+    lower: Optional[str] = "rate_lower",
+    upper: Optional[str] = "rate_upper",
+    average: Optional[float] = None,
+    title: Optional[str] = None,
+    value_label: str = "Rate per 1,000",
+) -> Any:
+    """Draw a most similar group as a bar chart: one bar per member, lowest rate at the top, each
+    with its confidence interval, the focal area black and the others white (readable in black and
+    white), and the group average as a dashed line.
+
+    Parameters
+    ----------
+    rates : frame
+        One row per member of the group with its rate and interval, e.g. :func:`crimeperf.rates`
+        on the group's rows.
+    focal : str
+        The area to pick out.
+    area, rate, lower, upper : str
+        The columns (``lower``/``upper`` None to draw no intervals).
+    average : float, optional
+        The group average to draw (``group_mean`` of :func:`crimeperf.peer_compare`).
+    title, value_label : str, optional
+        The chart's title and value axis label.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import crimeperf as cp
+    >>> import crimeperf.plot
+    >>> group = cp.rates(pl.DataFrame({"area": ["A", "B", "C"], "crimes": [40, 60, 90],
+    ...                                "population": [1_000, 1_000, 1_200]}),
+    ...                  count="crimes", population="population")
+    >>> figure = crimeperf.plot.peers(group, focal="B", average=53.3)
+    >>> [t.get_text() for t in figure.axes[0].get_yticklabels()]  # from the bottom up
+    ['C', 'B', 'A']
+    """
+    table = to_polars(rates)
+    if focal not in set(table[area].to_list()):
+        raise CrimeperfError(f"plot.peers: no area {focal!r} in the group")
+    pyplot = _pyplot()
+    table = table.sort(rate, descending=True)  # barh draws bottom-up: lowest rate at the top
+    names = [str(n) for n in table[area].to_list()]
+    values = table[rate].to_list()
+    colours = ["black" if n == focal else "white" for n in names]
+    height = max(2.5, 0.32 * len(names) + 1.2)
+    figure, axes = pyplot.subplots(figsize=(8, height), dpi=100)
+    errors = None
+    if lower is not None and upper is not None:
+        errors = [
+            [v - lo for v, lo in zip(values, table[lower].to_list())],
+            [hi - v for v, hi in zip(values, table[upper].to_list())],
+        ]
+    axes.barh(names, values, color=colours, edgecolor="black", linewidth=0.8,
+              xerr=errors, error_kw={"ecolor": "dimgray", "capsize": 2, "lw": 0.8})
+    if average is not None:
+        axes.axvline(average, color="black", linestyle="--", linewidth=1,
+                     label=f"Group average {average:,.1f}")
+        axes.legend(loc="lower right", fontsize=8, frameon=False)
+    for tick in axes.get_yticklabels():
+        if tick.get_text() == focal:
+            tick.set_fontweight("bold")
+    axes.set_xlabel(value_label)
+    axes.set_title(title or "Rates in the group, with 95% intervals")
     figure.tight_layout()
     return figure

@@ -273,6 +273,22 @@ pub fn outcome_table() -> Result<ArrowStream> {
     export(DataFrame::new(all.len(), columns)?)
 }
 
+/// The ONS offence groups in their order: each label with its parent's (`None` for the total)
+/// and whether it is a leaf (no parts), so that leaves add up to the total.
+#[pyfunction]
+pub fn offence_groups() -> Vec<(&'static str, Option<&'static str>, bool)> {
+    crimeperf::OffenceGroup::ALL
+        .iter()
+        .map(|g| (g.label(), g.parent().map(|p| p.label()), g.parts().is_empty()))
+        .collect()
+}
+
+/// "did you mean 'Rochford'?" for a name among `candidates`, or `None` when nothing is close.
+#[pyfunction]
+pub fn did_you_mean(name: &str, candidates: Vec<String>) -> Option<String> {
+    crimeperf::did_you_mean(name, candidates.iter().map(String::as_str))
+}
+
 /// The CSV text of a bundled geography or population table (see `crimeperf.geography_table`).
 #[pyfunction]
 pub fn bundled_table_text(name: &str) -> Result<&'static str> {
