@@ -13,6 +13,7 @@ import crimeperf as cp
 from crimeperf import (
     _data,
     _disclosure,
+    _evidence,
     _frames,
     _outcome_lag,
     _peers,
@@ -25,7 +26,7 @@ from crimeperf import (
 )
 
 MODULES: list[ModuleType] = [
-    cp, _scalars, _frames, _data, _disclosure, _population, _priority, _trends, _outcome_lag, _peers, plot, exceptions,
+    cp, _scalars, _frames, _data, _disclosure, _evidence, _population, _priority, _trends, _outcome_lag, _peers, plot, exceptions,
 ]
 
 FUNCTIONS = [
@@ -42,7 +43,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "year_to_date", "rolling", "spc", "project_year_end", "outcome_maturity",
         "solved_within",
         "similar_areas", "read_similar_groups", "peer_compare", "funnel", "demonstration_groups",
-        "csp_characteristics", "suppress", "priority_matrix",
+        "csp_characteristics", "suppress", "priority_matrix", "evidence_pack",
     ])
 
 

@@ -37,6 +37,7 @@ from crimeperf._data import (
     solved_rates,
 )
 from crimeperf._disclosure import suppress
+from crimeperf._evidence import EvidencePack, evidence_pack
 from crimeperf._frames import changes, proportions, rates, targets
 from crimeperf._outcome_lag import outcome_maturity, solved_within
 from crimeperf._peers import (
@@ -120,6 +121,8 @@ __all__ = [
     # publishing: disclosure control
     "suppress",
     "priority_matrix",
+    "evidence_pack",
+    "EvidencePack",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
     "read_ons_csp_tables",

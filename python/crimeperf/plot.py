@@ -219,7 +219,7 @@ def peers(
     value_label: str = "Rate per 1,000",
 ) -> Any:
     """Draw a most similar group as a bar chart: one bar per member, lowest rate at the top, each
-    with its confidence interval, the focal area black and the others white (readable in black and
+    with its confidence interval, the focal area dark grey and the others white (readable in black and
     white), and the group average as a dashed line.
 
     Parameters
@@ -255,7 +255,8 @@ def peers(
     table = table.sort(rate, descending=True)  # barh draws bottom-up: lowest rate at the top
     names = [str(n) for n in table[area].to_list()]
     values = table[rate].to_list()
-    colours = ["black" if n == focal else "white" for n in names]
+    # Dark grey, not black, so that the focal area's interval (black) shows on its bar.
+    colours = ["0.35" if n == focal else "white" for n in names]
     height = max(2.5, 0.32 * len(names) + 1.2)
     figure, axes = pyplot.subplots(figsize=(8, height), dpi=100)
     errors = None
@@ -265,11 +266,12 @@ def peers(
             [hi - v for v, hi in zip(values, table[upper].to_list())],
         ]
     axes.barh(names, values, color=colours, edgecolor="black", linewidth=0.8,
-              xerr=errors, error_kw={"ecolor": "dimgray", "capsize": 2, "lw": 0.8})
+              xerr=errors, error_kw={"ecolor": "black", "capsize": 2, "lw": 0.8})
     if average is not None:
         axes.axvline(average, color="black", linestyle="--", linewidth=1,
                      label=f"Group average {average:,.1f}")
-        axes.legend(loc="lower right", fontsize=8, frameon=False)
+        # The lowest rates are at the top, so the top right is where the bars are short.
+        axes.legend(loc="upper right", fontsize=8, frameon=False)
     for tick in axes.get_yticklabels():
         if tick.get_text() == focal:
             tick.set_fontweight("bold")
