@@ -16,6 +16,8 @@ POLARS1 ?= 1.3.0
 WHEEL_DEV := target/wheels/dev
 EXAMPLES = $(or $(CARGO_TARGET_DIR),target)/debug/examples
 WHEEL_RELEASE := target/wheels/release
+# Where `make demo` writes Rochford's evidence pack.
+EVIDENCE := target/evidence/rochford
 # The tests that need no scipy/statsmodels run again against $(POLARS1).
 INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py tests/test_population.py
 
@@ -25,7 +27,7 @@ INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.p
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-demo: ## Committee summary for Rochford from the bundled ONS extract and police.uk sample, and its most similar group
+demo: ## Rochford: committee summary, police.uk summary, its most similar group, and its evidence pack
 	@# Built with the whole workspace, so that the examples share the test build's polars (built
 	@# alone, a crate's example unifies other features and compiles polars again).
 	$(CARGO) build --quiet --workspace --examples
@@ -34,6 +36,10 @@ demo: ## Committee summary for Rochford from the bundled ONS extract and police.
 	$(EXAMPLES)/police_uk_summary
 	@echo
 	$(EXAMPLES)/most_similar_group
+	@echo
+	$(MAKE) --no-print-directory python-build
+	$(VENV)/bin/crimeperf evidence --area Rochford --out $(EVIDENCE) --overwrite
+	@echo "Open $(EVIDENCE)/report.html in a browser (the Word and Excel files are beside it)."
 
 test: lint test-rust test-python ## Run every test (lint, Rust tests, Python tests on two polars versions)
 

@@ -147,7 +147,7 @@ def _check_out(out: PathLike, overwrite: bool) -> Path:
             "(--overwrite) to replace what is there"
         )
     parent = folder.parent
-    if not parent.exists():
+    if not parent.is_dir():
         raise DataFileError(f"cannot write the pack: {parent} does not exist")
     if not os.access(parent, os.W_OK) or (folder.exists() and not os.access(folder, os.W_OK)):
         raise DataFileError(f"cannot write the pack: {folder} is not writable")
