@@ -279,7 +279,13 @@ pub fn outcome_table() -> Result<ArrowStream> {
 pub fn offence_groups() -> Vec<(&'static str, Option<&'static str>, bool)> {
     crimeperf::OffenceGroup::ALL
         .iter()
-        .map(|g| (g.label(), g.parent().map(|p| p.label()), g.parts().is_empty()))
+        .map(|g| {
+            (
+                g.label(),
+                g.parent().map(|p| p.label()),
+                g.parts().is_empty(),
+            )
+        })
         .collect()
 }
 
