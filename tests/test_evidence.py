@@ -16,6 +16,7 @@ from scipy.stats import binomtest, chi2, norm
 
 import crimeperf as cp
 from crimeperf._cli import main
+from shared_data import RAW, needs
 
 docx = pytest.importorskip("docx")
 openpyxl = pytest.importorskip("openpyxl")
@@ -205,3 +206,99 @@ def test_targets_give_rag_status(tmp_path: Path) -> None:
     assert rows["Residential burglary"]["rag"] == "red"
     assert rows["Shoplifting"]["rag"] == "green"  # 227 against a target of 245
     assert rows["Robbery"]["rag"] is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The monthly evidence from data.police.uk street files
+
+
+def street_crimes(folder: Path) -> pl.DataFrame:
+    """Every crime row of the street files, read with polars (anti-social behaviour left out)."""
+    rows = pl.concat([
+        pl.read_csv(path, infer_schema=False)
+        .select("Crime ID", "Month", "Longitude", "LSOA name", "Crime type")
+        for path in sorted(folder.glob("*/*-street.csv"))
+    ])
+    return rows.filter(pl.col("Crime type") != "Anti-social behaviour")
+
+
+def street_counts(folder: Path, lsoa_prefix: str) -> pl.DataFrame:
+    """Crimes a month in one CSP, straight from the CSV files: the rows whose LSOA name starts
+    with the CSP's name, a Crime ID repeated across files counted once (the copy with a location,
+    then the later month; crimeperf also weighs the outcomes, so a month may differ by the
+    repeats it holds: see ``repeats_by_month``)."""
+    crimes = street_crimes(folder)
+    crimes = crimes.sort([pl.col("Longitude").is_not_null(), "Month"]).unique("Crime ID", keep="last")
+    return (
+        crimes.filter(pl.col("LSOA name").str.starts_with(lsoa_prefix + " "))
+        .group_by("Month").len("crimes").sort("Month")
+    )
+
+
+def repeats_by_month(folder: Path) -> dict[str, int]:
+    """How many rows of a repeated Crime ID each month holds: the most a month's count can
+    move with the choice of copy."""
+    crimes = street_crimes(folder)
+    return dict(crimes.filter(pl.col("Crime ID").is_duplicated()).group_by("Month").len().iter_rows())
+
+
+def test_six_months_of_police_uk_give_the_solved_rate_and_say_what_they_cannot(tmp_path: Path) -> None:
+    folder = Path(__file__).resolve().parent.parent / "data" / "police_uk"
+    pack = cp.evidence_pack("Rochford", out=tmp_path / "pack", police_uk=folder)
+    expected = street_counts(folder, "Rochford")
+    sheet = pl.read_excel(pack.folder / "evidence.xlsx", sheet_name="Monthly", engine="openpyxl")
+    assert sheet["crimes"].to_list() == expected["crimes"].to_list()
+    total = expected["crimes"].sum()
+    solved = [s for s in pack.sentences if s.startswith("Solved rate")]
+    assert len(solved) == 1 and f"of {total:,} crimes recorded January 2025 to June 2025" in solved[0]
+    caveats = " ".join(pack.caveats)
+    assert "Only 6 months of police.uk data for Rochford: an SPC chart needs at least 12" in caveats
+    assert "needs April 2024 onwards" in caveats
+    assert "outcome lag" in caveats and "rows in an LSOA outside the force" in caveats
+    assert not [p for p in pack.files if p.name.startswith(("spc_", "year_to_date_"))]
+
+
+CITY = RAW / "police_uk_street_2024_25_city_of_london"
+
+
+@needs(CITY)
+def test_two_years_of_police_uk_give_spc_year_to_date_and_projection(tmp_path: Path) -> None:
+    pack = cp.evidence_pack("City of London", out=tmp_path / "pack", police_uk=CITY)
+    book = pack.folder / "evidence.xlsx"
+    sheet = pl.read_excel(book, sheet_name="Monthly", engine="openpyxl")
+    independent = dict(street_counts(CITY, "City of London").iter_rows())
+    repeats = repeats_by_month(CITY)
+    months = [f"{d:%Y-%m}" for d in sheet["period_start"].to_list()]
+    assert months == sorted(independent)
+    for month, crimes in zip(months, sheet["crimes"].to_list()):
+        assert abs(crimes - independent[month]) <= repeats.get(month, 0), month
+    # The statistics below are recomputed from the published monthly counts.
+    counts = dict(zip(months, sheet["crimes"].to_list()))
+
+    # The year to date (April to December 2025 against 2024) and its exact test, with scipy.
+    current = sum(counts[f"2025-{m:02d}"] for m in range(4, 13))
+    previous = sum(counts[f"2024-{m:02d}"] for m in range(4, 13))
+    ytd = pl.read_excel(book, sheet_name="Year to date", engine="openpyxl").row(0, named=True)
+    assert (ytd["current"], ytd["previous"]) == (current, previous)
+    # binomtest(current, current + previous, 0.5): the conditional test of two equal exposures
+    p_value = binomtest(current, current + previous, 0.5).pvalue
+    assert ytd["p_value"] == pytest.approx(p_value, rel=1e-9)
+    sentence = next(s for s in pack.sentences if "year to date" in s)
+    assert f"{current:,} in April to December 2025 against {previous:,}" in sentence
+    assert ("a statistically significant" in sentence) == (p_value < 0.05)
+
+    # The projection: this year to date over last year's share of its year by December.
+    last_year = [f"{2024 + (m < 4)}-{m:02d}" for m in [*range(4, 13), 1, 2, 3]]
+    share = sum(counts[m] for m in last_year[:9]) / sum(counts[m] for m in last_year)
+    projection = pl.read_excel(book, sheet_name="Projection", engine="openpyxl").row(0, named=True)
+    assert projection["expected"] == pytest.approx(current / share, rel=1e-9)
+    assert f"about {current / share:,.0f} by the year end" in " ".join(pack.sentences)
+    assert any("rests on 1 complete past year" in c for c in pack.caveats)
+
+    names = {p.name for p in pack.files}
+    assert {"spc_all_crime.png", "year_to_date_all_crime.png"} <= names
+    report = (pack.folder / "report.html").read_text(encoding="utf-8")
+    assert "Monthly trend (data.police.uk)" in report
+    assert report.count("data:image/png;base64,") == 8  # 3 peer charts, 3 funnels, SPC, year to date
+    assert any(s.startswith("All crime each month (police.uk), January 2024 to December 2025: ")
+               for s in pack.sentences)

@@ -184,6 +184,27 @@ def test_plot_spc_returns_a_figure() -> None:
     assert "Special cause: concern" in labels
 
 
+def test_plot_year_to_date_draws_the_running_totals_and_names_a_missing_month() -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import crimeperf.plot
+    from crimeperf.exceptions import CrimeperfError
+
+    months = [date(2024 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(15)]
+    counts = pl.DataFrame({"period_start": months, "crimes": list(range(10, 25))})
+    projection = cp.project_year_end(counts, through="2025-06", history_years=1)
+    figure = crimeperf.plot.year_to_date(counts, through="2025-06", projection=projection)
+    this_year, last_year = figure.axes[0].get_lines()[:2]
+    assert list(this_year.get_ydata()) == [22, 45, 69]  # 22, 22 + 23, 22 + 23 + 24
+    assert list(last_year.get_ydata())[-1] == sum(range(10, 22))
+    assert [t.get_text() for t in figure.axes[0].get_xticklabels()][:2] == ["Apr", "May"]
+    with pytest.raises(CrimeperfError, match="no count for May 2024"):
+        crimeperf.plot.year_to_date(counts.filter(pl.col("period_start") != date(2024, 5, 1)),
+                                    through="2025-06")
+    with pytest.raises(CrimeperfError, match="not a month"):
+        crimeperf.plot.year_to_date(counts, through="June 2025")
+
+
 def test_city_of_london_lockdown_fall_flagged() -> None:
     require(CITY_2017_20)
     data = cp.read_police_uk(CITY_2017_20)

@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                                "bundled tables")
     evidence.add_argument("--police-uk", type=Path, dest="police_uk",
                           help="data.police.uk street files for the area (folder or zip): adds "
-                               "the monthly SPC chart and the solved rate")
+                               "all crime each month on an SPC chart, the year to date against "
+                               "last year, the year-end projection and the solved rate")
     evidence.add_argument("--groups", type=Path,
                           help="your most similar groups (CSV or Excel; long area,peer or wide "
                                "area,peer_1,…) instead of the illustrative ones")
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                                '\'{"volume": 2, "harm": 1}\'')
     evidence.add_argument("--threshold", type=int, default=5,
                           help="counts below this are suppressed (default 5)")
+    evidence.add_argument("--year-start", type=int, default=4, dest="year_start",
+                          help="the first month of the reporting year for the police.uk year "
+                               "to date (default 4: April, financial years; 1: calendar years)")
     evidence.add_argument("--overwrite", action="store_true",
                           help="replace the contents of a folder that is not empty")
     return parser
@@ -90,6 +94,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             concern=None if concern is None else {k: int(v) for k, v in concern.items()},
             weights=arguments.weights,
             threshold=arguments.threshold,
+            year_start=arguments.year_start,
             overwrite=arguments.overwrite,
         )
     except (CrimeperfError, OSError) as error:

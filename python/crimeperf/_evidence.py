@@ -302,16 +302,20 @@ def _join_targets(stats: pl.DataFrame, target_table: pl.DataFrame) -> pl.DataFra
     return out.sort(pl.col("category").replace_strict(order, return_dtype=pl.Int64))
 
 
+def _significance_words(significance: str, p_value: float) -> str:
+    """What a change's test says, so that no change is called a rise or a fall without it."""
+    if significance == "no_significant_change":
+        return "not a statistically significant change"
+    p = f"exact test, p = {p_value:.3f}" if p_value >= 0.001 else "exact test, p < 0.001"
+    return f"a statistically significant {significance} ({p})"
+
+
 def _sentence(row: dict[str, Any]) -> str:
     category = row["category"]
     if row["previous_suppressed"] or row["current_suppressed"]:
         return f"{category}: fewer than {row['_threshold']} crimes in a year; not published."
     change = row["description"]
-    if row["significance"] == "no_significant_change":
-        qualifier = "not a statistically significant change"
-    else:
-        qualifier = f"a statistically significant {row['significance']} (exact test, p = {row['p_value']:.3f})" \
-            if row["p_value"] >= 0.001 else f"a statistically significant {row['significance']} (p < 0.001)"
+    qualifier = _significance_words(row["significance"], row["p_value"])
     caution = (
         f" Fewer than {row['_min_base']} crimes in one of the years: treat the percentage with "
         "caution." if row["small_base"] else ""
@@ -468,6 +472,7 @@ def evidence_pack(
     concern: Optional[Mapping[str, int]] = None,
     weights: Optional[Mapping[str, float]] = None,
     threshold: int = 5,
+    year_start: int = 4,
     overwrite: bool = False,
 ) -> EvidencePack:
     """Write a strategic assessment's evidence for one CSP: an HTML report (self-contained),
@@ -478,8 +483,10 @@ def evidence_pack(
     percent change, the exact test's verdict, the rate per 1,000 with its interval, and RAG
     against targets when given); the sentences; the peer comparison of every offence group and,
     for total crime, violence with injury and residential burglary (per 1,000 households), a
-    peer chart and a funnel plot of every CSP; with ``police_uk``, the monthly SPC chart and the
-    solved rate; the priority matrix of the offence groups; caveats, suppression and sources.
+    peer chart and a funnel plot of every CSP; with ``police_uk``, all crime each month on an SPC
+    chart, the year to date against last year with the year-end projection (each when the months
+    allow, and a caveat saying why when they do not), the solved rate and the read log; the
+    priority matrix of the offence groups; caveats, suppression and sources.
 
     Parameters
     ----------
@@ -504,6 +511,9 @@ def evidence_pack(
         :func:`priority_matrix`).
     threshold : int, default 5
         Counts below this are suppressed, with secondary suppression (see :func:`suppress`).
+    year_start : int, default 4
+        The first month of the reporting year for the police.uk year to date and projection
+        (4: financial years, April to March; 1: calendar years).
     overwrite : bool, default False
         Replace a folder that is not empty.
 
@@ -599,7 +609,7 @@ def evidence_pack(
                                     value_label=f"Per 1,000 {words}")
                 path = charts / f"peers_{_slug(category)}.png"
                 figure.savefig(path, dpi=100)
-                figure.clf()
+                _close(figure)
                 files.append(path)
                 complete = rows.filter(pl.col("count").is_not_null() & pl.col(per_whom).is_not_null())
                 plotted = funnel(complete, area="area_name", count="count", population=per_whom,
@@ -609,7 +619,7 @@ def evidence_pack(
                                      denominator_label=words.capitalize())
                 funnel_path = charts / f"funnel_{_slug(category)}.png"
                 figure.savefig(funnel_path, dpi=100)
-                figure.clf()
+                _close(figure)
                 files.append(funnel_path)
                 peer_sections += [mine["description"][0], path, plotted.summary(), funnel_path]
         peers_table = (
@@ -641,9 +651,10 @@ def evidence_pack(
             weights=weights,
         )
 
-        monthly: list[Any] = []
+        monthly = _Monthly()
         if police_uk is not None:
-            monthly = _monthly(police_uk, name, charts, files, caveats)
+            monthly = _monthly(police_uk, name, charts, files, caveats, threshold, year_start)
+            sentences += monthly.sentences
         else:
             caveats.append(
                 "Monthly evidence (SPC charts, the year-end projection, solved rates) is not "
@@ -668,8 +679,8 @@ def evidence_pack(
                                            for r in priority.iter_rows(named=True)],
             ]),
         ]
-        if monthly:
-            sections.append(("Monthly trend (data.police.uk)", monthly))
+        if monthly.blocks:
+            sections.append(("Monthly trend (data.police.uk)", monthly.blocks))
         sections += [
             ("Caveats", [caveats]),
             ("Sources and licences",
@@ -683,6 +694,7 @@ def evidence_pack(
         _write_xlsx(workbook, [
             ("Headline", headline), ("Sentences", pl.DataFrame({"sentence": sentences})),
             ("Peers", peers_table), ("Priority", priority),
+            *monthly.sheets,
             ("Caveats", pl.DataFrame({"caveat": caveats})),
         ])
         document = staging / "evidence.docx"
@@ -701,40 +713,190 @@ def evidence_pack(
     )
 
 
+def _close(figure: Any) -> None:
+    """Free a saved chart: pyplot keeps every figure it made until it is closed."""
+    from matplotlib import pyplot
+
+    pyplot.close(figure)
+
+
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in text.lower()).strip("_")[:40]
 
 
+@dataclass
+class _Monthly:
+    """The police.uk part of a pack: report blocks, workbook sheets and sentences."""
+
+    blocks: list[Any] = field(default_factory=list)
+    sheets: list[tuple[str, pl.DataFrame]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+
+
+def _month_name(day: dt.date) -> str:
+    return f"{day:%B %Y}"
+
+
+def _read_log_caveat(findings: Mapping[str, int]) -> Optional[str]:
+    words = {
+        "no_location": "rows without a location (counted by force only, not in any CSP)",
+        "lsoa_outside_force": "rows in an LSOA outside the force that recorded them",
+        "duplicate_crime_id_identical": "repeated rows of one crime (counted once)",
+        "duplicate_crime_id_conflicting": "repeated Crime IDs whose rows differ (the latest "
+        "month's row kept)",
+        "skipped_file": "files in the folder that are not police.uk street files (skipped)",
+    }
+    parts = [f"{n:,} {words.get(kind, kind.replace('_', ' '))}"
+             for kind, n in findings.items() if n]
+    if not parts:
+        return None
+    return ("data.police.uk read log (all the files given, before choosing the CSP): "
+            + "; ".join(parts) + ". The full log is the workbook's \"Read log\" sheet.")
+
+
+def _spc_sentence(chart: pl.DataFrame, first: dt.date, last: dt.date) -> str:
+    """The SPC chart in words: the average, the latest month, and the months of special cause."""
+    latest = chart.row(chart.height - 1, named=True)
+    special = chart.filter(pl.col("special_cause"))
+    words = {"concern": "concern", "improvement": "improvement"}
+    parts = []
+    for variation in ("concern", "improvement"):
+        months = special.filter(pl.col("variation") == variation)["period_start"].to_list()
+        if months:
+            parts.append(f"{words[variation]} in " + ", ".join(f"{m:%b %Y}" for m in months))
+    specials = ("special cause variation: " + "; ".join(parts)) if parts else \
+        "no month shows special cause variation"
+    state = latest["description"].split(": ", 1)[-1]
+    return (
+        f"All crime each month (police.uk), {_month_name(first)} to {_month_name(last)}: "
+        f"{latest['centre']:,.0f} a month on average; {_month_name(last)} "
+        f"({latest['value']:,.0f}) shows {state}; {specials}."
+    )
+
+
 def _monthly(source: PathLike, name: str, charts: Path, files: list[Path],
-             caveats: list[str]) -> list[Any]:
-    """The SPC chart of all crime each month and the solved rate, from police.uk street files."""
+             caveats: list[str], threshold: int, year_start: int) -> _Monthly:
+    """The police.uk evidence for one CSP: all crime each month on an SPC chart, the year to
+    date against last year with the year-end projection, and the solved rate.
+
+    Everything is computed by the library's own functions; this only chooses what a strategic
+    assessment shows and says what could not be shown and why.
+    """
     import crimeperf.plot as plot
     from crimeperf._data import count_crimes, read_police_uk, solved_rates
-    from crimeperf._trends import spc
+    from crimeperf._trends import project_year_end, spc, year_to_date
 
+    out = _Monthly()
     data = read_police_uk(source, progress=False)
+    log_caveat = _read_log_caveat(data.findings())
+    if log_caveat:
+        caveats.append(log_caveat)
+        out.sheets.append(("Read log", data.log))
     records = data.records.filter(pl.col("csp_name") == name)
     if records.height == 0:
         caveats.append(f"The police.uk files given hold no crimes in {name}: no monthly evidence.")
-        return []
-    counts = count_crimes(records, by=[], period="month")
-    crimes = counts.filter(pl.col("crimes").is_not_null())
-    blocks: list[Any] = []
-    if crimes.height >= 12:
-        chart = spc(crimes)
+        return out
+    counts = count_crimes(records, by=[], period="month").select("period_start", "crimes")
+    missing = counts.filter(pl.col("crimes").is_null())["period_start"].to_list()
+    if missing:
+        caveats.append(
+            "Months missing from the police.uk files given: "
+            + ", ".join(_month_name(m) for m in missing)
+            + ". Trends use only the months after the last gap."
+        )
+        counts = counts.filter(pl.col("period_start") > max(missing))
+    first, last = counts["period_start"].min(), counts["period_start"].max()
+    published = suppress(counts, columns="crimes", threshold=threshold, label="period_start")
+    out.sheets.append(("Monthly", published))
+    out.blocks.append(
+        f"{name}: crimes recorded each month, {_month_name(first)} to {_month_name(last)} "
+        f"(data.police.uk street files, {counts['crimes'].sum():,} crimes; anti-social "
+        "behaviour not included)."
+    )
+
+    if counts.height >= 12:
+        chart = spc(counts)
         figure = plot.spc(chart, title=f"{name}: crimes recorded each month (data.police.uk)")
         path = charts / "spc_all_crime.png"
         figure.savefig(path, dpi=100)
-        figure.clf()
+        _close(figure)
         files.append(path)
-        blocks += [path, chart["description"][-1] if "description" in chart.columns else ""]
+        sentence = _spc_sentence(chart, first, last)
+        out.blocks += [path, sentence]
+        out.sentences.append(sentence)
     else:
-        caveats.append(f"Only {crimes.height} months of police.uk data: an SPC chart needs 12.")
-    solved = solved_rates(records, by=[])
-    row = solved.row(0, named=True)
-    blocks.append(row.get("description") or "")
-    caveats.append(
-        "Solved rates: recent months' outcomes are still coming in (outcome lag), so the latest "
-        "months understate the rate; see cp.outcome_maturity."
+        caveats.append(f"Only {counts.height} months of police.uk data for {name}: an SPC chart "
+                       "needs at least 12.")
+
+    through = f"{last:%Y-%m}"
+    start_of_year = dt.date(last.year if last.month >= year_start else last.year - 1,
+                            year_start, 1)
+    a_year_before = dt.date(start_of_year.year - 1, start_of_year.month, 1)
+    if first <= a_year_before:
+        ytd = year_to_date(counts, through=through, year_start=year_start)
+        out.sheets.append(("Year to date", ytd))
+        change = ytd.row(0, named=True)
+        out.sentences.append(
+            f"All crime (police.uk), year to date: {change['description']}, "
+            f"{_significance_words(change['significance'], change['p_value'])}."
+        )
+        # Complete reporting years before this one (at least last year, which the comparison
+        # needed); the projection's seasonal shape uses up to three.
+        complete_years = min(3, (start_of_year.year - first.year
+                                 - (1 if first.month > year_start else 0)))
+        projection = None
+        if complete_years >= 1:
+            projection = project_year_end(counts, through=through, year_start=year_start,
+                                          history_years=complete_years)
+            out.sheets.append(("Projection", projection))
+            row = projection.row(0, named=True)
+            out.sentences.append(
+                f"All crime (police.uk), {row['year']}: on the seasonal pattern of "
+                + ("last year" if complete_years == 1 else f"the last {complete_years} years")
+                + f", {row['to_date']:,} "
+                f"crimes by {_month_name(last)} point to about {row['expected']:,.0f} by the year "
+                f"end (95% interval {row['lower']:,.0f} to {row['upper']:,.0f})."
+            )
+            if complete_years < 3:
+                caveats.append(
+                    f"The year-end projection rests on {complete_years} complete past year"
+                    f"{'s' if complete_years > 1 else ''} of police.uk data (three are better): "
+                    "one unusual year moves it."
+                )
+        else:
+            caveats.append("No year-end projection: it needs a complete past year of police.uk "
+                           "months before this one.")
+        figure = plot.year_to_date(counts, through=through, year_start=year_start,
+                                   projection=projection,
+                                   title=f"{name}: crimes so far this year against last year")
+        path = charts / "year_to_date_all_crime.png"
+        figure.savefig(path, dpi=100)
+        _close(figure)
+        files.append(path)
+        out.blocks += [path, out.sentences[-2 if projection is not None else -1]]
+        if projection is not None:
+            out.blocks.append(out.sentences[-1])
+    else:
+        caveats.append(
+            f"No year-to-date comparison or projection: the police.uk files start in "
+            f"{_month_name(first)}, and comparing the year to date with last year needs "
+            f"{_month_name(a_year_before)} onwards."
+        )
+
+    solved = solved_rates(records, by=[]).row(0, named=True)
+    if not solved["crimes"]:
+        return out
+    sentence = (
+        f"Solved rate (police.uk outcomes in the street files): {solved['solved']:,} of "
+        f"{solved['crimes']:,} crimes recorded {_month_name(first)} to {_month_name(last)} had a "
+        f"solved outcome ({100 * solved['solved_rate']:.1f}%, 95% interval "
+        f"{100 * solved['lower']:.1f}% to {100 * solved['upper']:.1f}%); "
+        f"{solved['awaiting_outcome']:,} were still awaiting an outcome."
     )
-    return [b for b in blocks if b]
+    out.blocks.append(sentence)
+    out.sentences.append(sentence)
+    caveats.append(
+        "Solved rates: outcomes arrive months after the crime (outcome lag), so crimes of the "
+        "latest months look less solved than they will be; see cp.outcome_maturity."
+    )
+    return out

@@ -12,7 +12,7 @@ import polars as pl
 from crimeperf._exchange import to_polars
 from crimeperf.exceptions import CrimeperfError
 
-__all__ = ["spc", "funnel", "peers"]
+__all__ = ["spc", "funnel", "peers", "year_to_date"]
 
 # Special causes are marked by shape as well as colour, so the chart reads in black and white.
 _MARKERS = {
@@ -277,5 +277,117 @@ def peers(
             tick.set_fontweight("bold")
     axes.set_xlabel(value_label)
     axes.set_title(title or "Rates in the group, with 95% intervals")
+    figure.tight_layout()
+    return figure
+
+
+def year_to_date(
+    counts: Any,
+    *,
+    through: str,
+    year_start: int = 4,
+    value: str = "crimes",
+    month: str = "period_start",
+    projection: Any = None,
+    title: Optional[str] = None,
+    value_label: str = "Crimes recorded so far this year",
+) -> Any:
+    """Draw the year to date against last year as running totals by month of the reporting year.
+
+    This year is a solid line with dots up to ``through``; last year a dashed line with squares
+    over its whole year, so the chart reads in black and white. With ``projection`` (the output of
+    :func:`crimeperf.project_year_end` for the same series) the expected year end is drawn at the
+    year's last month with its interval.
+
+    Parameters
+    ----------
+    counts : frame
+        Monthly counts of one series: a month column (a date) and a count column, as
+        :func:`crimeperf.count_crimes` gives with ``period="month"``.
+    through : str
+        The last month of this year to date, e.g. ``"2025-12"``.
+    year_start : int, default 4
+        The first month of the reporting year (4: financial years).
+    value, month : str
+        The count and month columns.
+    projection : frame, optional
+        One row of :func:`crimeperf.project_year_end` (``expected``, ``lower``, ``upper``).
+    title, value_label : str, optional
+        The chart's title and value axis label.
+
+    Raises
+    ------
+    CrimeperfError
+        A month of this year to date or of last year is missing from ``counts`` (named).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import date
+    >>> import crimeperf.plot
+    >>> months = [date(2024 + (3 + i) // 12, (3 + i) % 12 + 1, 1) for i in range(15)]
+    >>> counts = pl.DataFrame({"period_start": months, "crimes": [40] * 12 + [30, 35, 32]})
+    >>> figure = crimeperf.plot.year_to_date(counts, through="2025-06")
+    >>> [line.get_label() for line in figure.axes[0].get_lines()]
+    ['April 2025 to March 2026', 'April 2024 to March 2025']
+    """
+    import datetime as dt
+
+    table = to_polars(counts)
+    try:
+        year, last = (int(part) for part in through.split("-"))
+        dt.date(year, last, 1)
+    except ValueError as err:
+        raise CrimeperfError(f"plot.year_to_date: through={through!r} is not a month "
+                             "like '2025-12'") from err
+    if not 1 <= year_start <= 12:
+        raise CrimeperfError(f"plot.year_to_date: year_start={year_start} is not a month 1-12")
+    first_year = year if last >= year_start else year - 1
+
+    def months_of(start_year: int) -> list[dt.date]:
+        return [dt.date(start_year + (year_start - 1 + i) // 12, (year_start - 1 + i) % 12 + 1, 1)
+                for i in range(12)]
+
+    by_month = dict(zip(table[month].to_list(), table[value].to_list()))
+    this_year = months_of(first_year)
+    so_far = this_year[: this_year.index(dt.date(year, last, 1)) + 1]
+    last_year = months_of(first_year - 1)
+    for needed in so_far + last_year:
+        if by_month.get(needed) is None:
+            raise CrimeperfError(f"plot.year_to_date: no count for {needed:%B %Y} in {value!r}")
+
+    def running(months: list[dt.date]) -> list[float]:
+        total, out = 0.0, []
+        for m in months:
+            total += by_month[m]
+            out.append(total)
+        return out
+
+    def span(months: list[dt.date]) -> str:
+        return f"{months[0]:%B %Y} to {months[-1]:%B %Y}"
+
+    pyplot = _pyplot()
+    figure, axes = pyplot.subplots(figsize=(9, 4.5), dpi=100)
+    positions = list(range(1, 13))
+    axes.plot(positions[: len(so_far)], running(so_far), color="black", marker="o",
+              markersize=4, linewidth=1.5, label=span(this_year))
+    axes.plot(positions, running(last_year), color="dimgray", marker="s", markersize=3.5,
+              linestyle="--", linewidth=1, label=span(last_year))
+    if projection is not None:
+        row = to_polars(projection).row(0, named=True)
+        expected = row["expected"]
+        axes.errorbar([12], [expected], yerr=[[expected - row["lower"]], [row["upper"] - expected]],
+                      fmt="D", color="black", markerfacecolor="white", capsize=4,
+                      label=f"Projected year end {expected:,.0f} ({row['lower']:,.0f} to "
+                            f"{row['upper']:,.0f})")
+    axes.set_xticks(positions, [f"{m:%b}" for m in this_year])
+    axes.set_xlim(0.5, 12.5)
+    axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_formatter(_ticker().StrMethodFormatter("{x:,.0f}"))
+    axes.set_xlabel("Month of the reporting year")
+    axes.set_ylabel(value_label)
+    axes.set_title(title or "This year to date against last year")
+    axes.legend(loc="upper left", fontsize=8, frameon=False)
+    axes.grid(axis="y", color="0.9")
     figure.tight_layout()
     return figure

@@ -56,14 +56,14 @@ pub struct YearToDate {
 
 impl YearToDate {
     /// The committee sentence: "22.6% increase (38 crimes): 206 in April to December 2013
-    /// against 168 in April to December 2012".
+    /// against 168 in April to December 2012", counts with thousands separators ("5,905").
     pub fn describe(&self, unit: &str) -> String {
         format!(
             "{}: {} in {} against {} in {}",
             self.change.describe(unit),
-            self.current,
+            crate::text::thousands(self.current as f64),
             self.current_period,
-            self.previous,
+            crate::text::thousands(self.previous as f64),
             self.previous_period
         )
     }
