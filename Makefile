@@ -38,7 +38,7 @@ demo: ## Rochford: committee summary, police.uk summary, its most similar group,
 	$(EXAMPLES)/most_similar_group
 	@echo
 	$(MAKE) --no-print-directory python-build
-	$(VENV)/bin/crimeperf evidence --area Rochford --out $(EVIDENCE) --overwrite
+	$(VENV)/bin/crimeperf evidence --area Rochford --out $(EVIDENCE) --police-uk data/police_uk --overwrite
 	@echo "Open $(EVIDENCE)/report.html in a browser (the Word and Excel files are beside it)."
 
 test: lint test-rust test-python ## Run every test (lint, Rust tests, Python tests on two polars versions)

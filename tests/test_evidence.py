@@ -172,8 +172,13 @@ def test_a_folder_that_is_not_empty_is_refused_unless_overwrite(tmp_path: Path) 
 
 def test_a_folder_under_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "report.txt").write_text("not a folder")
-    with pytest.raises(cp.DataFileError, match="does not exist"):
-        cp.evidence_pack("Rochford", out=tmp_path / "report.txt" / "pack")
+    with pytest.raises(cp.DataFileError, match="it is a file, not a folder"):
+        cp.evidence_pack("Rochford", out=tmp_path / "report.txt" / "deeper" / "pack")
+
+
+def test_missing_parent_folders_are_made(tmp_path: Path) -> None:
+    pack = cp.evidence_pack("Rochford", out=tmp_path / "a" / "b" / "pack")
+    assert (tmp_path / "a" / "b" / "pack" / "report.html").is_file() and pack.files
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere: permissions prove nothing")

@@ -146,10 +146,14 @@ def _check_out(out: PathLike, overwrite: bool) -> Path:
             f"{folder} is not empty: choose an empty folder, or pass overwrite=True "
             "(--overwrite) to replace what is there"
         )
-    parent = folder.parent
-    if not parent.is_dir():
-        raise DataFileError(f"cannot write the pack: {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (folder.exists() and not os.access(folder, os.W_OK)):
+    # Missing parent folders are made once the inputs have been checked (so that a bad area
+    # writes nothing); here the nearest one that exists must be a writable folder.
+    ancestor = folder.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise DataFileError(f"cannot write the pack under {ancestor}: it is a file, not a folder")
+    if not os.access(ancestor, os.W_OK) or (folder.exists() and not os.access(folder, os.W_OK)):
         raise DataFileError(f"cannot write the pack: {folder} is not writable")
     return folder
 
@@ -493,7 +497,8 @@ def evidence_pack(
     area : str
         The CSP, by name or GSS code (any case).
     out : str or path
-        The folder to write (created; must be empty unless ``overwrite``).
+        The folder to write (created, with any missing parent folders; must be empty unless
+        ``overwrite``).
     ons : path, OnsCspTables or frame, optional
         ONS's CSP workbook or its frame; the bundled tables (every CSP in England and Wales, years
         ending December 2023 and 2024) by default.
@@ -576,6 +581,7 @@ def evidence_pack(
             "(groups=…) before publishing rankings."
         )
 
+    folder.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".crimeperf-pack-", dir=folder.parent) as work:
         staging = Path(work) / "pack"
         charts = staging / "charts"
