@@ -17,6 +17,7 @@ from crimeperf import (
     _frames,
     _outcome_lag,
     _peers,
+    _intervention,
     _population,
     _priority,
     _scalars,
@@ -26,7 +27,7 @@ from crimeperf import (
 )
 
 MODULES: list[ModuleType] = [
-    cp, _scalars, _frames, _data, _disclosure, _evidence, _population, _priority, _trends, _outcome_lag, _peers, plot, exceptions,
+    cp, _scalars, _frames, _data, _disclosure, _evidence, _intervention, _population, _priority, _trends, _outcome_lag, _peers, plot, exceptions,
 ]
 
 FUNCTIONS = [
@@ -44,6 +45,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "solved_within",
         "similar_areas", "read_similar_groups", "peer_compare", "funnel", "demonstration_groups",
         "csp_characteristics", "suppress", "priority_matrix", "evidence_pack",
+        "e_test", "wdd", "evaluate_intervention",
     ])
 
 

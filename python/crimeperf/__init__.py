@@ -18,11 +18,13 @@ Examples
 from crimeperf._crimeperf import (
     ArrowStream,
     Change,
+    ETest,
     Proportion,
     ProportionChange,
     Rag,
     Rate,
     Target,
+    Wdd,
     __version__,
 )
 from crimeperf._data import (
@@ -39,6 +41,7 @@ from crimeperf._data import (
 from crimeperf._disclosure import suppress
 from crimeperf._evidence import EvidencePack, evidence_pack
 from crimeperf._frames import changes, proportions, rates, targets
+from crimeperf._intervention import Intervention, e_test, evaluate_intervention, wdd
 from crimeperf._outcome_lag import outcome_maturity, solved_within
 from crimeperf._peers import (
     Funnel,
@@ -118,6 +121,11 @@ __all__ = [
     "csp_characteristics",
     "SimilarGroups",
     "Funnel",
+    # did it work? evaluating an operation
+    "e_test",
+    "wdd",
+    "evaluate_intervention",
+    "Intervention",
     # publishing: disclosure control
     "suppress",
     "priority_matrix",
@@ -143,6 +151,8 @@ __all__ = [
     "Change",
     "Target",
     "Rag",
+    "ETest",
+    "Wdd",
     "ArrowStream",
     # errors
     "CrimeperfError",

@@ -44,3 +44,7 @@ FunnelStatistic = Literal["rate", "proportion", "ratio"]
 
 #: How funnel limits are computed: exact Poisson/binomial, or (proportions only) PHE's Wilson.
 FunnelMethod = Literal["exact", "wilson"]
+
+#: The statistic of the Poisson E-test: the score statistic (statsmodels' "etest") or the Wald
+#: statistic (Krishnamoorthy and Thomson's own, statsmodels' "etest-wald").
+EStatistic = Literal["score", "wald"]

@@ -46,6 +46,8 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Change>()?;
     m.add_class::<results::Target>()?;
     m.add_class::<results::Rag>()?;
+    m.add_class::<results::ETest>()?;
+    m.add_class::<results::Wdd>()?;
     m.add_class::<data::Progress>()?;
     m.add_function(wrap_pyfunction!(scalar::rate, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::proportion, m)?)?;
@@ -54,6 +56,8 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scalar::target, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::rag, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::rag_proportion, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::e_test, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::wdd, m)?)?;
     m.add_function(wrap_pyfunction!(frames::rates_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::proportions_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::changes_frame, m)?)?;

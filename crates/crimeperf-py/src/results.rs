@@ -154,6 +154,18 @@ impl ToVal for Option<f64> {
     }
 }
 
+impl ToVal for Option<String> {
+    fn to_val(self) -> Val {
+        self.map_or(Val::None, Val::Str)
+    }
+}
+
+impl ToVal for Option<&'static str> {
+    fn to_val(self) -> Val {
+        self.map_or(Val::None, |text| Val::Str(text.to_owned()))
+    }
+}
+
 impl ToVal for i64 {
     fn to_val(self) -> Val {
         Val::Int(self)
@@ -473,3 +485,114 @@ impl ToVal for Option<Change> {
         self.map_or(Val::None, ToVal::to_val)
     }
 }
+
+/// The Poisson E-test of two counts with exposures.
+#[pyclass(frozen, module = "crimeperf", name = "ETest")]
+#[derive(Clone, PartialEq)]
+pub struct ETest {
+    pub(crate) inner: crimeperf::ETest,
+    pub(crate) confidence: crimeperf::Confidence,
+}
+
+result_class!(ETest, "ETest", sentence = |t| t.inner.verdict(t.confidence.alpha()),
+fields {
+    /// The first count (treated area, or this period).
+    current: u64 = |t| t.inner.current;
+    /// The second count (control area, or the last period).
+    previous: u64 = |t| t.inner.previous;
+    /// The first count's exposure.
+    exposure: f64 = |t| t.inner.exposure;
+    /// The second count's exposure.
+    previous_exposure: f64 = |t| t.inner.previous_exposure;
+    /// `"score"` (statsmodels' `"etest"`) or `"wald"` (`"etest-wald"`).
+    statistic_kind: &'static str = |t| t.inner.statistic_kind.label();
+    /// The observed statistic (positive when the first rate is the higher); `None` when undefined.
+    statistic: Option<f64> = |t| t.inner.statistic;
+    /// The two-sided p-value; `None` when both counts are zero.
+    p_value: Option<f64> = |t| t.inner.p_value;
+    /// An upper bound on the null probability the sum left out.
+    truncation_error: f64 = |t| t.inner.truncation_error;
+    /// False when there is nothing to test (both counts zero).
+    defined: bool = |t| t.inner.p_value.is_some();
+    /// Why there is no p-value, if there is none.
+    undefined: Option<String> = |t| t.inner.undefined.clone();
+    /// The confidence level of the verdict.
+    confidence: f64 = |t| t.confidence.level();
+}
+methods {
+    /// The verdict: "not a statistically significant difference (E-test, p = 0.175)".
+    fn describe(&self) -> String {
+        self.sentence()
+    }
+});
+
+/// The weighted displacement difference test, with the displacement quotient of a buffer.
+#[pyclass(frozen, module = "crimeperf", name = "Wdd")]
+#[derive(Clone, PartialEq)]
+pub struct Wdd {
+    pub(crate) inner: crimeperf::Wdd,
+    pub(crate) wdq: Option<crimeperf::Wdq>,
+    /// Why a buffer given has no quotient (a control without crimes in a period).
+    pub(crate) wdq_error: Option<String>,
+    pub(crate) unit: String,
+}
+
+impl Wdd {
+    fn sentence_in(&self, unit: &str) -> String {
+        let mut text = self.inner.describe(unit);
+        if let Some(wdq) = &self.wdq {
+            text.push_str("; in the buffer, ");
+            text.push_str(&wdq.describe());
+        } else if let Some(error) = &self.wdq_error {
+            text.push_str("; in the buffer, no displacement quotient: ");
+            text.push_str(error);
+        }
+        text
+    }
+}
+
+result_class!(Wdd, "Wdd", sentence = |w| w.sentence_in(&w.unit),
+fields {
+    /// The total estimate: the treated area's change beyond the control's, plus the buffer's
+    /// beyond its control's (negative: fewer crimes than expected).
+    estimate: f64 = |w| w.inner.estimate;
+    /// Its standard error.
+    se: f64 = |w| w.inner.se;
+    /// `estimate / se`; `None` when every count is zero.
+    z: Option<f64> = |w| w.inner.z;
+    /// The two-sided p-value (normal); `None` when undefined.
+    p_value: Option<f64> = |w| w.inner.p_value;
+    /// The lower limit of the interval; `None` when undefined.
+    lower: Option<f64> = |w| w.inner.lower;
+    /// The upper limit; `None` when undefined.
+    upper: Option<f64> = |w| w.inner.upper;
+    /// The treated area's change beyond the control's.
+    local: f64 = |w| w.inner.local;
+    /// Its standard error.
+    local_se: f64 = |w| w.inner.local_se;
+    /// The buffer's change beyond its control's (0 without a buffer).
+    displacement: f64 = |w| w.inner.displacement_estimate;
+    /// Its standard error.
+    displacement_se: f64 = |w| w.inner.displacement_se;
+    /// The weighted displacement quotient of the buffer; `None` without a buffer or when the
+    /// treated area did not improve.
+    wdq: Option<f64> = |w| w.wdq.as_ref().and_then(|q| q.wdq);
+    /// What the quotient says, e.g. `"diffusion"` or `"displacement"`.
+    wdq_reading: Option<&'static str> = |w| w.wdq.as_ref().and_then(|q| q.reading).map(|r| r.label());
+    /// Why a buffer given has no quotient, if it has none.
+    wdq_undefined: Option<String> = |w| w.wdq.as_ref().and_then(|q| q.undefined.clone()).or_else(|| w.wdq_error.clone());
+    /// Why there is no test, if there is none.
+    undefined: Option<String> = |w| w.inner.undefined.clone();
+    /// The confidence level of the interval.
+    confidence: f64 = |w| w.inner.confidence.level();
+    /// The plural word for what is counted (used by `describe`).
+    unit: &str = |w| &w.unit;
+}
+methods {
+    /// The committee sentence, e.g. "10.0 fewer crimes in the treated area than the control
+    /// area's trend predicts (95% interval ...): not a statistically significant difference".
+    #[pyo3(signature = (unit = None))]
+    fn describe(&self, unit: Option<&str>) -> String {
+        self.sentence_in(unit.unwrap_or(&self.unit))
+    }
+});

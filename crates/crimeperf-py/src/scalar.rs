@@ -3,13 +3,14 @@
 use std::str::FromStr;
 
 use crimeperf::{
-    ChangeOptions, Confidence, Polarity, RagRule, RateEstimator, RateMethod, Rounding,
+    ChangeOptions, Confidence, EStatistic, Polarity, PrePost, RagRule, RateEstimator, RateMethod,
+    Rounding, WddWeights,
 };
 use pyo3::prelude::*;
 
 use crate::arguments;
 use crate::error::{BindingError, Result};
-use crate::results::{Change, Proportion, ProportionChange, Rag, Rate, Target};
+use crate::results::{Change, ETest, Proportion, ProportionChange, Rag, Rate, Target, Wdd};
 
 /// A `min_base` given as a Python int, checked to be a count.
 pub fn min_base(value: i64) -> Result<u64> {
@@ -212,5 +213,94 @@ pub fn rag_proportion(
             Polarity::from_str(&arguments::text("polarity", polarity)?)?,
             rule,
         )?,
+    })
+}
+
+/// The Poisson E-test of `current` over `exposure` against `previous` over `previous_exposure`.
+#[pyfunction]
+#[pyo3(signature = (current, previous, *, exposure, previous_exposure, statistic, confidence))]
+pub fn e_test(
+    current: &Bound<'_, PyAny>,
+    previous: &Bound<'_, PyAny>,
+    exposure: &Bound<'_, PyAny>,
+    previous_exposure: &Bound<'_, PyAny>,
+    statistic: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+) -> Result<ETest> {
+    let confidence = Confidence::new(arguments::real("confidence", confidence)?)?;
+    let kind = EStatistic::from_str(&arguments::text("statistic", statistic)?)?;
+    Ok(ETest {
+        inner: crimeperf::ETest::new(
+            arguments::count("current", current)?,
+            arguments::count("previous", previous)?,
+            arguments::real("exposure", exposure)?,
+            arguments::real("previous_exposure", previous_exposure)?,
+            kind,
+        )?,
+        confidence,
+    })
+}
+
+/// Counts before and after in one area, checked; an error names the area.
+fn pre_post(area: &str, counts: &(Bound<'_, PyAny>, Bound<'_, PyAny>)) -> Result<PrePost> {
+    let before = arguments::count("before", &counts.0)?;
+    let after = arguments::count("after", &counts.1)?;
+    Ok(PrePost::new(area, before, after)?)
+}
+
+/// The weighted displacement difference of a treated area against a control, with an optional
+/// buffer and its control; the buffer's displacement quotient when a buffer is given.
+#[pyfunction]
+#[pyo3(signature = (treated, control, displacement, control_displacement, *, time_weights, area_weights, confidence, unit))]
+#[allow(clippy::too_many_arguments)]
+pub fn wdd(
+    treated: (Bound<'_, PyAny>, Bound<'_, PyAny>),
+    control: (Bound<'_, PyAny>, Bound<'_, PyAny>),
+    displacement: Option<(Bound<'_, PyAny>, Bound<'_, PyAny>)>,
+    control_displacement: Option<(Bound<'_, PyAny>, Bound<'_, PyAny>)>,
+    time_weights: (f64, f64),
+    area_weights: (f64, f64, f64, f64),
+    confidence: &Bound<'_, PyAny>,
+    unit: &Bound<'_, PyAny>,
+) -> Result<Wdd> {
+    let treated = pre_post("treated", &treated)?;
+    let control = pre_post("control", &control)?;
+    let displacement = displacement
+        .map(|counts| pre_post("displacement", &counts))
+        .transpose()?;
+    let control_displacement = control_displacement
+        .map(|counts| pre_post("control_displacement", &counts))
+        .transpose()?;
+    let weights = WddWeights {
+        before: time_weights.0,
+        after: time_weights.1,
+        treated: area_weights.0,
+        control: area_weights.1,
+        displacement: area_weights.2,
+        control_displacement: area_weights.3,
+    };
+    let confidence = Confidence::new(arguments::real("confidence", confidence)?)?;
+    let inner = crimeperf::Wdd::new(
+        treated,
+        control,
+        displacement,
+        control_displacement,
+        &weights,
+        confidence,
+    )?;
+    // The quotient weighs the buffer against the treated area's gain, both over the control; a
+    // control with no crimes in a period leaves it undefined (and says why) rather than failing
+    // the test itself.
+    let (wdq, wdq_error) =
+        match displacement.map(|buffer| crimeperf::Wdq::new(treated, buffer, control)) {
+            None => (None, None),
+            Some(Ok(wdq)) => (Some(wdq), None),
+            Some(Err(error)) => (None, Some(error.to_string())),
+        };
+    Ok(Wdd {
+        inner,
+        wdq,
+        wdq_error,
+        unit: arguments::text("unit", unit)?,
     })
 }

@@ -132,7 +132,9 @@ mod category;
 mod change;
 mod confidence;
 mod disclosure;
+mod displacement;
 pub mod distribution;
+mod e_test;
 mod error;
 mod funnel;
 mod input;
@@ -158,6 +160,8 @@ pub use category::{Composite, CrimeCounts, CrimeType, OffenceGroup};
 pub use change::{Change, ChangeOptions, Significance, DEFAULT_MIN_BASE};
 pub use confidence::Confidence;
 pub use disclosure::{suppress, SuppressedTable, Suppression, SuppressionOptions};
+pub use displacement::{PrePost, Wdd, WddWeights, Wdq, WdqReading};
+pub use e_test::{EStatistic, ETest, E_TEST_TRUNCATION};
 pub use error::{Error, Result};
 pub use funnel::{
     funnel, Adjustment, ControlLimits, Flag, Funnel, FunnelMethod, FunnelOptions, FunnelPoint,
