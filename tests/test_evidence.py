@@ -256,6 +256,24 @@ def test_six_months_of_police_uk_give_the_solved_rate_and_say_what_they_cannot(t
     total = expected["crimes"].sum()
     solved = [s for s in pack.sentences if s.startswith("Solved rate")]
     assert len(solved) == 1 and f"of {total:,} crimes recorded January 2025 to June 2025" in solved[0]
+    # Solved: charged or summonsed (a court outcome, or awaiting one) or disposed of out of
+    # court, counted from the files' last outcomes; the interval is Wilson's.
+    charged_or_out_of_court = {
+        "Awaiting court outcome", "Court result unavailable", "Local resolution",
+        "Offender given a caution", "Offender given penalty notice",
+        "Offender given a drugs possession warning", "Offender sent to prison",
+        "Offender fined", "Offender given community sentence", "Defendant found not guilty",
+        "Offender given conditional discharge", "Offender otherwise dealt with",
+    }
+    rows = pl.concat([pl.read_csv(p, infer_schema=False) for p in sorted(folder.glob("*/*-street.csv"))])
+    rochford = rows.filter(pl.col("Crime type") != "Anti-social behaviour",
+                           pl.col("LSOA name").str.starts_with("Rochford "))
+    solved_count = rochford.filter(pl.col("Last outcome category").is_in(charged_or_out_of_court)).height
+    from statsmodels.stats.proportion import proportion_confint
+    # statsmodels.stats.proportion.proportion_confint(solved, total, method="wilson")
+    low, high = proportion_confint(solved_count, total, method="wilson")
+    assert solved[0].startswith(f"Solved rate (police.uk outcomes in the street files): {solved_count:,} of")
+    assert f"({100 * solved_count / total:.1f}%, 95% interval {100 * low:.1f}% to {100 * high:.1f}%)" in solved[0]
     caveats = " ".join(pack.caveats)
     assert "Only 6 months of police.uk data for Rochford: an SPC chart needs at least 12" in caveats
     assert "needs April 2024 onwards" in caveats

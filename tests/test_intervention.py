@@ -270,3 +270,16 @@ def test_the_readme_demonstration_gives_the_numbers_printed() -> None:
     assert result.counts.select("area", "before", "after").rows() == [
         ("treated", 232, 316), ("control", 329, 360), ("buffer", 209, 409)]
     assert round(result.local.estimate, 1) == 53.0 and round(result.local.p_value, 3) == 0.132
+
+
+def test_a_ward_is_its_lsoas(data: cp.PoliceUkData) -> None:
+    lookup = cp.geography_table("lsoa_lookup").filter(pl.col("csp_name") == "Rochford")
+    wards = sorted(lookup["ward_code"].drop_nulls().unique())
+    treated_ward, control_ward = wards[0], wards[1]
+    lsoas = lambda ward: lookup.filter(pl.col("ward_code") == ward)["lsoa_code"].unique().to_list()  # noqa: E731
+    by_ward = cp.evaluate_intervention(data, treated=[treated_ward], control=[control_ward],
+                                       start="2025-04")
+    by_lsoa = cp.evaluate_intervention(data, treated=lsoas(treated_ward),
+                                       control=lsoas(control_ward), start="2025-04")
+    assert by_ward.counts.equals(by_lsoa.counts)
+    assert by_ward.counts["before"].sum() > 0
