@@ -21,13 +21,14 @@ from crimeperf import (
     _population,
     _priority,
     _scalars,
+    _survey,
     _trends,
     exceptions,
     plot,
 )
 
 MODULES: list[ModuleType] = [
-    cp, _scalars, _frames, _data, _disclosure, _evidence, _intervention, _population, _priority, _trends, _outcome_lag, _peers, plot, exceptions,
+    cp, _scalars, _frames, _data, _disclosure, _evidence, _intervention, _population, _priority, _survey, _trends, _outcome_lag, _peers, plot, exceptions,
 ]
 
 FUNCTIONS = [
@@ -46,6 +47,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "similar_areas", "read_similar_groups", "peer_compare", "funnel", "demonstration_groups",
         "csp_characteristics", "suppress", "priority_matrix", "evidence_pack",
         "e_test", "wdd", "evaluate_intervention",
+        "survey_proportion", "survey_change", "standardised_ratio", "standardised_ratios",
     ])
 
 

@@ -23,6 +23,9 @@ from crimeperf._crimeperf import (
     ProportionChange,
     Rag,
     Rate,
+    StandardisedRatio,
+    SurveyChange,
+    SurveyProportion,
     Target,
     Wdd,
     __version__,
@@ -40,7 +43,7 @@ from crimeperf._data import (
 )
 from crimeperf._disclosure import suppress
 from crimeperf._evidence import EvidencePack, evidence_pack
-from crimeperf._frames import changes, proportions, rates, targets
+from crimeperf._frames import changes, proportions, rates, standardised_ratios, targets
 from crimeperf._intervention import Intervention, e_test, evaluate_intervention, wdd
 from crimeperf._outcome_lag import outcome_maturity, solved_within
 from crimeperf._peers import (
@@ -55,6 +58,7 @@ from crimeperf._peers import (
 )
 from crimeperf._population import add_population, ons_csp_tables
 from crimeperf._priority import priority_matrix
+from crimeperf._survey import survey_change, survey_proportion
 from crimeperf._scalars import (
     change,
     proportion,
@@ -62,6 +66,7 @@ from crimeperf._scalars import (
     rag,
     rag_proportion,
     rate,
+    standardised_ratio,
     target,
 )
 from crimeperf._trends import project_year_end, rolling, spc, year_to_date
@@ -100,11 +105,15 @@ __all__ = [
     "target",
     "rag",
     "rag_proportion",
+    "standardised_ratio",
+    "survey_proportion",
+    "survey_change",
     # statistics on frames
     "rates",
     "proportions",
     "changes",
     "targets",
+    "standardised_ratios",
     # trends over time
     "year_to_date",
     "rolling",
@@ -153,6 +162,9 @@ __all__ = [
     "Rag",
     "ETest",
     "Wdd",
+    "SurveyProportion",
+    "SurveyChange",
+    "StandardisedRatio",
     "ArrowStream",
     # errors
     "CrimeperfError",

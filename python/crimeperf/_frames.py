@@ -172,6 +172,71 @@ def rates(
     return _attach(frame, df, result, overwrite)
 
 
+def standardised_ratios(
+    frame: Any,
+    *,
+    observed: str,
+    expected: str,
+    per: float = 100,
+    confidence: float = 0.95,
+    errors: Errors = "raise",
+    overwrite: bool = False,
+) -> Any:
+    """Indirectly standardised ratios (observed over expected, times ``per``) with their
+    intervals, for every row of a frame: the frame version of
+    :func:`crimeperf.standardised_ratio`, on the same kernel as :func:`rates` (the expected
+    count is the denominator, so a bad one is reported as a bad population).
+
+    Parameters
+    ----------
+    frame : polars/pandas DataFrame, LazyFrame, pyarrow Table, dict, or ``__arrow_c_stream__``
+        One row per area (or offender cohort, period...).
+    observed, expected : str
+        The columns of observed and expected counts.
+    per : float, default 100
+        The multiplier (100 means as expected).
+    confidence : float, default 0.95
+        The confidence level.
+    errors : {"raise", "null"}, default "raise"
+        As in :func:`rates`.
+    overwrite : bool, default False
+        Replace input columns named like a result column.
+
+    Returns
+    -------
+    DataFrame
+        The caller's kind of frame with ``ratio``, ``ratio_lower``, ``ratio_upper`` and
+        ``ratio_method`` (``"exact"`` below 10 observed, else ``"byar"``).
+
+    Raises
+    ------
+    ColumnNotFoundError, ColumnTypeError, ColumnExistsError, CrimeperfError
+        As in :func:`rates`.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> import crimeperf as cp
+    >>> cohorts = pl.DataFrame({"area": ["big", "small", "tiny"], "observed": [895, 91, 9],
+    ...                         "expected": [835.8835612311743] * 3})
+    >>> cp.standardised_ratios(cohorts, observed="observed", expected="expected")["ratio"].round(2).to_list()
+    [107.07, 10.89, 1.08]
+    """
+    df = to_polars(frame)
+    result = pl.DataFrame(_crimeperf.rates_frame(
+        stream(df, [observed, expected]),
+        count=observed,
+        population=expected,
+        per=per,
+        confidence=confidence,
+        method="auto",
+        errors=errors,
+        frame_columns=df.columns,
+    )).rename({"rate": "ratio", "rate_lower": "ratio_lower", "rate_upper": "ratio_upper",
+               "rate_method": "ratio_method"})
+    return _attach(frame, df, result, overwrite)
+
+
 def proportions(
     frame: Any,
     *,

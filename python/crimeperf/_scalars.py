@@ -10,10 +10,21 @@ from __future__ import annotations
 from crimeperf import _crimeperf
 from typing import Optional, Union
 
-from crimeperf._crimeperf import Change, Proportion, ProportionChange, Rag, Rate, Target
+from crimeperf._crimeperf import (
+    Change,
+    Proportion,
+    ProportionChange,
+    Rag,
+    Rate,
+    StandardisedRatio,
+    Target,
+)
 from crimeperf._options import Polarity, RateMethod, Rounding
 
-__all__ = ["rate", "proportion", "proportion_change", "change", "target", "rag", "rag_proportion"]
+__all__ = [
+    "rate", "proportion", "proportion_change", "change", "target", "rag", "rag_proportion",
+    "standardised_ratio",
+]
 
 
 def rate(
@@ -465,3 +476,53 @@ def rag_proportion(
         require_significance=require_significance,
         confidence=confidence,
     )
+
+
+def standardised_ratio(
+    observed: int,
+    expected: float,
+    *,
+    per: float = 100,
+    confidence: float = 0.95,
+) -> StandardisedRatio:
+    """An indirectly standardised ratio: ``observed / expected × per`` with its interval, e.g.
+    actual against predicted re-offending, or crimes against a model's expectation.
+
+    The limits are those of the observed count as a Poisson mean (exact below 10 events, Byar's
+    from 10, as :func:`rate` with ``method="auto"``) over the expected count, which is taken as
+    known: PHEindicatormethods' ``calculate_ISRatio`` with ``refvalue=per``.
+
+    Parameters
+    ----------
+    observed : int
+        The observed count.
+    expected : float
+        The expected count (above zero).
+    per : float, default 100
+        The multiplier: with 100, 100 means "as expected".
+    confidence : float, default 0.95
+        The confidence level.
+
+    Returns
+    -------
+    StandardisedRatio
+        ``value``, ``lower``, ``upper``, ``method``, ``observed``, ``expected``, ``per`` and
+        ``describe()``.
+
+    Raises
+    ------
+    NegativeCountError
+        A negative observed count.
+    InvalidDenominatorError
+        An expected count that is zero, negative or not finite.
+
+    Examples
+    --------
+    >>> import crimeperf as cp
+    >>> ratio = cp.standardised_ratio(91, 835.8835612311743)  # PHEindicatormethods' test data
+    >>> round(ratio.value, 4), round(ratio.lower, 4), round(ratio.upper, 4), ratio.method
+    (10.8867, 8.765, 13.3666, 'byar')
+    >>> ratio.describe()
+    '10.9 (8.8 to 13.4): significantly below the expected 100'
+    """
+    return _crimeperf.standardised_ratio(observed, expected, per=per, confidence=confidence)

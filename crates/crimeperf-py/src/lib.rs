@@ -48,6 +48,9 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Rag>()?;
     m.add_class::<results::ETest>()?;
     m.add_class::<results::Wdd>()?;
+    m.add_class::<results::SurveyProportion>()?;
+    m.add_class::<results::SurveyChange>()?;
+    m.add_class::<results::StandardisedRatio>()?;
     m.add_class::<data::Progress>()?;
     m.add_function(wrap_pyfunction!(scalar::rate, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::proportion, m)?)?;
@@ -58,6 +61,9 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scalar::rag_proportion, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::e_test, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::wdd, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::survey_proportion, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::survey_change, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::standardised_ratio, m)?)?;
     m.add_function(wrap_pyfunction!(frames::rates_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::proportions_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::changes_frame, m)?)?;

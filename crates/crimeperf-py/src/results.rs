@@ -596,3 +596,95 @@ methods {
         self.sentence_in(unit.unwrap_or(&self.unit))
     }
 });
+
+/// A survey share with its Wilson interval on the effective sample size.
+#[pyclass(frozen, module = "crimeperf", name = "SurveyProportion")]
+#[derive(Clone, PartialEq)]
+pub struct SurveyProportion {
+    pub(crate) inner: crimeperf::SurveyProportion,
+}
+
+result_class!(SurveyProportion, "SurveyProportion", sentence = |p| p.inner.to_string(),
+fields {
+    /// The share, as a fraction.
+    value: f64 = |p| p.inner.value;
+    /// The lower limit, as a fraction.
+    lower: f64 = |p| p.inner.lower;
+    /// The upper limit, as a fraction.
+    upper: f64 = |p| p.inner.upper;
+    /// The share as a percentage.
+    percent: f64 = |p| p.inner.percent();
+    /// The number of respondents.
+    base: u64 = |p| p.inner.base;
+    /// The base over the design effect.
+    effective_base: f64 = |p| p.inner.effective_base;
+    /// The design effect used.
+    design_effect: f64 = |p| p.inner.design_effect;
+    /// The confidence level of the limits.
+    confidence: f64 = |p| p.inner.confidence.level();
+}
+methods {});
+
+/// The change in a survey share between two waves, with Newcombe's interval.
+#[pyclass(frozen, module = "crimeperf", name = "SurveyChange")]
+#[derive(Clone, PartialEq)]
+pub struct SurveyChange {
+    pub(crate) inner: crimeperf::SurveyChange,
+}
+
+result_class!(SurveyChange, "SurveyChange", sentence = |c| c.inner.describe(),
+fields {
+    /// The change in percentage points.
+    value: f64 = |c| c.inner.value;
+    /// The lower limit, in percentage points.
+    lower: f64 = |c| c.inner.lower;
+    /// The upper limit, in percentage points.
+    upper: f64 = |c| c.inner.upper;
+    /// `"increase"`, `"reduction"` or `"no_significant_change"`.
+    significance: &'static str = |c| c.inner.significance.label();
+    /// This wave.
+    current: SurveyProportion = |c| SurveyProportion { inner: c.inner.current };
+    /// The earlier wave.
+    previous: SurveyProportion = |c| SurveyProportion { inner: c.inner.previous };
+    /// The confidence level.
+    confidence: f64 = |c| c.inner.confidence.level();
+}
+methods {
+    /// The committee sentence, e.g. "5.3 percentage points lower (55.7% against 61.0%)".
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+});
+
+/// An indirectly standardised ratio (observed over expected) with its interval.
+#[pyclass(frozen, module = "crimeperf", name = "StandardisedRatio")]
+#[derive(Clone, PartialEq)]
+pub struct StandardisedRatio {
+    pub(crate) inner: crimeperf::StandardisedRatio,
+}
+
+result_class!(StandardisedRatio, "StandardisedRatio", sentence = |r| r.inner.describe(),
+fields {
+    /// `observed / expected * per`.
+    value: f64 = |r| r.inner.value;
+    /// The lower limit.
+    lower: f64 = |r| r.inner.lower;
+    /// The upper limit.
+    upper: f64 = |r| r.inner.upper;
+    /// `"exact"` (below 10 events) or `"byar"`.
+    method: &'static str = |r| r.inner.method.label();
+    /// The observed count.
+    observed: u64 = |r| r.inner.observed;
+    /// The expected count.
+    expected: f64 = |r| r.inner.expected;
+    /// The multiplier (100: 100 means as expected).
+    per: f64 = |r| r.inner.per;
+    /// The confidence level.
+    confidence: f64 = |r| r.inner.confidence.level();
+}
+methods {
+    /// The sentence, e.g. "10.9 (8.8 to 13.4): significantly below the expected 100".
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+});

@@ -10,7 +10,10 @@ use pyo3::prelude::*;
 
 use crate::arguments;
 use crate::error::{BindingError, Result};
-use crate::results::{Change, ETest, Proportion, ProportionChange, Rag, Rate, Target, Wdd};
+use crate::results::{
+    Change, ETest, Proportion, ProportionChange, Rag, Rate, StandardisedRatio, SurveyChange,
+    SurveyProportion, Target, Wdd,
+};
 
 /// A `min_base` given as a Python int, checked to be a count.
 pub fn min_base(value: i64) -> Result<u64> {
@@ -302,5 +305,114 @@ pub fn wdd(
         wdq,
         wdq_error,
         unit: arguments::text("unit", unit)?,
+    })
+}
+
+/// One wave's share from a count or a printed percentage (exactly one of them) and its base.
+fn survey_share(
+    percent: Option<&Bound<'_, PyAny>>,
+    count: Option<&Bound<'_, PyAny>>,
+    base: &Bound<'_, PyAny>,
+    design_effect: f64,
+    confidence: Confidence,
+) -> Result<crimeperf::SurveyProportion> {
+    let base = arguments::count("base", base)?;
+    Ok(match (percent, count) {
+        (Some(percent), None) => crimeperf::SurveyProportion::from_percent(
+            arguments::real("percent", percent)?,
+            base,
+            design_effect,
+            confidence,
+        )?,
+        (None, Some(count)) => crimeperf::SurveyProportion::from_count(
+            arguments::count("count", count)?,
+            base,
+            design_effect,
+            confidence,
+        )?,
+        _ => {
+            return Err(BindingError::Core(crimeperf::Error::InvalidValue {
+                what: "survey share",
+                reason: "needs either a percent or a count of respondents, not both",
+                value: f64::NAN,
+            }))
+        }
+    })
+}
+
+/// A survey share with its Wilson interval on the effective sample size.
+#[pyfunction]
+#[pyo3(signature = (percent, count, *, base, design_effect, confidence))]
+pub fn survey_proportion(
+    percent: Option<Bound<'_, PyAny>>,
+    count: Option<Bound<'_, PyAny>>,
+    base: &Bound<'_, PyAny>,
+    design_effect: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+) -> Result<SurveyProportion> {
+    let confidence = Confidence::new(arguments::real("confidence", confidence)?)?;
+    let design_effect = arguments::real("design_effect", design_effect)?;
+    Ok(SurveyProportion {
+        inner: survey_share(
+            percent.as_ref(),
+            count.as_ref(),
+            base,
+            design_effect,
+            confidence,
+        )?,
+    })
+}
+
+/// The change in a survey share between two waves.
+#[pyfunction]
+#[pyo3(signature = (percent, previous_percent, count, previous_count, *, base, previous_base, design_effect, previous_design_effect, confidence))]
+#[allow(clippy::too_many_arguments)]
+pub fn survey_change(
+    percent: Option<Bound<'_, PyAny>>,
+    previous_percent: Option<Bound<'_, PyAny>>,
+    count: Option<Bound<'_, PyAny>>,
+    previous_count: Option<Bound<'_, PyAny>>,
+    base: &Bound<'_, PyAny>,
+    previous_base: &Bound<'_, PyAny>,
+    design_effect: &Bound<'_, PyAny>,
+    previous_design_effect: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+) -> Result<SurveyChange> {
+    let confidence = Confidence::new(arguments::real("confidence", confidence)?)?;
+    let current = survey_share(
+        percent.as_ref(),
+        count.as_ref(),
+        base,
+        arguments::real("design_effect", design_effect)?,
+        confidence,
+    )?;
+    let previous = survey_share(
+        previous_percent.as_ref(),
+        previous_count.as_ref(),
+        previous_base,
+        arguments::real("previous_design_effect", previous_design_effect)?,
+        confidence,
+    )?;
+    Ok(SurveyChange {
+        inner: crimeperf::SurveyChange::new(current, previous)?,
+    })
+}
+
+/// The indirectly standardised ratio of `observed` to `expected`, times `per`.
+#[pyfunction]
+#[pyo3(signature = (observed, expected, *, per, confidence))]
+pub fn standardised_ratio(
+    observed: &Bound<'_, PyAny>,
+    expected: &Bound<'_, PyAny>,
+    per: &Bound<'_, PyAny>,
+    confidence: &Bound<'_, PyAny>,
+) -> Result<StandardisedRatio> {
+    Ok(StandardisedRatio {
+        inner: crimeperf::StandardisedRatio::new(
+            arguments::count("observed", observed)?,
+            arguments::real("expected", expected)?,
+            arguments::real("per", per)?,
+            Confidence::new(arguments::real("confidence", confidence)?)?,
+        )?,
     })
 }

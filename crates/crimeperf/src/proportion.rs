@@ -80,24 +80,13 @@ impl Proportion {
             });
         }
         let (xf, nf) = (x as f64, n as f64);
-        let z2 = z * z;
-        let centre = (xf + z2 / 2.0) / (nf + z2);
-        let half = z * (xf * (nf - xf) / nf + z2 / 4.0).sqrt() / (nf + z2);
+        let (lower, upper) = wilson_limits(xf, nf, z);
         Ok(Proportion {
             numerator: x,
             denominator: n,
             value: xf / nf,
-            // At x = 0 and x = n a limit is exactly 0 or 1; the formula gives it to within an ulp.
-            lower: if x == 0 {
-                0.0
-            } else {
-                (centre - half).clamp(0.0, xf / nf)
-            },
-            upper: if x == n {
-                1.0
-            } else {
-                (centre + half).clamp(xf / nf, 1.0)
-            },
+            lower,
+            upper,
             confidence,
         })
     }
@@ -105,6 +94,52 @@ impl Proportion {
     /// The proportion as a percentage.
     pub fn percent(&self) -> f64 {
         self.value * 100.0
+    }
+}
+
+/// The Wilson score limits of `x` successes in `n` trials (both may be fractional, for
+/// effective sample sizes), as fractions; `n > 0`.
+pub(crate) fn wilson_limits(x: f64, n: f64, z: f64) -> (f64, f64) {
+    let z2 = z * z;
+    let centre = (x + z2 / 2.0) / (n + z2);
+    let half = z * (x * (n - x) / n + z2 / 4.0).max(0.0).sqrt() / (n + z2);
+    let share = x / n;
+    // At x = 0 and x = n a limit is exactly 0 or 1; the formula gives it to within an ulp.
+    let lower = if x <= 0.0 {
+        0.0
+    } else {
+        (centre - half).clamp(0.0, share)
+    };
+    let upper = if x >= n {
+        1.0
+    } else {
+        (centre + half).clamp(share, 1.0)
+    };
+    (lower, upper)
+}
+
+/// Newcombe's hybrid score interval for `p₁ − p₂` from each proportion's `(value, lower,
+/// upper)`: `(difference, lower, upper)`, as fractions.
+pub(crate) fn newcombe_limits(
+    current: (f64, f64, f64),
+    previous: (f64, f64, f64),
+) -> (f64, f64, f64) {
+    let (p1, l1, u1) = current;
+    let (p2, l2, u2) = previous;
+    let d = p1 - p2;
+    let lower = d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt();
+    let upper = d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt();
+    (d, lower, upper)
+}
+
+/// The verdict of an interval for a difference: significant when it excludes zero.
+pub(crate) fn significance_of(lower: f64, upper: f64) -> Significance {
+    if lower > 0.0 {
+        Significance::Increase
+    } else if upper < 0.0 {
+        Significance::Reduction
+    } else {
+        Significance::NoSignificantChange
     }
 }
 
@@ -177,20 +212,11 @@ impl ProportionChange {
         let current = Proportion::wilson_with_z(numerator, denominator, confidence, z)?;
         let previous =
             Proportion::wilson_with_z(previous_numerator, previous_denominator, confidence, z)?;
-        let d = current.value - previous.value;
-        let lower = d
-            - ((current.value - current.lower).powi(2) + (previous.upper - previous.value).powi(2))
-                .sqrt();
-        let upper = d
-            + ((current.upper - current.value).powi(2) + (previous.value - previous.lower).powi(2))
-                .sqrt();
-        let significance = if lower > 0.0 {
-            Significance::Increase
-        } else if upper < 0.0 {
-            Significance::Reduction
-        } else {
-            Significance::NoSignificantChange
-        };
+        let (d, lower, upper) = newcombe_limits(
+            (current.value, current.lower, current.upper),
+            (previous.value, previous.lower, previous.upper),
+        );
+        let significance = significance_of(lower, upper);
         Ok(ProportionChange {
             current,
             previous,
@@ -204,16 +230,7 @@ impl ProportionChange {
 
     /// The committee sentence, e.g. `"1.8 percentage points higher (26.1% against 24.3%)"`.
     pub fn describe(&self) -> String {
-        let (now, then) = (
-            text::format_fixed(self.current.percent(), 1),
-            text::format_fixed(self.previous.percent(), 1),
-        );
-        let points = text::format_fixed(self.value.abs(), 1);
-        if points == "0.0" {
-            return format!("no change ({now}% against {then}%)");
-        }
-        let direction = if self.value > 0.0 { "higher" } else { "lower" };
-        format!("{points} percentage points {direction} ({now}% against {then}%)")
+        text::points_sentence(self.value, self.current.percent(), self.previous.percent())
     }
 }
 

@@ -209,6 +209,18 @@ pub(crate) fn push_counted(out: &mut String, count: u64, unit: &str) {
     }
 }
 
+/// A change in percentage points for a report: "1.8 percentage points higher (26.1% against
+/// 24.3%)", or "no change (…)" when it rounds to 0.0.
+pub(crate) fn points_sentence(points: f64, now: f64, then: f64) -> String {
+    let (now, then) = (format_fixed(now, 1), format_fixed(then, 1));
+    let size = format_fixed(points.abs(), 1);
+    if size == "0.0" {
+        return format!("no change ({now}% against {then}%)");
+    }
+    let direction = if points > 0.0 { "higher" } else { "lower" };
+    format!("{size} percentage points {direction} ({now}% against {then}%)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
