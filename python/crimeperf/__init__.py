@@ -58,6 +58,7 @@ from crimeperf._peers import (
 )
 from crimeperf._population import add_population, ons_csp_tables
 from crimeperf._priority import priority_matrix
+from crimeperf._reconcile import reconcile
 from crimeperf._survey import survey_change, survey_proportion
 from crimeperf._scalars import (
     change,
@@ -114,6 +115,7 @@ __all__ = [
     "changes",
     "targets",
     "standardised_ratios",
+    "reconcile",
     # trends over time
     "year_to_date",
     "rolling",

@@ -36,6 +36,7 @@ __all__ = [
     "survey_proportion",
     "survey_change",
     "standardised_ratio",
+    "format_fixed",
     "rate",
     "rates_frame",
     "read_ons_tables",
@@ -485,6 +486,7 @@ def standardised_ratio(
     per: float,
     confidence: float,
 ) -> StandardisedRatio: ...
+def format_fixed(value: float, decimals: int) -> str: ...
 def rates_frame(
     stream: object,
     *,

@@ -416,3 +416,11 @@ pub fn standardised_ratio(
         )?,
     })
 }
+
+/// `value` rounded to `decimals` places as text, half away from zero on its shortest decimal
+/// form: the one rounding every sentence and table of the library uses.
+#[pyfunction]
+#[pyo3(signature = (value, decimals))]
+pub fn format_fixed(value: f64, decimals: usize) -> String {
+    crimeperf::format_fixed(value, decimals)
+}
