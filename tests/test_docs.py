@@ -11,6 +11,7 @@ import pytest
 
 import crimeperf as cp
 from crimeperf import (
+    _areas,
     _data,
     _disclosure,
     _evidence,
@@ -29,7 +30,7 @@ from crimeperf import (
 )
 
 MODULES: list[ModuleType] = [
-    cp, _scalars, _frames, _data, _disclosure, _evidence, _intervention, _population, _priority, _reconcile, _survey, _trends, _outcome_lag, _peers, plot, exceptions,
+    cp, _areas, _scalars, _frames, _data, _disclosure, _evidence, _intervention, _population, _priority, _reconcile, _survey, _trends, _outcome_lag, _peers, plot, exceptions,
 ]
 
 FUNCTIONS = [
@@ -49,7 +50,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "csp_characteristics", "suppress", "priority_matrix", "evidence_pack",
         "e_test", "wdd", "evaluate_intervention",
         "survey_proportion", "survey_change", "standardised_ratio", "standardised_ratios",
-        "reconcile",
+        "reconcile", "define_areas",
     ])
 
 

@@ -30,6 +30,7 @@ from crimeperf._crimeperf import (
     Wdd,
     __version__,
 )
+from crimeperf._areas import CustomAreas, define_areas
 from crimeperf._data import (
     OnsCspTables,
     PoliceUkData,
@@ -150,6 +151,8 @@ __all__ = [
     "solved_rates",
     "outcomes",
     "geography_table",
+    "define_areas",
+    "CustomAreas",
     # denominators: populations and households for rates; the bundled ONS CSP tables
     "add_population",
     "ons_csp_tables",

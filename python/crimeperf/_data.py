@@ -17,7 +17,7 @@ import threading
 import time
 import warnings
 from dataclasses import dataclass, fields
-from typing import Any, Callable, Literal, Optional, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Sequence, TypeVar, Union
 
 import polars as pl
 
@@ -29,6 +29,9 @@ from crimeperf._exchange import like
 from crimeperf._exchange import stream as _stream_of
 from crimeperf._exchange import to_polars as _to_polars
 from crimeperf._frames import changes
+
+if TYPE_CHECKING:
+    from crimeperf._areas import CustomAreas
 from crimeperf.exceptions import (
     ColumnNotFoundError,
     DataFileNotFoundError,
@@ -529,6 +532,7 @@ def count_crimes(
     coverage: Any = None,
     outside_force: OutsideForce = "exclude",
     allow_many_groups: bool = False,
+    areas: Optional[CustomAreas] = None,
 ) -> Any:
     """Counts crimes and ASB incidents by the ``by`` columns and period, with zeros only where
     data was read.
@@ -575,6 +579,10 @@ def count_crimes(
     allow_many_groups : bool, default False
         Count by a column with nearly one value per row (such as ``crime_id``) rather than
         raise :class:`~crimeperf.TooManyGroupsError`.
+    areas : CustomAreas, optional
+        Count in your own areas (:func:`define_areas`): each record is placed by its LSOA, the
+        result has an ``area`` column of their names first, and the records outside every area
+        are left out with an :class:`~crimeperf.ExcludedRowsWarning` saying how many.
 
     Returns
     -------
@@ -622,8 +630,19 @@ def count_crimes(
     >>> fy.select("csp_name", "period", "months_covered", "crimes").rows()
     [('Basildon', '2024/25', 3, 1), ('Rochford', '2024/25', 3, 1)]
     """
-    df = _to_polars(records)
+    df = _to_polars(records.records if isinstance(records, PoliceUkData) else records)
     columns = _columns_arg(by)
+    if areas is not None:
+        from crimeperf._areas import place_records
+
+        df, outside = place_records(df, areas)
+        columns = ["area", *[c for c in columns if c != "area"]]
+        if outside:
+            warnings.warn(
+                f"count_crimes left out {outside:,} rows outside the custom areas "
+                f"({', '.join(areas.names)}) or without an LSOA",
+                ExcludedRowsWarning, stacklevel=2,
+            )
     if isinstance(coverage, PoliceUkData):
         coverage = coverage.coverage
     read = None
@@ -646,7 +665,7 @@ def count_crimes(
             for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
         )
         warnings.warn(f"count_crimes left out {said}", ExcludedRowsWarning, stacklevel=2)
-    return like(_frame(counts), records)
+    return like(_frame(counts), records.records if isinstance(records, PoliceUkData) else records)
 
 
 #: Join keys match when both are null (a null CSP is a group): ``nulls_equal`` in polars 1.24+,

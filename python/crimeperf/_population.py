@@ -10,13 +10,16 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 import polars as pl
 
 from crimeperf import _crimeperf
 from crimeperf._exchange import like
 from crimeperf._exchange import to_polars as _to_polars
+
+if TYPE_CHECKING:
+    from crimeperf._areas import CustomAreas
 from crimeperf.exceptions import (
     ColumnNotFoundError,
     ColumnTypeError,
@@ -265,6 +268,7 @@ def add_population(
     kind: PopulationKind = "residents",
     period_start: str = "period_start",
     year_ending: Optional[str] = None,
+    areas: Optional[CustomAreas] = None,
 ) -> Any:
     """Adds the bundled population (or households) of each row's area, for the row's period.
 
@@ -302,6 +306,10 @@ def add_population(
     year_ending : str, optional
         Instead of ``period_start``: a date column holding the last day of twelve-month periods,
         as the ONS tables' ``year_ending``.
+    areas : CustomAreas, optional
+        Rows are custom areas (:func:`define_areas`; the ``area`` column, unless ``area`` says
+        otherwise): each gets the sum of its parts' estimates. Only areas made of local
+        authorities or CSPs have bundled denominators.
 
     Returns
     -------
@@ -346,6 +354,13 @@ def add_population(
         raise UnknownOptionError(
             f'unknown population kind "{kind}"; expected one of: residents, households'
         )
+    if areas is not None:
+        from crimeperf._areas import add_custom_population
+
+        column = "area" if area == "csp_code" else area
+        return like(add_custom_population(_to_polars(counts), areas, area=column, kind=kind,
+                                          period_start=period_start, year_ending=year_ending),
+                    counts)
     df = _to_polars(counts)
     period = year_ending if year_ending is not None else period_start
     missing = [name for name in dict.fromkeys([area, period]) if name not in df.columns]
