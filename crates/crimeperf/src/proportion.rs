@@ -145,13 +145,9 @@ pub(crate) fn significance_of(lower: f64, upper: f64) -> Significance {
 
 impl fmt::Display for Proportion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}% ({}% to {}%)",
-            text::format_fixed(self.value * 100.0, 1),
-            text::format_fixed(self.lower * 100.0, 1),
-            text::format_fixed(self.upper * 100.0, 1)
-        )
+        f.write_str(&text::percent_with_interval(
+            self.value, self.lower, self.upper,
+        ))
     }
 }
 

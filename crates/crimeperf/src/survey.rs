@@ -147,13 +147,9 @@ fn sample_size(base: i64) -> Result<u64> {
 
 impl fmt::Display for SurveyProportion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}% ({}% to {}%)",
-            text::format_fixed(self.value * 100.0, 1),
-            text::format_fixed(self.lower * 100.0, 1),
-            text::format_fixed(self.upper * 100.0, 1)
-        )
+        f.write_str(&text::percent_with_interval(
+            self.value, self.lower, self.upper,
+        ))
     }
 }
 

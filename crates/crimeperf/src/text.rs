@@ -209,6 +209,16 @@ pub(crate) fn push_counted(out: &mut String, count: u64, unit: &str) {
     }
 }
 
+/// A share and its interval, given as fractions, for a report: "55.7% (52.6% to 58.8%)".
+pub(crate) fn percent_with_interval(value: f64, lower: f64, upper: f64) -> String {
+    format!(
+        "{}% ({}% to {}%)",
+        format_fixed(value * 100.0, 1),
+        format_fixed(lower * 100.0, 1),
+        format_fixed(upper * 100.0, 1)
+    )
+}
+
 /// A change in percentage points for a report: "1.8 percentage points higher (26.1% against
 /// 24.3%)", or "no change (…)" when it rounds to 0.0.
 pub(crate) fn points_sentence(points: f64, now: f64, then: f64) -> String {
