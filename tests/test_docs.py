@@ -16,6 +16,7 @@ from crimeperf import (
     _disclosure,
     _evidence,
     _frames,
+    _indicators,
     _outcome_lag,
     _peers,
     _intervention,
@@ -30,7 +31,7 @@ from crimeperf import (
 )
 
 MODULES: list[ModuleType] = [
-    cp, _areas, _scalars, _frames, _data, _disclosure, _evidence, _intervention, _population, _priority, _reconcile, _survey, _trends, _outcome_lag, _peers, plot, exceptions,
+    cp, _areas, _scalars, _frames, _data, _disclosure, _evidence, _indicators, _intervention, _population, _priority, _reconcile, _survey, _trends, _outcome_lag, _peers, plot, exceptions,
 ]
 
 FUNCTIONS = [
@@ -50,7 +51,7 @@ def test_the_contract_functions_are_all_here() -> None:
         "csp_characteristics", "suppress", "priority_matrix", "evidence_pack",
         "e_test", "wdd", "evaluate_intervention",
         "survey_proportion", "survey_change", "standardised_ratio", "standardised_ratios",
-        "reconcile", "define_areas",
+        "reconcile", "define_areas", "indicator_catalogue", "indicators",
     ])
 
 

@@ -45,6 +45,7 @@ from crimeperf._data import (
 from crimeperf._disclosure import suppress
 from crimeperf._evidence import EvidencePack, evidence_pack
 from crimeperf._frames import changes, proportions, rates, standardised_ratios, targets
+from crimeperf._indicators import Catalogue, indicator_catalogue, indicators
 from crimeperf._intervention import Intervention, e_test, evaluate_intervention, wdd
 from crimeperf._outcome_lag import outcome_maturity, solved_within
 from crimeperf._peers import (
@@ -117,6 +118,9 @@ __all__ = [
     "targets",
     "standardised_ratios",
     "reconcile",
+    "indicator_catalogue",
+    "indicators",
+    "Catalogue",
     # trends over time
     "year_to_date",
     "rolling",

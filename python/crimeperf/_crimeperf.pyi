@@ -23,6 +23,7 @@ __all__ = [
     "bundled_table_text",
     "offence_groups",
     "did_you_mean",
+    "indicator_catalogue",
     "changes_frame",
     "count_crimes_frame",
     "outcome_table",
@@ -487,6 +488,11 @@ def standardised_ratio(
     confidence: float,
 ) -> StandardisedRatio: ...
 def format_fixed(value: float, decimals: int) -> str: ...
+def indicator_catalogue(
+    toml_text: Optional[str], *, replace: bool
+) -> list[
+    tuple[str, str, list[str], list[str], str, float, str, Optional[float], Optional[str], str]
+]: ...
 def rates_frame(
     stream: object,
     *,

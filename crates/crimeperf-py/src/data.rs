@@ -300,3 +300,49 @@ pub fn did_you_mean(name: &str, candidates: Vec<String>) -> Option<String> {
 pub fn bundled_table_text(name: &str) -> Result<&'static str> {
     Ok(crimeperf_polars::bundled_table(name)?)
 }
+
+/// One indicator's definition as Python values: id, title, offence groups, crime types,
+/// denominator, per, polarity, target change percent and rounding, source.
+type IndicatorRow = (
+    String,
+    String,
+    Vec<String>,
+    Vec<String>,
+    &'static str,
+    f64,
+    &'static str,
+    Option<f64>,
+    Option<&'static str>,
+    String,
+);
+
+/// The bundled indicator catalogue, extended by (or, with `replace`, replaced by) the
+/// catalogue in `toml_text`.
+#[pyfunction]
+#[pyo3(signature = (toml_text, *, replace))]
+pub fn indicator_catalogue(toml_text: Option<&str>, replace: bool) -> Result<Vec<IndicatorRow>> {
+    let user = toml_text.map(crimeperf::Catalogue::from_toml).transpose()?;
+    let catalogue = match (user, replace) {
+        (Some(user), true) => user,
+        (Some(user), false) => crimeperf::Catalogue::bundled()?.extended(user),
+        (None, _) => crimeperf::Catalogue::bundled()?,
+    };
+    Ok(catalogue
+        .indicators
+        .into_iter()
+        .map(|i| {
+            (
+                i.id,
+                i.title,
+                i.offence_groups,
+                i.crime_types,
+                i.denominator.label(),
+                i.per,
+                i.polarity.label(),
+                i.target.map(|t| t.change_percent),
+                i.target.map(|t| t.rounding.label()),
+                i.source,
+            )
+        })
+        .collect())
+}

@@ -184,13 +184,14 @@ fn core_class(err: &crimeperf::Error) -> &'static str {
         E::InvalidConfidence(_) => "InvalidConfidenceError",
         E::UnknownOption { .. } => "UnknownOptionError",
         // An error about one area's (or group's) values is that error, with the area named.
-        E::InArea { source, .. } => core_class(source),
+        E::InArea { source, .. } | E::InIndicator { source, .. } => core_class(source),
         E::InvalidValue { .. }
         | E::UnknownCategory { .. }
         | E::IncidentInCrimeTotal(_)
         | E::InvalidPeriod { .. }
         | E::InvalidAreaCode { .. }
-        | E::GapInSeries { .. } => "InvalidInputError",
+        | E::GapInSeries { .. }
+        | E::InvalidCatalogue(_) => "InvalidInputError",
         // The core's enum is non-exhaustive; every variant so far describes a bad input value.
         _ => "InvalidInputError",
     }

@@ -77,6 +77,7 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(data::bundled_table_text, m)?)?;
     m.add_function(wrap_pyfunction!(data::offence_groups, m)?)?;
     m.add_function(wrap_pyfunction!(data::did_you_mean, m)?)?;
+    m.add_function(wrap_pyfunction!(data::indicator_catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(trends::year_to_date_frame_py, m)?)?;
     m.add_function(wrap_pyfunction!(trends::rolling_frame_py, m)?)?;
     m.add_function(wrap_pyfunction!(trends::spc_frame_py, m)?)?;

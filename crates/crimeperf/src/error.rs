@@ -191,6 +191,18 @@ pub enum Error {
         /// What is wrong with its value.
         source: Box<Error>,
     },
+    /// Something wrong with one indicator's definition: the underlying error, with its id.
+    #[error("indicator {id:?}: {source}")]
+    InIndicator {
+        /// The indicator's id.
+        id: String,
+        /// What is wrong with it.
+        source: Box<Error>,
+    },
+    /// An indicator catalogue that does not parse (TOML syntax, an unknown field, a wrong type;
+    /// the message gives the line) or uses an id twice.
+    #[error("indicator catalogue: {0}")]
+    InvalidCatalogue(String),
     /// Two inputs that must have one value per area have different lengths.
     #[error("{what} has {got} values but there are {expected} {items}")]
     LengthMismatch {

@@ -137,6 +137,7 @@ pub mod distribution;
 mod e_test;
 mod error;
 mod funnel;
+mod indicator;
 mod input;
 mod option;
 mod outcome;
@@ -169,6 +170,7 @@ pub use funnel::{
     funnel, Adjustment, ControlLimits, Flag, Funnel, FunnelMethod, FunnelOptions, FunnelPoint,
     FunnelStatistic, LimitPair, Overdispersion,
 };
+pub use indicator::{Catalogue, Denominator, Indicator, TargetRule};
 pub use input::MAX_COUNT;
 pub use outcome::{Outcome, OutcomeGroup, SolvedDefinition};
 pub use peers::{
