@@ -1,7 +1,7 @@
 """The indicator catalogue: the bundled definitions load and extend from TOML, bad definitions
 are errors naming the indicator, and the bundled catalogue computed for Rochford agrees with the
 ONS tables' printed counts and rates (within what the bundled populations' rounding to 100
-allows) and with scipy's exact test; the police.uk path counts what the files hold."""
+and the recovered unrounded denominators give) and with scipy's exact test; the police.uk path counts what the files hold."""
 
 from __future__ import annotations
 
@@ -78,10 +78,12 @@ def test_rochford_agrees_with_the_ons_tables() -> None:
         assert row["p_value"] == pytest.approx(
             binomtest(row["count"], row["count"] + row["previous_count"], 0.5).pvalue, rel=1e-9)
         if len(groups) == 1 and spec["denominator"] != "none":
-            # ONS divides by unrounded populations; the bundled ones are rounded to 100, so the
-            # rates agree to within 50 people in the denominator.
-            denominator = row["denominator_value"]
-            assert abs(row["value"] / printed[groups[0]] - 1) <= 50 / (denominator - 50), row["indicator"]
+            # ONS divides by unrounded estimates, which crimeperf recovers from the printed
+            # rates (the tables print them rounded to 100): the rates are ONS's own.
+            assert row["value"] == pytest.approx(printed[groups[0]], rel=1e-12), row["indicator"]
+            assert row["denominator_source"].startswith("ONS's unrounded estimate")
+            assert abs(row["denominator_value"] - (population if spec["denominator"] == "residents"
+                                                   else latest["households"][0])) <= 50
     assert set(out["indicator"]) == set(cp.indicator_catalogue().ids) - {"asb_incidents"}
 
 

@@ -121,6 +121,43 @@ def _latest_two(periods: Sequence[Any], given: Optional[Sequence[Any]], what: st
     return ordered[-2], ordered[-1]
 
 
+def _implied(rows: pl.DataFrame, rate: str) -> pl.Expr:
+    """The denominator ONS divided by, recovered from its printed rates: ``count × 1000 /
+    rate`` is the same whole number on every row of an area (to 1e-10) when ONS used one
+    unrounded estimate; null when there is no such row or the rows disagree."""
+    implied = pl.col("count") * 1000.0 / pl.col(rate)
+    usable = (pl.col("count") > 0) & (pl.col(rate) > 0)
+    value = implied.filter(usable)
+    return (
+        pl.when((value.max() - value.min()).abs() < 1e-6)
+        .then(value.median().round(0))
+        .alias(f"implied_{rate}")
+    )
+
+
+def _ons_denominators(latest: pl.DataFrame) -> pl.DataFrame:
+    """Each area's population and households: the unrounded estimates ONS's rates were
+    computed with where they can be recovered (the tables print them rounded to 100), else the
+    printed rounded ones; ``denominator_source`` says which."""
+    table = latest.group_by("area_code").agg(
+        pl.col("population").drop_nulls().first(), pl.col("households").drop_nulls().first(),
+        _implied(latest, "ons_rate_per_1000_population"),
+        _implied(latest, "ons_rate_per_1000_households"),
+    )
+    recovered = "ONS's unrounded estimate, recovered from its printed rates"
+    return table.select(
+        "area_code",
+        pl.coalesce("implied_ons_rate_per_1000_population", "population").alias("population"),
+        pl.coalesce("implied_ons_rate_per_1000_households", "households").alias("households"),
+        pl.when(pl.col("implied_ons_rate_per_1000_population").is_not_null())
+        .then(pl.lit(recovered)).otherwise(pl.lit("ONS's estimate as printed, rounded to 100"))
+        .alias("population_source"),
+        pl.when(pl.col("implied_ons_rate_per_1000_households").is_not_null())
+        .then(pl.lit(recovered)).otherwise(pl.lit("ONS's estimate as printed, rounded to 100"))
+        .alias("households_source"),
+    )
+
+
 def _ons_counts(data: pl.DataFrame, catalogue: Catalogue, areas: Optional[Sequence[str]],
                 periods: Optional[Sequence[Any]]) -> pl.DataFrame:
     """Per indicator and area: the current and previous counts and the denominator."""
@@ -135,8 +172,7 @@ def _ons_counts(data: pl.DataFrame, catalogue: Catalogue, areas: Optional[Sequen
             from crimeperf.exceptions import UnknownAreaError
 
             raise UnknownAreaError(f"areas: {unknown[0]!r} is not an area of the ONS tables")
-    denominators = data.filter(pl.col("year_ending") == current).group_by("area_code").agg(
-        pl.col("population").drop_nulls().first(), pl.col("households").drop_nulls().first())
+    denominators = _ons_denominators(data.filter(pl.col("year_ending") == current))
     parts = []
     for spec in catalogue.table.iter_rows(named=True):
         groups = spec["offence_groups"]
@@ -240,6 +276,8 @@ def _police_uk_counts(data: Any, catalogue: Catalogue, areas: Any,
                        on=["area_code", "period_start"], how="left")
             .join(households.select("area_code", "period_start", "households"),
                   on=["area_code", "period_start"], how="left")
+            .with_columns(pl.lit("bundled ONS estimate (see cp.add_population)").alias("population_source"),
+                          pl.lit("bundled ONS estimate (see cp.add_population)").alias("households_source"))
             .drop("period_start"))
 
 
@@ -259,7 +297,9 @@ def indicators(
     indicators defined by offence groups are computed for the two years ending of the tables;
     from police.uk records (:func:`read_police_uk`), indicators defined by crime types are
     computed for the last two ``period`` s (financial years by default) by CSP, or by your own
-    areas (:func:`define_areas`). Denominators are the bundled populations and households.
+    areas (:func:`define_areas`). Denominators are, for the ONS tables, the unrounded
+    estimates ONS computed its rates with (recovered exactly from its printed rates; the tables
+    print them rounded to 100), and for police.uk the bundled populations and households.
 
     Parameters
     ----------
@@ -282,7 +322,7 @@ def indicators(
     polars.DataFrame
         One row per indicator and area: ``indicator``, ``title``, ``area_code``, ``area_name``,
         ``period``, ``previous_period``, ``count``, ``previous_count``, ``denominator``,
-        ``denominator_value``, ``per``, ``value``, ``lower``, ``upper``, ``percent_change``,
+        ``denominator_value``, ``denominator_source``, ``per``, ``value``, ``lower``, ``upper``, ``percent_change``,
         ``p_value``, ``significance``, ``description``, ``target``, ``rag`` and ``note`` (why a
         value is missing, e.g. a suppressed count).
 
@@ -300,8 +340,8 @@ def indicators(
     >>> import crimeperf as cp
     >>> out = cp.indicators(cp.ons_csp_tables(), areas=["Rochford"])
     >>> row = out.filter(pl.col("indicator") == "residential_burglary").row(0, named=True)
-    >>> row["count"], row["previous_count"], round(row["value"], 2), row["denominator"]
-    (151, 136, 4.24, 'households')
+    >>> row["count"], row["previous_count"], round(row["value"], 2), row["denominator_value"]
+    (151, 136, 4.24, 35622.0)
     """
     from crimeperf._data import OnsCspTables, PoliceUkData
     from crimeperf._exchange import to_polars
@@ -323,7 +363,10 @@ def indicators(
         pl.when(pl.col("denominator") == "residents").then(pl.col("population").cast(pl.Float64))
         .when(pl.col("denominator") == "households").then(pl.col("households").cast(pl.Float64))
         .otherwise(pl.lit(1.0)).alias("denominator_value"),
-    ).drop("population", "households")
+        pl.when(pl.col("denominator") == "residents").then(pl.col("population_source"))
+        .when(pl.col("denominator") == "households").then(pl.col("households_source"))
+        .alias("denominator_source"),
+    ).drop("population", "households", "population_source", "households_source")
     order = {k: i for i, k in enumerate(catalogue.ids)}
     table = table.sort(pl.col("indicator").replace_strict(order, return_dtype=pl.Int64),
                        "area_code")
@@ -355,7 +398,7 @@ def indicators(
     result = pl.concat(out, how="diagonal_relaxed").sort("_row")
     return result.select(
         "indicator", "title", "area_code", "area_name", "period", "previous_period",
-        "count", "previous_count", "denominator", "denominator_value", "per",
+        "count", "previous_count", "denominator", "denominator_value", "denominator_source", "per",
         pl.col("rate").alias("value"), pl.col("rate_lower").alias("lower"),
         pl.col("rate_upper").alias("upper"), pl.col("percent").alias("percent_change"),
         "p_value", "significance", "description", "target", "rag", "note",
