@@ -341,7 +341,7 @@ def indicators(
     >>> out = cp.indicators(cp.ons_csp_tables(), areas=["Rochford"])
     >>> row = out.filter(pl.col("indicator") == "residential_burglary").row(0, named=True)
     >>> row["count"], row["previous_count"], round(row["value"], 2), row["denominator_value"]
-    (151, 136, 4.24, 35622.0)
+    (151, 136, 4.25, 35555.0)
     """
     from crimeperf._data import OnsCspTables, PoliceUkData
     from crimeperf._exchange import to_polars
