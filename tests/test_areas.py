@@ -84,3 +84,53 @@ def test_bad_definitions_name_the_code() -> None:
         cp.define_areas({"Empty": []}, level="local_authority")
     with pytest.raises(cp.UnknownOptionError, match="unknown level"):
         cp.define_areas(JOINT, level="county")  # type: ignore[arg-type]
+
+
+@needs(ESSEX)
+def test_custom_areas_rank_among_each_other() -> None:
+    """Custom areas are areas like any other for rates, changes and peers: four south Essex
+    areas, one of them a joint partnership, ranked in one group, checked by hand."""
+    data = cp.read_police_uk(ESSEX, progress=False)
+    areas = cp.define_areas({
+        "Castle Point and Rochford": ["E07000069", "E07000075"], "Basildon": ["E07000066"],
+        "Southend-on-Sea": ["E06000033"], "Brentwood": ["E07000068"],
+    }, level="local_authority")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cp.ExcludedRowsWarning)
+        counts = cp.count_crimes(data, by=[], period="calendar_year", areas=areas)
+    counts = cp.add_population(counts, areas=areas)
+    names = areas.names
+    groups = pl.DataFrame([(a, p) for a in names for p in names if a != p],
+                          schema=["area", "peer"], orient="row")
+    ranked = cp.peer_compare(counts, area="area", count="crimes", population="population",
+                             groups=groups, rank_interval=False)
+    rates = {r["area"]: r["crimes"] / r["population"] for r in counts.iter_rows(named=True)}
+    by_rate = sorted(rates, key=rates.get)
+    assert {r["area"]: r["rank"] for r in ranked.iter_rows(named=True)} == {
+        a: by_rate.index(a) + 1 for a in names}
+
+
+def test_a_joint_partnership_ranked_among_csps_from_the_ons_tables() -> None:
+    ons = cp.ons_csp_tables()
+    latest = ons.filter(pl.col("level") == "csp", pl.col("year_ending") == pl.date(2024, 12, 31),
+                        pl.col("offence_group") == "Total recorded crime (excluding fraud)")
+    code = dict(zip(latest["area_name"], latest["area_code"]))
+    joint = cp.define_areas({"Castle Point and Rochford": [code["Castle Point"], code["Rochford"]]},
+                            level="csp")
+    others = ["Basildon", "Brentwood", "Southend-on-Sea", "Maldon"]
+    groups = {"Castle Point and Rochford": [code[o] for o in others]}
+    result = cp.peer_compare(latest, area="area_code", count="count", population="population",
+                             groups=groups, name="area_name", areas=joint, rank_interval=False)
+    row = result.row(0, named=True)
+    pick = latest.filter(pl.col("area_name").is_in(["Castle Point", "Rochford"]))
+    joint_rate = pick["count"].sum() / pick["population"].sum() * 1000
+    assert row["area"] == "Castle Point and Rochford" and row["rate"] == pytest.approx(joint_rate)
+    member_rates = [joint_rate] + [
+        latest.filter(pl.col("area_name") == o)["count"][0]
+        / latest.filter(pl.col("area_name") == o)["population"][0] * 1000 for o in others]
+    assert row["rank"] == sorted(member_rates).index(joint_rate) + 1
+    assert row["description"].startswith("Castle Point and Rochford: ")
+    missing = cp.define_areas({"Joint": [code["Rochford"], "E22000001"]}, level="csp")
+    with pytest.raises(cp.UnknownAreaError, match="E22000001"):
+        cp.peer_compare(latest.filter(pl.col("area_code") != "E22000001"), area="area_code",
+                        count="count", population="population", groups=groups, areas=missing)

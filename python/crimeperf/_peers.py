@@ -333,6 +333,30 @@ def _check_areas_overlap(df: pl.DataFrame, area: str, pairs: pl.DataFrame) -> No
         raise error
 
 
+def _merge_custom_areas(df: pl.DataFrame, areas: Any, *, area: str, count: str, population: str,
+                        by: list[str], name: Optional[str]) -> pl.DataFrame:
+    """The frame with each custom area's parts summed into one row named by the area."""
+    parts = areas.parts.rename({"area": "_custom", "code": area})
+    present = set(df[area].cast(pl.String).to_list())
+    absent = [c for c in parts[area].to_list() if c not in present]
+    if absent:
+        raise UnknownAreaError(
+            f"custom area parts not in the frame's {area!r} column: {', '.join(absent[:5])}"
+        )
+    inside = df.join(parts, on=area, how="inner")
+    # A part with a null count or population leaves the area's sum unknown, not smaller.
+    summed = inside.group_by(["_custom", *by], maintain_order=True).agg(
+        pl.when(pl.col(count).null_count() == 0).then(pl.col(count).sum()).alias(count),
+        pl.when(pl.col(population).null_count() == 0).then(pl.col(population).sum())
+        .alias(population),
+    ).with_columns(pl.col("_custom").alias(area))
+    if name is not None and name != area:
+        summed = summed.with_columns(pl.col("_custom").alias(name))
+    outside = df.join(parts.select(area), on=area, how="anti")
+    kept = [*by, area, count, population, *([name] if name is not None and name != area else [])]
+    return pl.concat([outside.select(kept), summed.select(kept)], how="vertical_relaxed")
+
+
 def peer_compare(
     frame: Any,
     *,
@@ -352,6 +376,7 @@ def peer_compare(
     missing: MissingPeers = "raise",
     unit: str = "crimes",
     population_unit: str = "residents",
+    areas: Any = None,
 ) -> Any:
     """Rank every focal area within its most similar group on a rate, with the group average, a
     verdict against it and how certain the rank is; for every ``by`` value (offence group) at once.
@@ -403,6 +428,11 @@ def peer_compare(
     unit, population_unit : str
         The words of the description ("crimes per 1,000 residents"; ``"households"`` for
         burglary per 1,000 households).
+    areas : CustomAreas, optional
+        Custom areas (:func:`define_areas`) whose parts are rows of the frame (e.g. CSPs of the
+        ONS tables, with ``level="csp"``): their rows are summed into one row per custom area,
+        named by it, before ranking, so that a joint partnership is ranked among the CSPs left
+        (the ``groups`` then name it). With ``name``, the custom area's name fills that column.
 
     Returns
     -------
@@ -438,6 +468,9 @@ def peer_compare(
     """
     df = to_polars(frame)
     columns = [] if by is None else _columns_arg(by)
+    if areas is not None:
+        df = _merge_custom_areas(df, areas, area=area, count=count, population=population,
+                                 by=columns, name=name)
     pairs = _groups_frame(groups)
     _check_areas_overlap(df, area, pairs)
     table, excluded = _crimeperf.peer_compare_frame(
