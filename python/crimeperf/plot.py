@@ -178,9 +178,12 @@ def funnel(
     if focal.height:
         axes.scatter(focal["denominator"].to_list(), focal["value"].to_list(), s=70,
                      marker="D", facecolor="black", edgecolor="black", zorder=4)
+        highest = float(table["value"].max())  # type: ignore[arg-type]
         for name, x, y in focal.select("area", "denominator", "value").iter_rows():
-            # Boxed and pointed to, so the name stays readable over a crowd of areas.
-            axes.annotate(str(name), (x, y), textcoords="offset points", xytext=(28, 22),
+            # Boxed and pointed to, so the name stays readable over a crowd of areas; below
+            # the point when it is near the top, so that the box stays under the title.
+            offset = (28, -26) if y >= 0.85 * highest else (28, 22)
+            axes.annotate(str(name), (x, y), textcoords="offset points", xytext=offset,
                           fontsize=9, fontweight="bold", zorder=5,
                           bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "black",
                                 "lw": 0.8},
