@@ -77,7 +77,9 @@ def test_library_code_reads_no_file_outside_its_crate() -> None:
 
 
 def version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
+    """``"1.85"`` and ``"1.85.0"`` are one version: (1, 85, 0)."""
+    parts = [int(part) for part in text.split(".")]
+    return tuple(parts + [0] * (3 - len(parts)))
 
 
 def test_minimum_rust_versions_are_true() -> None:
