@@ -109,9 +109,11 @@ def _with_progress(
 ) -> T:
     """Runs ``call`` (which releases the GIL) on a worker thread, showing ``handle``'s progress:
     always with ``show=True``, never with ``False``, and with ``None`` once the call has taken
-    longer than a second."""
-    if show is False:
-        return call()
+    longer than a second.
+
+    The caller's thread waits in short steps, so Ctrl-C reaches it at once: it asks the Rust work
+    to stop (``handle.cancel()``), waits for it to return, and raises ``KeyboardInterrupt``,
+    leaving nothing running behind (in Jupyter, the kernel is ready for the next cell)."""
     outcome: dict[str, Any] = {}
 
     def work() -> None:
@@ -124,12 +126,24 @@ def _with_progress(
     started = time.monotonic()
     worker.start()
     display = _ProgressDisplay(description) if show else None
-    while worker.is_alive():
-        worker.join(0.1)
-        if display is None and worker.is_alive() and time.monotonic() - started > _PROGRESS_AFTER:
-            display = _ProgressDisplay(description)
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+            if (
+                display is None
+                and show is None
+                and worker.is_alive()
+                and time.monotonic() - started > _PROGRESS_AFTER
+            ):
+                display = _ProgressDisplay(description)
+            if display is not None:
+                display.update(handle.files_done, handle.files_total, handle.rows)
+    except KeyboardInterrupt:
+        handle.cancel()
+        worker.join()
         if display is not None:
-            display.update(handle.files_done, handle.files_total, handle.rows)
+            display.close()
+        raise
     if display is not None:
         display.update(handle.files_done, handle.files_total, handle.rows)
         display.close()

@@ -50,6 +50,55 @@ pub enum DataError {
         /// What was expected, and what was found instead.
         detail: String,
     },
+    /// A line longer than [`MAX_LINE_BYTES`](crate::MAX_LINE_BYTES): a data.police.uk row is
+    /// under a kilobyte, so such a file is broken or not a police.uk file. Refused as soon as the
+    /// line passes the limit, so a file that is one endless line is never read into memory whole.
+    #[error(
+        "{file}: line {line} is longer than {limit} bytes; a data.police.uk row is under 1 KB, \
+         so this is not a police.uk file (or it was cut or joined badly); download it again"
+    )]
+    LineTooLong {
+        /// The file.
+        file: String,
+        /// The line at fault (1-based).
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// An entry of a zip archive that would expand far beyond its compressed size (a zip bomb),
+    /// or that writes more bytes than its header declares.
+    #[error("{path}!{entry}: refused: {reason}")]
+    ZipBomb {
+        /// The archive.
+        path: PathBuf,
+        /// The entry's name inside it.
+        entry: String,
+        /// The sizes found and the limit passed.
+        reason: String,
+    },
+    /// A path that leaves the folder or archive it was found in: a zip entry named with `..` or
+    /// an absolute path, a link inside a zip, or a link in a folder to somewhere outside it.
+    #[error("{path}: refused: {reason}")]
+    PathOutside {
+        /// The path as found (`archive.zip!entry` for a zip entry).
+        path: String,
+        /// Where it leads and why that is refused.
+        reason: String,
+    },
+    /// A file saved by a spreadsheet program in a way the reader cannot undo with confidence.
+    #[error(
+        "{file}: {reason}; download the file again from data.police.uk, or save it from the \
+         spreadsheet as \"CSV UTF-8 (Comma delimited)\" without changing the Month column"
+    )]
+    SpreadsheetExport {
+        /// The file.
+        file: String,
+        /// What was found.
+        reason: String,
+    },
+    /// The work was stopped by the caller (Ctrl-C in Python) before it finished.
+    #[error("interrupted before it finished")]
+    Cancelled,
     /// A spreadsheet that is not the expected ONS workbook, or a table that is not laid out as
     /// expected.
     #[error("{path}: {reason}")]

@@ -10,6 +10,7 @@
 //! Rows with problems are never dropped silently: the [`PoliceUkData::log`] frame says what was
 //! found, where, how often, and what was done.
 
+mod cancel;
 mod counting;
 mod dates;
 mod error;
@@ -24,6 +25,7 @@ mod police_uk;
 mod solved;
 mod trends;
 
+pub use cancel::Cancel;
 pub use counting::{count_crimes, CountOptions, CrimeCounts, OutsideForce, PeriodUnit};
 pub use error::{DataError, Result};
 pub use geography::{bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES};
@@ -36,6 +38,7 @@ pub use peers::{
 };
 pub use police_uk::{
     read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,
+    MAX_EXPANSION, MAX_LINE_BYTES,
 };
 pub use solved::solved_rates;
 pub use trends::{

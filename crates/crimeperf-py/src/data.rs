@@ -13,8 +13,8 @@ use std::sync::{Arc, OnceLock};
 
 use crimeperf::{Confidence, Outcome, SolvedDefinition};
 use crimeperf_polars::{
-    count_crimes, read_ons_csp_tables, read_police_uk, solved_rates, CountOptions, DuplicatePolicy,
-    FileKind, Geography, OutsideForce, PeriodUnit, ReadOptions, ReadProgress,
+    count_crimes, read_ons_csp_tables, read_police_uk, solved_rates, Cancel, CountOptions,
+    DuplicatePolicy, FileKind, Geography, OutsideForce, PeriodUnit, ReadOptions, ReadProgress,
 };
 use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
 use pyo3::prelude::*;
@@ -106,9 +106,10 @@ pub(crate) fn records<'a>(
 }
 
 /// How far a read has got, readable from Python while the read runs on another thread.
+/// It also carries the request to stop, which Python sets when Ctrl-C arrives.
 #[pyclass(frozen, module = "crimeperf._crimeperf", name = "ReadProgress")]
 #[derive(Default)]
-pub struct Progress(Arc<ReadProgress>);
+pub struct Progress(Arc<ReadProgress>, Arc<Cancel>);
 
 #[pymethods]
 impl Progress {
@@ -133,6 +134,11 @@ impl Progress {
     #[getter]
     fn rows(&self) -> usize {
         self.0.rows.load(Ordering::Relaxed)
+    }
+
+    /// Asks the read to stop: it raises `KeyboardInterrupt` within a few thousand rows.
+    fn cancel(&self) {
+        self.1.cancel();
     }
 }
 
@@ -159,6 +165,7 @@ pub fn read_police_uk_files(
             reason: "must be 0 (one per core) or a positive number of threads",
             value: threads as f64,
         })?,
+        cancel: progress.as_ref().map(|p| p.1.clone()),
         progress: progress.map(|p| p.0.clone()),
     };
     let data = py.detach(|| -> Result<_> {

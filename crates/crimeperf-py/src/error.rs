@@ -145,8 +145,12 @@ fn data_class(err: &crimeperf_polars::DataError) -> &'static str {
             "DataFileNotFoundError"
         }
         D::NoFiles { .. } => "DataFileNotFoundError",
-        D::Io { .. } | D::Zip { .. } => "DataFileError",
-        D::UnknownHeader { .. } | D::Workbook { .. } | D::Lookup { .. } => "DataFormatError",
+        D::Io { .. } | D::Zip { .. } | D::ZipBomb { .. } | D::PathOutside { .. } => "DataFileError",
+        D::UnknownHeader { .. }
+        | D::Workbook { .. }
+        | D::Lookup { .. }
+        | D::LineTooLong { .. }
+        | D::SpreadsheetExport { .. } => "DataFormatError",
         D::TooManyGroups { .. } => "TooManyGroupsError",
         D::MissingColumn { .. } => "ColumnNotFoundError",
         D::ColumnType { .. } => "ColumnTypeError",
@@ -167,7 +171,11 @@ fn data_path(err: &crimeperf_polars::DataError) -> Option<String> {
         | D::NoFiles { path, .. }
         | D::Workbook { path, .. }
         | D::Lookup { path, .. } => Some(path.display().to_string()),
-        D::UnknownHeader { file, .. } => Some(file.clone()),
+        D::ZipBomb { path, .. } => Some(path.display().to_string()),
+        D::UnknownHeader { file, .. }
+        | D::LineTooLong { file, .. }
+        | D::SpreadsheetExport { file, .. } => Some(file.clone()),
+        D::PathOutside { path, .. } => Some(path.clone()),
         _ => None,
     }
 }
@@ -297,6 +305,15 @@ impl BindingError {
     }
 
     fn build(self, py: Python<'_>) -> PyResult<PyErr> {
+        if matches!(
+            self,
+            BindingError::Data(crimeperf_polars::DataError::Cancelled)
+        ) {
+            // Stopped by Ctrl-C: Python's own exception, as for any interrupted call.
+            return Ok(pyo3::exceptions::PyKeyboardInterrupt::new_err(
+                "interrupted; crimeperf stopped reading",
+            ));
+        }
         let (name, message) = self.class_and_message();
         let exception = class(py, name)?.call1((message,))?;
         match self {

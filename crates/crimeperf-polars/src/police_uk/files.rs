@@ -5,7 +5,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::limits::{self, LineEndings};
 use super::FileKind;
+use crate::cancel::Cancel;
 use crate::error::{DataError, Result};
 
 /// One police.uk CSV, found but not yet read.
@@ -36,25 +38,47 @@ pub(crate) struct Skipped {
 }
 
 impl SourceFile {
-    /// Reads the file's bytes into `buffer` (emptied first). A worker reuses one buffer for all
-    /// its files: fresh memory for each would have to be zeroed by the kernel page by page.
-    pub fn load_into(&self, buffer: &mut Vec<u8>) -> Result<()> {
+    /// Reads the file's bytes into `buffer` (emptied first), within the reader's limits (see
+    /// [`limits`]) and stopping when `cancel` is set. A worker reuses one buffer for all its
+    /// files: fresh memory for each would have to be zeroed by the kernel page by page.
+    pub fn load_into(&self, buffer: &mut Vec<u8>, cancel: Option<&Cancel>) -> Result<LineEndings> {
         buffer.clear();
         match &self.content {
             Content::File(path) => {
-                let mut file = std::fs::File::open(path).map_err(io(path))?;
-                file.read_to_end(buffer).map_err(io(path))?;
-                Ok(())
+                let file = std::fs::File::open(path).map_err(io(path))?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                buffer.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
+                limits::read_bounded(file, buffer, &self.display, cancel, |source| {
+                    DataError::Io {
+                        path: path.clone(),
+                        source,
+                    }
+                })
             }
             Content::ZipEntry { archive, index } => {
                 let mut zip = open_archive(archive)?;
-                let mut entry = zip
+                let entry = zip
                     .by_index(*index)
                     .map_err(|e| zip_error(archive, e.to_string()))?;
-                entry
-                    .read_to_end(buffer)
-                    .map_err(|e| zip_error(archive, format!("{}: {e}", self.display)))?;
-                Ok(())
+                let size = entry.size();
+                limits::check_expansion(archive, &self.name, size, entry.compressed_size())?;
+                buffer.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
+                // An entry that writes more than its header declares is refused as well.
+                let endings = limits::read_bounded(
+                    entry.take(size.saturating_add(1)),
+                    buffer,
+                    &self.display,
+                    cancel,
+                    |e| zip_error(archive, format!("{}: {e}", self.display)),
+                )?;
+                if buffer.len() as u64 > size {
+                    return Err(DataError::ZipBomb {
+                        path: archive.clone(),
+                        entry: self.display.clone(),
+                        reason: format!("it writes more than the {size} bytes its header declares"),
+                    });
+                }
+                Ok(endings)
             }
         }
     }
@@ -90,8 +114,9 @@ fn kind_by_name(name: &str) -> Option<FileKind> {
 fn kind_by_header(start: &[u8]) -> Option<FileKind> {
     let text = String::from_utf8_lossy(start);
     let line = text.lines().next()?;
+    let delimiter = char::from(super::spreadsheet::delimiter(line));
     let names: Vec<String> = line
-        .split(',')
+        .split(delimiter)
         .map(|f| {
             f.trim_start_matches('\u{feff}')
                 .trim()
@@ -178,7 +203,8 @@ pub(crate) fn discover(
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for source in sources {
-        collect(source, kind, &mut files, &mut skipped, true)?;
+        let mut walk = Walk::new(source)?;
+        walk.collect(source, kind, &mut files, &mut skipped, true)?;
     }
     let shown = sources
         .iter()
@@ -213,54 +239,98 @@ pub(crate) fn discover(
     Ok((files, skipped))
 }
 
-fn collect(
-    path: &Path,
-    kind: FileKind,
-    files: &mut Vec<SourceFile>,
-    skipped: &mut Vec<Skipped>,
-    explicit: bool,
-) -> Result<()> {
-    let metadata = std::fs::metadata(path).map_err(io(path))?;
-    if metadata.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(io(path))?
-            .map(|entry| entry.map(|e| e.path()))
-            .collect::<std::io::Result<_>>()
-            .map_err(io(path))?;
-        entries.sort();
-        for entry in entries {
-            collect(&entry, kind, files, skipped, false)?;
+/// A search of one source: the folder it started from, so that a link cannot lead out of it,
+/// and the folders already searched, so that a link back to one of them cannot loop.
+struct Walk {
+    root: PathBuf,
+    seen: std::collections::BTreeSet<PathBuf>,
+}
+
+impl Walk {
+    fn new(source: &Path) -> Result<Walk> {
+        let root = std::fs::canonicalize(source).map_err(io(source))?;
+        Ok(Walk {
+            root,
+            seen: std::collections::BTreeSet::new(),
+        })
+    }
+
+    fn collect(
+        &mut self,
+        path: &Path,
+        kind: FileKind,
+        files: &mut Vec<SourceFile>,
+        skipped: &mut Vec<Skipped>,
+        explicit: bool,
+    ) -> Result<()> {
+        if !explicit
+            && std::fs::symlink_metadata(path)
+                .map_err(io(path))?
+                .is_symlink()
+        {
+            // A link inside a folder is followed only while it stays inside the folder given.
+            let target = std::fs::canonicalize(path).map_err(io(path))?;
+            if !target.starts_with(&self.root) {
+                return Err(DataError::PathOutside {
+                    path: path.display().to_string(),
+                    reason: format!(
+                        "a link to {}, outside the folder {} given to read",
+                        target.display(),
+                        self.root.display()
+                    ),
+                });
+            }
         }
-        return Ok(());
+        let metadata = std::fs::metadata(path).map_err(io(path))?;
+        if metadata.is_dir() {
+            let canonical = std::fs::canonicalize(path).map_err(io(path))?;
+            if !self.seen.insert(canonical) {
+                skipped.push(Skipped {
+                    display: path.display().to_string(),
+                    reason: "a folder already searched (reached again through a link)".to_owned(),
+                });
+                return Ok(());
+            }
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(io(path))?
+                .map(|entry| entry.map(|e| e.path()))
+                .collect::<std::io::Result<_>>()
+                .map_err(io(path))?;
+            entries.sort();
+            for entry in entries {
+                self.collect(&entry, kind, files, skipped, false)?;
+            }
+            return Ok(());
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.to_ascii_lowercase().ends_with(".zip") {
+            return read_zip(path, kind, files, skipped);
+        }
+        let display = path.display().to_string();
+        // A file named explicitly is read whatever it is (a wrong header is an error then); inside
+        // folders only police.uk files of the kind, by name or by header.
+        let recognised = if explicit {
+            Recognised::PoliceUk(kind)
+        } else {
+            recognise(&name, || file_start(path))?
+        };
+        if recognised == Recognised::PoliceUk(kind) {
+            files.push(SourceFile {
+                display,
+                name,
+                content: Content::File(path.to_owned()),
+            });
+        } else {
+            skipped.push(Skipped {
+                display,
+                reason: skip_reason(recognised, kind),
+            });
+        }
+        Ok(())
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if name.to_ascii_lowercase().ends_with(".zip") {
-        return read_zip(path, kind, files, skipped);
-    }
-    let display = path.display().to_string();
-    // A file named explicitly is read whatever it is (a wrong header is an error then); inside
-    // folders only police.uk files of the kind, by name or by header.
-    let recognised = if explicit {
-        Recognised::PoliceUk(kind)
-    } else {
-        recognise(&name, || file_start(path))?
-    };
-    if recognised == Recognised::PoliceUk(kind) {
-        files.push(SourceFile {
-            display,
-            name,
-            content: Content::File(path.to_owned()),
-        });
-    } else {
-        skipped.push(Skipped {
-            display,
-            reason: skip_reason(recognised, kind),
-        });
-    }
-    Ok(())
 }
 
 fn zip_error(path: &Path, reason: String) -> DataError {
@@ -287,13 +357,31 @@ fn read_zip(
         let entry = archive
             .by_index(index)
             .map_err(|e| zip_error(e.to_string()))?;
-        if !entry.is_file() {
-            continue;
-        }
         let inner = entry
             .name()
             .map_err(|e| zip_error(e.to_string()))?
             .into_owned();
+        // Nothing is extracted, but an archive with entries that would land outside it when
+        // extracted is hostile or broken, and refused whole.
+        if entry.is_symlink() {
+            return Err(DataError::PathOutside {
+                path: format!("{}!{inner}", path.display()),
+                reason: "a link inside a zip archive (police.uk archives hold only files)"
+                    .to_owned(),
+            });
+        }
+        if entry.enclosed_name().is_none() {
+            return Err(DataError::PathOutside {
+                path: format!("{}!{inner}", path.display()),
+                reason:
+                    "an entry named with \"..\" or an absolute path, which leaves the archive's \
+                         folder"
+                        .to_owned(),
+            });
+        }
+        if !entry.is_file() {
+            continue;
+        }
         let name = inner.rsplit('/').next().unwrap_or(&inner).to_owned();
         let display = format!("{}!{inner}", path.display());
         let recognised = recognise(&name, || {
@@ -305,6 +393,10 @@ fn read_zip(
             Ok(start)
         })?;
         if recognised == Recognised::PoliceUk(kind) {
+            let entry = archive
+                .by_index(index)
+                .map_err(|e| zip_error(e.to_string()))?;
+            limits::check_expansion(path, &inner, entry.size(), entry.compressed_size())?;
             files.push(SourceFile {
                 display,
                 name,

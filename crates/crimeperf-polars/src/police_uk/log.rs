@@ -5,6 +5,10 @@
 pub enum Finding {
     /// A line with the wrong number of fields or bytes that are not UTF-8. Dropped.
     MalformedLine,
+    /// Something a spreadsheet program did to the file (a byte-order mark, Windows-1252 text,
+    /// semicolons, carriage returns, months rewritten as dates), undone; the detail says what
+    /// was assumed.
+    SpreadsheetExport,
     /// A `Month` value that is not a month. Dropped.
     BadMonth,
     /// A crime type that is not in the taxonomy. Kept, flagged.
@@ -41,6 +45,7 @@ impl Finding {
         match self {
             Finding::MalformedLine => "malformed_line",
             Finding::BadMonth => "bad_month",
+            Finding::SpreadsheetExport => "spreadsheet_export",
             Finding::UnknownCrimeType => "unknown_crime_type",
             Finding::UnknownOutcome => "unknown_outcome",
             Finding::BadCoordinates => "bad_coordinates",
@@ -65,6 +70,9 @@ impl Finding {
                 "row kept with the label as written; flagged"
             }
             Finding::BadCoordinates => "row kept without coordinates",
+            Finding::SpreadsheetExport => {
+                "rows read as police.uk wrote them; the detail says what was assumed"
+            }
             Finding::BlankCrimeId => "row kept",
             Finding::NoLocation | Finding::BlankLsoa | Finding::UnknownLsoa => {
                 "row kept without local authority or CSP"

@@ -3,11 +3,13 @@
 
 mod downloads;
 mod files;
+mod limits;
 mod log;
 mod parse;
 mod places;
 mod repeats;
 mod split;
+mod spreadsheet;
 mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,8 +21,10 @@ use crimeperf::{Month, Outcome};
 use polars::prelude::*;
 
 pub(crate) use crate::dates::{days_to_month, month_to_days};
+pub use limits::{MAX_EXPANSION, MAX_LINE_BYTES};
 pub use log::Finding;
 
+use crate::cancel::{self, Cancel};
 use crate::error::{DataError, Result};
 use crate::geography::Geography;
 use crate::parallel::in_parallel;
@@ -156,6 +160,9 @@ pub struct ReadOptions {
     /// Where to report how far the reading has got, for a progress bar (read it from another
     /// thread while [`read_police_uk`] runs).
     pub progress: Option<Arc<ReadProgress>>,
+    /// Set it from another thread to stop the read: [`read_police_uk`] then returns
+    /// [`DataError::Cancelled`] within a few thousand rows.
+    pub cancel: Option<Arc<Cancel>>,
 }
 
 /// How far [`read_police_uk`] has got: files found, files parsed and rows read so far.
@@ -250,13 +257,16 @@ pub fn read_police_uk(
     if let Some(progress) = &options.progress {
         progress.files_total.store(unique.len(), Ordering::Relaxed);
     }
+    let cancel = options.cancel.as_deref();
     let parsed = parse_all(
         &unique,
         kind,
         geography,
         threads,
         options.progress.as_deref(),
+        cancel,
     )?;
+    cancel::check(cancel)?;
     let parsed = downloads::one_copy_per_month(&unique, parsed, &mut log)?;
     let mut frames = Vec::with_capacity(parsed.len());
     for file in parsed {
@@ -266,6 +276,7 @@ pub fn read_police_uk(
     if kind == FileKind::Street {
         frames = resolve_duplicates(frames, options.duplicates, threads, &mut log)?;
     }
+    cancel::check(cancel)?;
     let coverage = coverage(&frames, kind, threads, &mut log)?;
     let records = concat(frames)?;
     Ok(PoliceUkData {
@@ -281,6 +292,7 @@ fn parse_all(
     geography: &Geography,
     threads: usize,
     progress: Option<&ReadProgress>,
+    cancel: Option<&Cancel>,
 ) -> Result<Vec<parse::ParsedFile>> {
     let places = places::Places::new(geography);
     // Each worker reads its files into one buffer and keeps its label tables, file to file.
@@ -289,7 +301,9 @@ fn parse_all(
         threads,
         parse::Scratch::default,
         |scratch, index| {
-            let result = parse::parse(files[index], scratch, kind, &places);
+            // Once cancelled, the files left are not opened.
+            let result = cancel::check(cancel)
+                .and_then(|()| parse::parse(files[index], scratch, kind, &places, cancel));
             if let Some(progress) = progress {
                 if let Ok(parsed) = &result {
                     progress

@@ -8,11 +8,14 @@ use polars_arrow::array::View;
 use polars_buffer::Buffer;
 
 use super::files::SourceFile;
+use super::limits::LineEndings;
 use super::log::{Finding, Log};
 use super::places::{Place, Places};
 use super::split::{Record, Splitter};
+use super::spreadsheet;
 use super::views::{Labels, ViewColumn};
 use super::FileKind;
+use crate::cancel::{self, Cancel};
 use crate::dates::month_to_days;
 use crate::error::{DataError, Result};
 use crate::geography::force_key;
@@ -262,8 +265,9 @@ struct SeenLsoa<'g> {
 #[derive(Default)]
 pub(crate) struct Scratch<'g> {
     buffer: Vec<u8>,
-    /// Month labels mean the same in every file, so these are kept.
-    months: Labels<Option<i32>>,
+    /// Month labels mean the same in every file, so these are kept: the month, and how a
+    /// spreadsheet wrote it when not as police.uk does.
+    months: Labels<Option<(i32, Option<&'static str>)>>,
     crime_types: Labels<CrimeTypeLabel>,
     outcomes: Labels<Option<OutcomeLabel>>,
     reporting_forces: Labels<View>,
@@ -332,6 +336,7 @@ pub(crate) fn parse<'g>(
     scratch: &mut Scratch<'g>,
     kind: FileKind,
     places: &'g Places<'g>,
+    cancel: Option<&Cancel>,
 ) -> Result<ParsedFile> {
     let mut log = Log::default();
     let display = file.display.as_str();
@@ -348,18 +353,45 @@ pub(crate) fn parse<'g>(
         lsoas,
         lsoa_names,
     } = scratch;
-    file.load_into(buffer)?;
-    let bytes: &[u8] = buffer;
+    let endings = file.load_into(buffer, cancel)?;
+    // What a spreadsheet program did to the file and was undone, logged once the rows are
+    // counted.
+    let mut undone: Vec<&'static str> = Vec::new();
+    if endings == LineEndings::CarriageReturn {
+        undone.push(
+            "lines end in carriage returns alone (a \"CSV (Macintosh)\" export); read as line \
+             breaks",
+        );
+    }
+    let (bytes, had_mark) = spreadsheet::without_byte_order_mark(buffer);
+    if had_mark {
+        undone.push("a byte-order mark at the start (as Excel's \"CSV UTF-8\" writes); removed");
+    }
     // Checked once for the whole file; only a file with bad bytes is checked line by line.
     let repaired;
     let text = match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => text,
+        Err(_) if spreadsheet::looks_like_windows_1252(bytes) => {
+            let (decoded, lines) = spreadsheet::from_windows_1252(bytes);
+            let detail = "text in Windows-1252, not UTF-8 (as Excel saves \"CSV (Comma \
+                          delimited)\"); decoded as Windows-1252";
+            log.add(display, None, Finding::SpreadsheetExport, detail, lines);
+            repaired = decoded;
+            repaired.as_str()
+        }
         Err(_) => {
             repaired = without_bad_lines(bytes, display, &mut log);
             repaired.as_str()
         }
     };
-    let mut records = Splitter::new(text);
+    let delimiter = spreadsheet::delimiter(text);
+    if delimiter == b';' {
+        undone.push(
+            "fields separated by semicolons (a spreadsheet's export where the decimal mark is a \
+             comma); read so, with decimal commas in coordinates",
+        );
+    }
+    let mut records = Splitter::with_delimiter(text, delimiter);
     let Some(header) = records.next_record() else {
         let empty = Columns::new(0).into_frame(kind, display, &places.text)?;
         return Ok(ParsedFile { frame: empty, log });
@@ -370,9 +402,16 @@ pub(crate) fn parse<'g>(
     let mut columns = Columns::new(bytes.len() / 100 + 16);
     // Each distinct label is parsed and stored once per file, and looked up once per row.
     let no_location = columns.location.store("");
+    let mut rows: u64 = 0;
+    // Rows whose Month a spreadsheet rewrote, by how: count, first line and first value.
+    let mut rewritten_months: Vec<(&'static str, u64, u64, String)> = Vec::new();
 
     while let Some(record) = records.next_record() {
         let line = record.line;
+        rows += 1;
+        if rows.is_multiple_of(8192) {
+            cancel::check(cancel)?;
+        }
         if record.len() != layout.fields {
             let detail = format!("expected {} fields, found {}", layout.fields, record.len());
             log.add(display, Some(line), Finding::MalformedLine, &detail, 1);
@@ -382,13 +421,40 @@ pub(crate) fn parse<'g>(
         let optional = |index: Option<usize>| index.map_or("", field);
 
         let month = *months.get(field(layout.month), |raw| {
-            raw.trim().parse::<Month>().ok().map(month_to_days)
+            let raw = raw.trim();
+            match raw.parse::<Month>() {
+                Ok(month) => Some((
+                    month_to_days(month),
+                    (!spreadsheet::is_police_uk_month(raw))
+                        .then_some("a date or a month name rather than YYYY-MM"),
+                )),
+                Err(_) => spreadsheet::spreadsheet_month(raw)
+                    .map(|(month, form)| (month_to_days(month), Some(form))),
+            }
         });
-        let Some(month) = month else {
-            let detail = format!("Month {:?}", field(layout.month).trim());
+        let Some((month, written)) = month else {
+            let raw = field(layout.month).trim();
+            if spreadsheet::is_date_serial_number(raw) {
+                return Err(DataError::SpreadsheetExport {
+                    file: display.to_owned(),
+                    reason: format!(
+                        "line {line}: Month is {raw:?}, a spreadsheet's serial number for a date, \
+                         not a month"
+                    ),
+                });
+            }
+            let detail = format!("Month {raw:?}");
             log.add(display, Some(line), Finding::BadMonth, &detail, 1);
             continue;
         };
+        if let Some(form) = written {
+            match rewritten_months.iter_mut().find(|r| r.0 == form) {
+                Some(seen) => seen.1 += 1,
+                None => {
+                    rewritten_months.push((form, 1, line, field(layout.month).trim().to_owned()))
+                }
+            }
+        }
 
         // Crime type (street files).
         let mut is_asb = false;
@@ -486,7 +552,14 @@ pub(crate) fn parse<'g>(
             if value.is_empty() {
                 return None;
             }
-            match parse_coordinate(value) {
+            let parsed = parse_coordinate(value).or_else(|| {
+                // A decimal comma, in a file whose fields are separated by semicolons.
+                (delimiter == b';')
+                    .then(|| spreadsheet::decimal_point(value))
+                    .flatten()
+                    .and_then(|v| parse_coordinate(&v))
+            });
+            match parsed {
                 Some(v) if v.is_finite() => Some(v),
                 _ => {
                     let detail = format!("{what} {value:?}");
@@ -557,6 +630,19 @@ pub(crate) fn parse<'g>(
         }
         columns.outside_force.push(outside);
         columns.line.push(u32::try_from(line).unwrap_or(u32::MAX));
+    }
+    for detail in undone {
+        log.add(display, None, Finding::SpreadsheetExport, detail, rows);
+    }
+    for (form, count, line, example) in rewritten_months {
+        let detail = format!("Month written as {example:?} ({form}); read as the month it names");
+        log.add(
+            display,
+            Some(line),
+            Finding::SpreadsheetExport,
+            &detail,
+            count,
+        );
     }
     let frame = columns.into_frame(kind, display, &places.text)?;
     Ok(ParsedFile { frame, log })

@@ -7,11 +7,14 @@
 //! Line numbers are counted from the line breaks passed, so they are right for LF and CRLF files
 //! alike.
 
-use csv_core::{ReadRecordResult, Reader};
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder, Terminator};
 
 /// The records of one file, one at a time.
 pub(crate) struct Splitter<'a> {
     text: &'a str,
+    /// The field separator: a comma, or a semicolon in a file saved by a spreadsheet program in a
+    /// locale whose decimal mark is a comma.
+    delimiter: u8,
     /// Where the next record starts.
     position: usize,
     /// The line `position` is on (1-based).
@@ -51,13 +54,26 @@ impl<'s> Record<'s> {
 }
 
 impl<'a> Splitter<'a> {
+    /// A splitter of comma-separated text.
+    #[cfg(test)]
     pub fn new(text: &'a str) -> Self {
+        Splitter::with_delimiter(text, b',')
+    }
+
+    /// A splitter of text whose fields are separated by `delimiter` (an ASCII byte).
+    pub fn with_delimiter(text: &'a str, delimiter: u8) -> Self {
         Splitter {
             text,
+            delimiter,
             position: 0,
             line: 1,
             bounds: Vec::with_capacity(16),
-            parser: Reader::new(),
+            // Records end at line feeds only, as on the fast path: a carriage return alone inside
+            // a line does not end it (one before the line feed is dropped below).
+            parser: ReaderBuilder::new()
+                .delimiter(delimiter)
+                .terminator(Terminator::Any(b'\n'))
+                .build(),
             unquoted: Vec::new(),
             unquoted_text: String::new(),
             ends: Vec::new(),
@@ -92,7 +108,7 @@ impl<'a> Splitter<'a> {
                     }
                     self.bounds.clear();
                     let mut field_start = start;
-                    for comma in memchr::memchr_iter(b',', &bytes[start..text_end]) {
+                    for comma in memchr::memchr_iter(self.delimiter, &bytes[start..text_end]) {
                         self.bounds.push((field_start, start + comma));
                         field_start = start + comma + 1;
                     }
@@ -153,6 +169,11 @@ impl<'a> Splitter<'a> {
             self.bounds.push((field_start, end));
             field_start = end;
         }
+        if let Some(last) = self.bounds.last_mut() {
+            if last.1 > last.0 && self.unquoted_text.as_bytes()[last.1 - 1] == b'\r' {
+                last.1 -= 1;
+            }
+        }
         Record {
             line,
             fields: &self.bounds,
@@ -208,7 +229,22 @@ mod tests {
                 (4, owned(&["h", "i", "j"])),
             ]
         );
+        // A carriage return inside a line does not end a quoted record.
+        assert_eq!(
+            all("\"a\rb\",c\r\nd,e"),
+            vec![(1, owned(&["a\rb", "c"])), (2, owned(&["d", "e"]))]
+        );
         // An unterminated quote runs to the end of the file, and the file still ends.
         assert_eq!(all("a,\"b\nc"), vec![(1, owned(&["a", "b\nc"]))]);
+    }
+
+    #[test]
+    fn semicolons_separate_fields_when_asked() {
+        let mut splitter = Splitter::with_delimiter("a;0,5;\"x;y\"\n", b';');
+        let record = splitter.next_record().expect("a record");
+        assert_eq!(
+            (record.get(0), record.get(1), record.get(2)),
+            ("a", "0,5", "x;y")
+        );
     }
 }
