@@ -22,7 +22,7 @@ EVIDENCE := target/evidence/rochford
 INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py tests/test_population.py
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-rust test-python python-build lint fmt package bench bench-python bench-data bench-peers bench-env doc clean
+.PHONY: help demo test test-rust test-python python-build lint fmt package bench bench-python bench-data bench-peers bench-env fuzz doc clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -109,6 +109,23 @@ bench-data: bench-env ## Reading and counting 10M police.uk rows against polars 
 
 bench-peers: bench-env ## Every CSP ranked in its group for every offence group, against pandas/numpy/scipy
 	$(VENV_BENCH)/bin/python benches/python/bench_peers.py
+
+# Fuzzing: cargo-fuzz (libFuzzer) on the nightly toolchain, installed here if missing.
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := police_uk_file splitter ons_workbook periods
+FUZZ_TOOLS := $(CURDIR)/target/tools
+
+$(FUZZ_TOOLS)/bin/cargo-fuzz:
+	$(CARGO) install cargo-fuzz --locked --root $(FUZZ_TOOLS)
+
+fuzz: $(FUZZ_TOOLS)/bin/cargo-fuzz ## Fuzz every reader for FUZZ_SECONDS each (nightly; seeds from the real files; crashes saved as regression tests)
+	rustup run nightly rustc --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal
+	$(PYTHON) scripts/fuzz.py seed fuzz/corpus
+	cd fuzz && for target in $(FUZZ_TARGETS); do \
+		PATH="$(FUZZ_TOOLS)/bin:$$PATH" cargo +nightly fuzz run $$target corpus/$$target -- \
+			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -timeout=20 || status=1; \
+	done; \
+	cd .. && $(PYTHON) scripts/fuzz.py keep fuzz/artifacts fuzz/regressions && exit $${status:-0}
 
 doc: ## Build the API documentation
 	$(CARGO) doc --workspace --no-deps

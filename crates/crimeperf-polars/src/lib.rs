@@ -14,6 +14,8 @@ mod cancel;
 mod counting;
 mod dates;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod geography;
 mod grouping;
 mod log;

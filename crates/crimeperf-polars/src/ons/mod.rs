@@ -159,7 +159,16 @@ pub fn read_ons_csp_tables(path: impl AsRef<Path>) -> Result<OnsCspTables> {
         path: path.to_path_buf(),
         source,
     })?;
-    let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(|e| match e {
+    read_workbook(BufReader::new(file), path)
+}
+
+/// [`read_ons_csp_tables`] on a workbook's bytes from any reader; `path` names it in errors and
+/// the log.
+pub(crate) fn read_workbook<RS: std::io::Read + std::io::Seek>(
+    reader: RS,
+    path: &Path,
+) -> Result<OnsCspTables> {
+    let mut workbook: Xlsx<_> = Xlsx::new(reader).map_err(|e| match e {
         calamine::XlsxError::Io(source) => DataError::Io {
             path: path.to_path_buf(),
             source,

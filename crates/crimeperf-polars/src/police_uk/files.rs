@@ -27,6 +27,8 @@ enum Content {
     File(PathBuf),
     /// Entry `index` of a zip archive.
     ZipEntry { archive: PathBuf, index: usize },
+    /// Bytes already in memory (the fuzz targets' input).
+    Memory(std::sync::Arc<[u8]>),
 }
 
 /// A file found in a folder or archive and not read.
@@ -38,6 +40,15 @@ pub(crate) struct Skipped {
 }
 
 impl SourceFile {
+    /// A file whose bytes are in memory, named `name`.
+    pub fn in_memory(name: &str, bytes: &[u8]) -> SourceFile {
+        SourceFile {
+            display: name.to_owned(),
+            name: name.to_owned(),
+            content: Content::Memory(bytes.into()),
+        }
+    }
+
     /// Reads the file's bytes into `buffer` (emptied first), within the reader's limits (see
     /// [`limits`]) and stopping when `cancel` is set. A worker reuses one buffer for all its
     /// files: fresh memory for each would have to be zeroed by the kernel page by page.
@@ -51,6 +62,14 @@ impl SourceFile {
                 limits::read_bounded(file, buffer, &self.display, cancel, |source| {
                     DataError::Io {
                         path: path.clone(),
+                        source,
+                    }
+                })
+            }
+            Content::Memory(bytes) => {
+                limits::read_bounded(&bytes[..], buffer, &self.display, cancel, |source| {
+                    DataError::Io {
+                        path: PathBuf::from(&self.display),
                         source,
                     }
                 })

@@ -23,6 +23,8 @@ use polars::prelude::*;
 pub(crate) use crate::dates::{days_to_month, month_to_days};
 pub use limits::{MAX_EXPANSION, MAX_LINE_BYTES};
 pub use log::Finding;
+pub(crate) use split::Splitter;
+pub(crate) use spreadsheet::{delimiter as delimiter_of, spreadsheet_month};
 
 use crate::cancel::{self, Cancel};
 use crate::error::{DataError, Result};
@@ -242,10 +244,34 @@ pub fn read_police_uk(
     geography: &Geography,
     options: &ReadOptions,
 ) -> Result<PoliceUkData> {
+    let (files, skipped) = files::discover(&sources.paths(), options.kind)?;
+    read_files(&files, &skipped, geography, options)
+}
+
+/// The police.uk files `name` → `bytes`, read as [`read_police_uk`] reads files on disk (for the
+/// fuzz targets, which give bytes rather than paths).
+pub(crate) fn read_in_memory(
+    files: &[(&str, &[u8])],
+    geography: &Geography,
+    options: &ReadOptions,
+) -> Result<PoliceUkData> {
+    let files: Vec<files::SourceFile> = files
+        .iter()
+        .map(|(name, bytes)| files::SourceFile::in_memory(name, bytes))
+        .collect();
+    read_files(&files, &[], geography, options)
+}
+
+/// Reads the files found, logging those `skipped`.
+fn read_files(
+    files: &[files::SourceFile],
+    skipped: &[files::Skipped],
+    geography: &Geography,
+    options: &ReadOptions,
+) -> Result<PoliceUkData> {
     let kind = options.kind;
     let mut log = Log::default();
-    let (files, skipped) = files::discover(&sources.paths(), kind)?;
-    for file in &skipped {
+    for file in skipped {
         log.add(&file.display, None, Finding::SkippedFile, &file.reason, 1);
     }
     let unique: Vec<&files::SourceFile> = files.iter().collect();
