@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -123,3 +124,18 @@ def test_a_file_saved_by_excel_is_read_and_the_log_says_what_was_assumed(tmp_pat
     with pytest.raises(cp.DataFormatError, match="serial number.*CSV UTF-8") as err:
         cp.read_police_uk(serial.parent)
     assert err.value.filename.endswith("2025-01-essex-street.csv")
+
+
+def test_the_frame_import_fuzz_target_finds_nothing_on_random_tables() -> None:
+    """``fuzz/python/frames.py`` (atheris under ``make fuzz``) on seeded random inputs: every
+    call gives a result or a CrimeperfError, never a panic or another exception."""
+    sys.path.insert(0, str(ROOT / "fuzz" / "python"))
+    try:
+        import frames
+    finally:
+        sys.path.pop(0)
+    for saved in sorted((ROOT / "fuzz" / "regressions" / "frames").glob("[!.]*")):
+        frames.check(saved.read_bytes())  # crashes found by `make fuzz`, kept
+    rng = random.Random(20261204)
+    for _ in range(1500):
+        frames.check(bytes(rng.getrandbits(8) for _ in range(rng.randrange(0, 240))))

@@ -443,7 +443,10 @@ def read_police_uk(
         files (the same month downloaded twice) is read once: from the later download when the
         folder or archive names say which (``2025-06.zip`` against ``2025-09.zip``), otherwise
         from the copy with the more advanced outcomes; a ``duplicate_file`` log row names the
-        copy kept and why.
+        copy kept and why. A file a spreadsheet program saved (a byte-order mark,
+        Windows-1252 text, semicolons with decimal commas, carriage returns alone, months
+        rewritten as ``01/03/2025`` or ``Mar-25``) is read as police.uk wrote it, and a
+        ``spreadsheet_export`` log row says what was assumed.
 
     Raises
     ------
@@ -451,11 +454,16 @@ def read_police_uk(
         ``source`` does not exist, a pattern matches nothing, or nothing holds files of the
         kind (the message says what was expected and what was found).
     DataFileError
-        A file or archive cannot be read.
+        A file or archive cannot be read; a zip entry that would expand more than 100 times
+        (a zip bomb); a zip entry or a folder link that leads outside the source.
     DataFormatError
-        A CSV named explicitly whose header is not a data.police.uk header of the kind.
+        A CSV named explicitly whose header is not a data.police.uk header of the kind; a line
+        longer than 1 MiB; a Month column of spreadsheet date serial numbers.
     UnknownOptionError
         ``kind`` or ``duplicates`` is not one of those accepted.
+    KeyboardInterrupt
+        Ctrl-C (or Jupyter's interrupt) during the read: the Rust work stops within a few
+        thousand rows and nothing is left running.
 
     Examples
     --------
