@@ -78,8 +78,8 @@ pub fn splitter(data: &[u8]) {
     }
 }
 
-/// The rows a read dropped, as its log says: malformed lines, unparseable months and collapsed
-/// identical copies.
+/// The rows a read dropped, as its log says: malformed lines, unparseable months, collapsed
+/// identical copies, and lines above the header.
 pub fn rows_dropped(log: &DataFrame) -> u64 {
     let (Ok(kinds), Ok(counts)) = (log.column("kind"), log.column("count")) else {
         return 0;
@@ -93,7 +93,12 @@ pub fn rows_dropped(log: &DataFrame) -> u64 {
         .filter(|(kind, _)| {
             matches!(
                 kind,
-                Some("malformed_line" | "bad_month" | "duplicate_crime_id_identical")
+                Some(
+                    "malformed_line"
+                        | "bad_month"
+                        | "duplicate_crime_id_identical"
+                        | "lines_above_header"
+                )
             )
         })
         .map(|(_, count)| count.unwrap_or(0))

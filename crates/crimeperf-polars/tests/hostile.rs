@@ -9,7 +9,8 @@ use std::io::Write;
 use std::sync::Arc;
 
 use crimeperf_polars::{
-    read_police_uk, Cancel, DataError, Geography, PoliceUkData, ReadOptions, MAX_LINE_BYTES,
+    fuzzing, read_police_uk, Cancel, DataError, Geography, PoliceUkData, ReadOptions,
+    MAX_LINE_BYTES,
 };
 use polars::prelude::*;
 
@@ -248,6 +249,31 @@ fn files_saved_by_a_spreadsheet_are_read_with_what_was_assumed() {
         assert_eq!(counts.get(0), Some(3), "{}", data.log);
     }
 
+    // A title and a blank-ish line a spreadsheet added above the header, in a file not named
+    // like a police.uk file (found by its header below them).
+    let text = format!(
+        "Essex Police street crime;;\nJanuary 2025,,\n{}",
+        police_uk_file()
+    );
+    let data = read(
+        &scratch
+            .write("titled/essex_january.csv", &text)
+            .parent()
+            .unwrap()
+            .to_owned(),
+    )
+    .unwrap();
+    same_records(&data, &reference);
+    let kinds = strings(&data.log, "kind");
+    let at = kinds
+        .iter()
+        .position(|k| k.as_deref() == Some("lines_above_header"))
+        .unwrap();
+    assert_eq!(
+        data.log.column("count").unwrap().u64().unwrap().get(at),
+        Some(2)
+    );
+
     // Months as date serial numbers cannot be read back with confidence: refused, saying how to
     // export the file properly.
     let text = police_uk_file().replace(",2025-01,", ",45658,");
@@ -378,40 +404,6 @@ fn mutate(text: &[u8], mutation: &Mutation) -> Vec<u8> {
     join(&lines)
 }
 
-/// The data rows of a CSV file, counted independently of the reader: records as the `csv`
-/// crate splits them (a quoted field may span lines; only a line feed ends a record), after the
-/// header, leaving out blank lines.
-fn rows_in(bytes: &[u8]) -> u64 {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(bytes);
-    let mut records = reader
-        .byte_records()
-        .filter_map(|r| r.ok())
-        .filter(|r| !(r.len() == 1 && r.get(0).is_some_and(|f| f.iter().all(|&b| b == b'\r'))));
-    records.next(); // the header
-    records.count() as u64
-}
-
-/// The log's rows dropped: malformed lines, unparseable months and collapsed identical copies.
-fn rows_dropped(log: &DataFrame) -> u64 {
-    let kinds = strings(log, "kind");
-    let counts = log.column("count").unwrap().u64().unwrap();
-    kinds
-        .iter()
-        .zip(counts.iter())
-        .filter(|(kind, _)| {
-            matches!(
-                kind.as_deref(),
-                Some("malformed_line" | "bad_month" | "duplicate_crime_id_identical")
-            )
-        })
-        .map(|(_, count)| count.unwrap_or(0))
-        .sum()
-}
-
 /// Rows in = records out + rows dropped as logged, for every read of a mutated real file; or a
 /// typed error naming the file (a mutation can break the header).
 #[test]
@@ -462,8 +454,9 @@ fn every_row_of_a_mutated_real_file_is_read_or_logged() {
                 };
                 match read_police_uk(&path, &geography, &options) {
                     Ok(data) => {
-                        let expected = rows_in(&bytes);
-                        let found = data.records.height() as u64 + rows_dropped(&data.log);
+                        let expected =
+                            fuzzing::csv_records(&bytes, b',').len().saturating_sub(1) as u64;
+                        let found = data.records.height() as u64 + fuzzing::rows_dropped(&data.log);
                         prop_assert_eq!(
                             expected,
                             found,
@@ -478,6 +471,26 @@ fn every_row_of_a_mutated_real_file_is_read_or_logged() {
                         prop_assert!(file.ends_with(&name));
                     }
                     Err(other) => prop_assert!(false, "{name} {mutations:?}: {other}"),
+                }
+                // Under the default policy a conflict is logged once, at its first copy, with
+                // the number of copies; all but the one kept are dropped.
+                let options = ReadOptions {
+                    kind,
+                    ..ReadOptions::default()
+                };
+                if let Ok(data) = read_police_uk(&path, &geography, &options) {
+                    let kinds = strings(&data.log, "kind");
+                    let details = strings(&data.log, "detail");
+                    let counts = data.log.column("count").unwrap().u64().unwrap();
+                    let conflicts: u64 = (0..data.log.height())
+                        .filter(|&r| kinds[r].as_deref() == Some("duplicate_crime_id_conflicting"))
+                        .filter(|&r| !details[r].as_deref().unwrap_or("").ends_with("all kept"))
+                        .map(|r| counts.get(r).unwrap_or(0) - 1)
+                        .sum();
+                    prop_assert_eq!(
+                        fuzzing::csv_records(&bytes, b',').len().saturating_sub(1) as u64,
+                        data.records.height() as u64 + fuzzing::rows_dropped(&data.log) + conflicts
+                    );
                 }
                 Ok(())
             })

@@ -132,7 +132,14 @@ fn kind_by_name(name: &str) -> Option<FileKind> {
 /// The kind of a police.uk file from its header line (the first line of `start`), if it is one.
 fn kind_by_header(start: &[u8]) -> Option<FileKind> {
     let text = String::from_utf8_lossy(start);
-    let line = text.lines().next()?;
+    // The header may stand below a title a spreadsheet added.
+    text.lines()
+        .take(super::parse::MAX_LINES_ABOVE_HEADER as usize)
+        .find_map(kind_by_header_line)
+}
+
+/// The kind of a police.uk file from its header line, if it is one.
+fn kind_by_header_line(line: &str) -> Option<FileKind> {
     let delimiter = char::from(super::spreadsheet::delimiter(line));
     let names: Vec<String> = line
         .split(delimiter)

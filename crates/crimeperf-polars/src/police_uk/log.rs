@@ -9,6 +9,8 @@ pub enum Finding {
     /// semicolons, carriage returns, months rewritten as dates), undone; the detail says what
     /// was assumed.
     SpreadsheetExport,
+    /// Lines above the header (a title or notes a spreadsheet added). Skipped.
+    LinesAboveHeader,
     /// A `Month` value that is not a month. Dropped.
     BadMonth,
     /// A crime type that is not in the taxonomy. Kept, flagged.
@@ -46,6 +48,7 @@ impl Finding {
             Finding::MalformedLine => "malformed_line",
             Finding::BadMonth => "bad_month",
             Finding::SpreadsheetExport => "spreadsheet_export",
+            Finding::LinesAboveHeader => "lines_above_header",
             Finding::UnknownCrimeType => "unknown_crime_type",
             Finding::UnknownOutcome => "unknown_outcome",
             Finding::BadCoordinates => "bad_coordinates",
@@ -66,6 +69,7 @@ impl Finding {
     pub fn action(self) -> &'static str {
         match self {
             Finding::MalformedLine | Finding::BadMonth => "row dropped",
+            Finding::LinesAboveHeader => "lines skipped: not police.uk rows",
             Finding::UnknownCrimeType | Finding::UnknownOutcome => {
                 "row kept with the label as written; flagged"
             }

@@ -74,6 +74,10 @@ impl Layout {
     }
 }
 
+/// How many records may stand above the header (titles and notes a spreadsheet added) before a
+/// file is taken not to be a police.uk file at all.
+pub(crate) const MAX_LINES_ABOVE_HEADER: u64 = 10;
+
 /// The builders of every output column.
 struct Columns {
     crime_id: ViewColumn,
@@ -392,11 +396,38 @@ pub(crate) fn parse<'g>(
         );
     }
     let mut records = Splitter::with_delimiter(text, delimiter);
-    let Some(header) = records.next_record() else {
-        let empty = Columns::new(0).into_frame(kind, display, &places.text)?;
-        return Ok(ParsedFile { frame: empty, log });
+    // The header is the first record, or one of the first few below a title a spreadsheet
+    // added ("Essex Police street crime, January 2025"); the lines above it are logged.
+    let mut first_error = None;
+    let mut above = 0;
+    let layout = loop {
+        let Some(record) = records.next_record() else {
+            if let Some(err) = first_error {
+                return Err(err);
+            }
+            let empty = Columns::new(0).into_frame(kind, display, &places.text)?;
+            return Ok(ParsedFile { frame: empty, log });
+        };
+        let line = record.line;
+        match Layout::from_header(&record, kind, display) {
+            Ok(layout) => {
+                if above > 0 {
+                    let detail = format!("{above} lines above the header (line {line})");
+                    log.add(display, Some(1), Finding::LinesAboveHeader, &detail, above);
+                }
+                break layout;
+            }
+            Err(err) => {
+                above += 1;
+                // The error about the first line is the one to report.
+                let first = first_error.take().unwrap_or(err);
+                if above >= MAX_LINES_ABOVE_HEADER {
+                    return Err(first);
+                }
+                first_error = Some(first);
+            }
+        }
     };
-    let layout = Layout::from_header(&header, kind, display)?;
     // Rows are 150 to 250 bytes; room for more costs nothing until it is written to (untouched
     // pages are never mapped), while growing a column would copy it.
     let mut columns = Columns::new(bytes.len() / 100 + 16);

@@ -62,10 +62,15 @@ pub(crate) fn from_windows_1252(bytes: &[u8]) -> (String, u64) {
     (text, lines)
 }
 
-/// The field separator of a file from its header line: a semicolon when the header has
-/// semicolons and no commas (a spreadsheet's export in a comma-decimal locale), else a comma.
+/// The field separator of a file from its header line (the first of its first lines that names a
+/// Month column, as titles may stand above it): a semicolon when the header has semicolons and
+/// no commas (a spreadsheet's export in a comma-decimal locale), else a comma.
 pub(crate) fn delimiter(text: &str) -> u8 {
-    let header = text.split('\n').next().unwrap_or("");
+    let mut lines = text.split('\n').take(10);
+    let first = text.split('\n').next().unwrap_or("");
+    let header = lines
+        .find(|line| line.to_ascii_lowercase().contains("month"))
+        .unwrap_or(first);
     if !header.contains(',') && header.contains(';') {
         b';'
     } else {
