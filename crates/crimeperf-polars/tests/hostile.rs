@@ -255,14 +255,8 @@ fn files_saved_by_a_spreadsheet_are_read_with_what_was_assumed() {
         "Essex Police street crime;;\nJanuary 2025,,\n{}",
         police_uk_file()
     );
-    let data = read(
-        &scratch
-            .write("titled/essex_january.csv", &text)
-            .parent()
-            .unwrap()
-            .to_owned(),
-    )
-    .unwrap();
+    scratch.write("titled/essex_january.csv", &text);
+    let data = read(&scratch.0.join("titled")).unwrap();
     same_records(&data, &reference);
     let kinds = strings(&data.log, "kind");
     let at = kinds
