@@ -125,11 +125,13 @@ fuzz: $(FUZZ_TOOLS)/bin/cargo-fuzz ## Fuzz every reader for FUZZ_SECONDS each (n
 		PATH="$(FUZZ_TOOLS)/bin:$$PATH" cargo +nightly fuzz run $$target corpus/$$target -- \
 			-max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -timeout=20 || status=1; \
 	done; \
-	cd .. && $(MAKE) --no-print-directory python-build && $(VENV)/bin/python -m pip install --quiet atheris && \
-	mkdir -p fuzz/corpus/frames fuzz/artifacts/frames && \
-	($(VENV)/bin/python fuzz/python/frames.py fuzz/corpus/frames -max_total_time=$(FUZZ_SECONDS) \
-		-rss_limit_mb=4096 -artifact_prefix=fuzz/artifacts/frames/ || status=1); \
-	$(PYTHON) scripts/fuzz.py keep fuzz/artifacts fuzz/regressions && exit $${status:-0}
+	cd ..; \
+	{ $(MAKE) --no-print-directory python-build && $(VENV)/bin/python -m pip install --quiet atheris && \
+	  mkdir -p fuzz/corpus/frames fuzz/artifacts/frames && \
+	  $(VENV)/bin/python fuzz/python/frames.py fuzz/corpus/frames -max_total_time=$(FUZZ_SECONDS) \
+		-rss_limit_mb=4096 -artifact_prefix=fuzz/artifacts/frames/; } || status=1; \
+	$(PYTHON) scripts/fuzz.py keep fuzz/artifacts fuzz/regressions || status=1; \
+	exit $${status:-0}
 
 doc: ## Build the API documentation
 	$(CARGO) doc --workspace --no-deps

@@ -79,6 +79,19 @@ fn an_endless_line_is_refused_at_the_limit() {
 }
 
 #[test]
+fn a_file_that_claims_a_terabyte_is_not_reserved_up_front() {
+    let scratch = Scratch::new("sparse");
+    let path = scratch.0.join("2025-01-essex-street.csv");
+    let file = std::fs::File::create(&path).unwrap();
+    // Sparse: a terabyte of zeros that takes no disk, and no line break in it.
+    file.set_len(1 << 40).unwrap();
+    assert!(matches!(
+        read(&path),
+        Err(DataError::LineTooLong { line: 1, .. })
+    ));
+}
+
+#[test]
 fn a_zip_bomb_is_refused_before_it_is_expanded() {
     let scratch = Scratch::new("bomb");
     let path = scratch.0.join("download.zip");

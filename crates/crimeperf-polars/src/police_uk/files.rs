@@ -58,7 +58,7 @@ impl SourceFile {
             Content::File(path) => {
                 let file = std::fs::File::open(path).map_err(io(path))?;
                 let size = file.metadata().map_or(0, |m| m.len());
-                buffer.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
+                buffer.reserve(usize::try_from(size.min(limits::MAX_RESERVE)).unwrap_or(0) + 1);
                 limits::read_bounded(file, buffer, &self.display, cancel, |source| {
                     DataError::Io {
                         path: path.clone(),
@@ -81,7 +81,7 @@ impl SourceFile {
                     .map_err(|e| zip_error(archive, e.to_string()))?;
                 let size = entry.size();
                 limits::check_expansion(archive, &self.name, size, entry.compressed_size())?;
-                buffer.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
+                buffer.reserve(usize::try_from(size.min(limits::MAX_RESERVE)).unwrap_or(0) + 1);
                 // An entry that writes more than its header declares is refused as well.
                 let endings = limits::read_bounded(
                     entry.take(size.saturating_add(1)),
@@ -93,7 +93,7 @@ impl SourceFile {
                 if buffer.len() as u64 > size {
                     return Err(DataError::ZipBomb {
                         path: archive.clone(),
-                        entry: self.display.clone(),
+                        entry: self.name.clone(),
                         reason: format!("it writes more than the {size} bytes its header declares"),
                     });
                 }

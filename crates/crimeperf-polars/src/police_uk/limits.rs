@@ -23,6 +23,10 @@ const EXPANSION_FLOOR: u64 = 1 << 20;
 /// Bytes read at a time: the line limit and the cancel flag are checked between chunks.
 const CHUNK: u64 = 1 << 20;
 
+/// The most room reserved up front from a size a file or zip entry states: a sparse file or a
+/// lying zip header must not make the reader ask for terabytes before reading a byte.
+pub(crate) const MAX_RESERVE: u64 = 64 << 20;
+
 /// How a file's lines end, as found while reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LineEndings {
@@ -39,6 +43,17 @@ pub(crate) fn check_expansion(
     size: u64,
     compressed: u64,
 ) -> Result<()> {
+    // The compressed size is a claim of the entry's header too: it cannot exceed the archive.
+    let archive_bytes = std::fs::metadata(archive).map_or(u64::MAX, |m| m.len());
+    if compressed > archive_bytes {
+        return Err(DataError::ZipBomb {
+            path: archive.to_owned(),
+            entry: entry.to_owned(),
+            reason: format!(
+                "its header claims {compressed} compressed bytes in an archive of {archive_bytes}"
+            ),
+        });
+    }
     if size > EXPANSION_FLOOR && size > compressed.saturating_mul(MAX_EXPANSION) {
         return Err(DataError::ZipBomb {
             path: archive.to_owned(),
@@ -83,11 +98,22 @@ pub(crate) fn read_bounded(
                 *byte = b'\n';
             }
         }
-        if let Some(at) = memchr::memrchr(b'\n', &buffer[before..]) {
+        // Every line ended in this chunk is measured (one may have started in an earlier
+        // chunk), then the one still open.
+        let too_long = |start: usize, end: usize| end - start > MAX_LINE_BYTES;
+        let mut long = None;
+        for at in memchr::memchr_iter(b'\n', &buffer[before..]) {
+            if too_long(line_start, before + at) {
+                long = Some(line_start);
+                break;
+            }
             line_start = before + at + 1;
         }
-        if buffer.len() - line_start > MAX_LINE_BYTES {
-            let line = memchr::memchr_iter(b'\n', &buffer[..line_start]).count() as u64 + 1;
+        if long.is_none() && too_long(line_start, buffer.len()) {
+            long = Some(line_start);
+        }
+        if let Some(start) = long {
+            let line = memchr::memchr_iter(b'\n', &buffer[..start]).count() as u64 + 1;
             return Err(DataError::LineTooLong {
                 file: file.to_owned(),
                 line,
@@ -128,6 +154,19 @@ mod tests {
         let many = b"1,2\r\n".repeat(1_000_000);
         let (buffer, endings) = read(&many).unwrap();
         assert_eq!((buffer, endings), (many, LineEndings::LineFeed));
+    }
+
+    #[test]
+    fn a_long_line_that_ends_in_a_later_chunk_is_refused() {
+        // Starts 100 bytes before the first chunk ends and ends inside the second.
+        let mut text = vec![b'a'; (1 << 20) - 101];
+        text.push(b'\n');
+        text.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 50));
+        text.extend(b"\nshort\n");
+        match read(&text) {
+            Err(DataError::LineTooLong { line, .. }) => assert_eq!(line, 2),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
