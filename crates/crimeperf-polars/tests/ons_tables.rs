@@ -19,6 +19,7 @@ use polars::prelude::*;
 const TOTAL: &str = "Total recorded crime (excluding fraud)";
 
 mod common;
+use common::strings;
 
 const WORKBOOK: &str =
     "data/raw/ons_pfa_csp_tables_ye_dec2024/policeforceareatablesyedecember2024.xlsx";
@@ -58,17 +59,6 @@ struct Row {
     rate_households_marker: Option<String>,
 }
 
-fn strs(frame: &DataFrame, name: &str) -> Vec<Option<String>> {
-    frame
-        .column(name)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|s| s.map(str::to_owned))
-        .collect()
-}
-
 fn ints(frame: &DataFrame, name: &str) -> Vec<Option<i64>> {
     frame.column(name).unwrap().i64().unwrap().iter().collect()
 }
@@ -87,24 +77,24 @@ fn rows(frame: &DataFrame) -> Vec<Row> {
         .iter()
         .map(|d| d.unwrap())
         .collect();
-    let area_code = strs(frame, "area_code");
-    let area_name = strs(frame, "area_name");
-    let level = strs(frame, "level");
-    let force_name = strs(frame, "force_name");
-    let la = strs(frame, "local_authority_code");
-    let group = strs(frame, "offence_group");
+    let area_code = strings(frame, "area_code");
+    let area_name = strings(frame, "area_name");
+    let level = strings(frame, "level");
+    let force_name = strings(frame, "force_name");
+    let la = strings(frame, "local_authority_code");
+    let group = strings(frame, "offence_group");
     let count = ints(frame, "count");
-    let count_marker = strs(frame, "count_marker");
+    let count_marker = strings(frame, "count_marker");
     let population = ints(frame, "population");
-    let population_marker = strs(frame, "population_marker");
+    let population_marker = strings(frame, "population_marker");
     let households = ints(frame, "households");
-    let households_marker = strs(frame, "households_marker");
+    let households_marker = strings(frame, "households_marker");
     let percent = floats(frame, "ons_percent_change");
-    let percent_marker = strs(frame, "ons_percent_change_marker");
+    let percent_marker = strings(frame, "ons_percent_change_marker");
     let rate_population = floats(frame, "ons_rate_per_1000_population");
-    let rate_population_marker = strs(frame, "ons_rate_per_1000_population_marker");
+    let rate_population_marker = strings(frame, "ons_rate_per_1000_population_marker");
     let rate_households = floats(frame, "ons_rate_per_1000_households");
-    let rate_households_marker = strs(frame, "ons_rate_per_1000_households_marker");
+    let rate_households_marker = strings(frame, "ons_rate_per_1000_households_marker");
     (0..frame.height())
         .map(|i| Row {
             area_code: area_code[i].clone(),
@@ -167,9 +157,9 @@ fn total(rows: &[Row], code: &str, year: i32) -> Option<i64> {
 
 fn log_rows(tables: &OnsCspTables, kind: &str) -> Vec<(String, Option<u64>, String, u64)> {
     let log = &tables.log;
-    let kinds = strs(log, "kind");
-    let files = strs(log, "file");
-    let details = strs(log, "detail");
+    let kinds = strings(log, "kind");
+    let files = strings(log, "file");
+    let details = strings(log, "detail");
     let lines: Vec<Option<u64>> = log.column("line").unwrap().u64().unwrap().iter().collect();
     let counts: Vec<Option<u64>> = log.column("count").unwrap().u64().unwrap().iter().collect();
     (0..log.height())
@@ -550,7 +540,7 @@ fn unassigned_rows_are_kept_and_labelled() {
 #[test]
 fn every_offence_group_header_parses() {
     let Some(tables) = tables() else { return };
-    let groups: Vec<String> = strs(&tables.frame, "offence_group")
+    let groups: Vec<String> = strings(&tables.frame, "offence_group")
         .into_iter()
         .flatten()
         .collect();
@@ -921,7 +911,7 @@ fn a_hand_made_workbook_reads_with_its_quirks_logged() {
     assert_eq!(get("unassigned Essex", TOTAL, 2023).count, None);
 
     let kinds: BTreeMap<String, u64> = {
-        let k = strs(&tables.log, "kind");
+        let k = strings(&tables.log, "kind");
         let n: Vec<Option<u64>> = tables
             .log
             .column("count")
