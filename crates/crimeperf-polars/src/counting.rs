@@ -8,7 +8,7 @@ use crimeperf::{CalendarYear, Month, Period};
 use polars::prelude::*;
 
 use crate::error::{DataError, Result};
-use crate::grouping::{column, gather, key_column, KeyColumn};
+use crate::grouping::{column, gather, KeyColumn, Records};
 use crate::police_uk::{days_to_month, month_to_days};
 
 /// The length of the periods crimes are counted in.
@@ -273,27 +273,29 @@ impl MonthCache {
 /// println!("{}\nleft out:\n{}", by_csp.counts, by_csp.excluded);
 /// # Ok::<(), crimeperf_polars::DataError>(())
 /// ```
-pub fn count_crimes(
-    records: &DataFrame,
+pub fn count_crimes<'a>(
+    records: impl Into<Records<'a>>,
     by: &[&str],
     options: &CountOptions<'_>,
 ) -> Result<CrimeCounts> {
+    let records: Records<'a> = records.into();
     let period = options.period;
-    let months = dates(records, "month")?;
-    let asb = column(records, "is_asb")?.bool()?;
+    let months = records.days("month")?;
+    let asb = records.flags("is_asb")?;
     let outside = match options.outside_force {
-        OutsideForce::Exclude if records.column("outside_force").is_ok() => {
-            Some(column(records, "outside_force")?.bool()?)
+        OutsideForce::Exclude if records.has("outside_force") => {
+            Some(records.flags("outside_force")?)
         }
         _ => None,
     };
-    let forces = match records.column("falls_within") {
-        Ok(_) => Some(key_column(records, "falls_within")?),
-        Err(_) => None,
+    let forces = if records.has("falls_within") {
+        Some(records.key_column("falls_within")?)
+    } else {
+        None
     };
     let keys = by
         .iter()
-        .map(|name| key_column(records, name))
+        .map(|name| records.key_column(name))
         .collect::<Result<Vec<_>>>()?;
     let rows = records.height();
     if !options.allow_many_groups {
@@ -318,8 +320,8 @@ pub fn count_crimes(
     let mut row_month: Vec<i32> = Vec::with_capacity(rows);
     let (mut no_month, mut outside_rows) = (0u64, 0u64);
     let mut included = vec![true; rows];
-    let mut outside_flags = outside.map(|o| o.iter());
-    for (row, day) in months.iter().enumerate() {
+    let mut outside_flags = outside;
+    for (row, day) in months.enumerate() {
         let month = day.and_then(|d| cache.get(d));
         let is_outside = outside_flags.as_mut().and_then(Iterator::next).flatten() == Some(true);
         if month.is_none() {
@@ -489,7 +491,7 @@ pub fn count_crimes(
         .iter()
         .map(|(_, k)| vec![(false, false); k.values.len()])
         .collect();
-    for (row, is_asb) in asb.iter().enumerate() {
+    for (row, is_asb) in asb.enumerate() {
         let is_asb = is_asb == Some(true);
         // Whether a crime type is ASB is a property of the type: rows left out tell it too (a
         // crossed ASB row whose only incidents were outside the force still has no crimes).

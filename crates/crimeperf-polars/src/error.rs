@@ -132,6 +132,22 @@ pub enum DataError {
         /// The columns present.
         available: Vec<String>,
     },
+    /// A CSP or force asked for that no record has. The message suggests the closest name the
+    /// records have.
+    #[error(
+        "no {what} {value:?} in the records; they have: {}{}",
+        known.join(", "),
+        crimeperf::did_you_mean(.value, known.iter().map(String::as_str))
+            .map_or_else(String::new, |hint| format!(" ({hint})"))
+    )]
+    NotInRecords {
+        /// `"csp"` or `"force"`.
+        what: &'static str,
+        /// The name asked for.
+        value: String,
+        /// The names the records have.
+        known: Vec<String>,
+    },
     /// A column of a type that cannot be used as asked (e.g. grouping by a float column).
     #[error("column {name:?} has type {dtype}; {expected}")]
     ColumnType {

@@ -207,11 +207,6 @@ impl Geography {
         self.lsoas.get(lsoa_code)
     }
 
-    /// Every LSOA code known, with its place (in no particular order).
-    pub(crate) fn places(&self) -> impl Iterator<Item = (&str, &LsoaPlace)> {
-        self.lsoas.iter().map(|(code, place)| (&**code, place))
-    }
-
     /// The number of LSOA codes known.
     pub fn len(&self) -> usize {
         self.lsoas.len()

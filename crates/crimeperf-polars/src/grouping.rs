@@ -4,7 +4,113 @@ use polars::prelude::*;
 use polars_arrow::array::Array;
 
 use crate::error::{DataError, Result};
-use crate::police_uk::days_to_month;
+use crate::police_uk::{days_to_month, CompactRecords};
+
+/// What the counting functions count from: the records frame (or any frame with the columns they
+/// need), or the compact records of a read, which give the same results without building the
+/// frame. Both `&DataFrame` and `&CompactRecords` convert into it.
+#[derive(Debug, Clone, Copy)]
+pub enum Records<'a> {
+    /// A frame of records.
+    Frame(&'a DataFrame),
+    /// The compact records of a read.
+    Compact(&'a CompactRecords),
+}
+
+impl<'a> From<&'a DataFrame> for Records<'a> {
+    fn from(frame: &'a DataFrame) -> Self {
+        Records::Frame(frame)
+    }
+}
+
+impl<'a> From<&'a CompactRecords> for Records<'a> {
+    fn from(records: &'a CompactRecords) -> Self {
+        Records::Compact(records)
+    }
+}
+
+/// Row values of one column, one after another.
+pub(crate) type RowValues<'a, T> = Box<dyn Iterator<Item = Option<T>> + 'a>;
+
+impl<'a> Records<'a> {
+    pub(crate) fn height(&self) -> usize {
+        match self {
+            Records::Frame(f) => f.height(),
+            Records::Compact(c) => c.height(),
+        }
+    }
+
+    /// Whether the records have column `name`.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        match self {
+            Records::Frame(f) => f.column(name).is_ok(),
+            Records::Compact(c) => c.column_names().contains(&name),
+        }
+    }
+
+    pub(crate) fn key_column(&self, name: &str) -> Result<KeyColumn> {
+        match self {
+            Records::Frame(f) => key_column(f, name),
+            Records::Compact(c) => c.key_column(name),
+        }
+    }
+
+    /// The values of a boolean column, row by row.
+    pub(crate) fn flags(&self, name: &str) -> Result<RowValues<'a, bool>> {
+        match *self {
+            Records::Frame(f) => Ok(Box::new(column(f, name)?.bool()?.iter())),
+            Records::Compact(c) => {
+                let key = c.key_column(name)?;
+                let KeyValues::Bool(values) = key.values else {
+                    return Err(wrong_type(name, "str", "must be a boolean column"));
+                };
+                Ok(Box::new(
+                    key.codes.into_iter().map(move |code| values[code as usize]),
+                ))
+            }
+        }
+    }
+
+    /// The days of a date column (such as `month`), row by row.
+    pub(crate) fn days(&self, name: &str) -> Result<RowValues<'a, i32>> {
+        const EXPECTED: &str = "the month column must be a date";
+        match *self {
+            Records::Frame(f) => {
+                let values = column(f, name)?;
+                let dates = values
+                    .date()
+                    .map_err(|_| wrong_type(name, &values.dtype().to_string(), EXPECTED))?;
+                Ok(Box::new(dates.physical().iter()))
+            }
+            Records::Compact(c) => {
+                let key = c.key_column(name)?;
+                let KeyValues::Date(values) = key.values else {
+                    return Err(wrong_type(name, "str", EXPECTED));
+                };
+                Ok(Box::new(
+                    key.codes.into_iter().map(move |code| values[code as usize]),
+                ))
+            }
+        }
+    }
+
+    /// A text column as a key column, or an error saying it must be text.
+    pub(crate) fn text_key(&self, name: &str) -> Result<(Vec<u32>, Vec<Option<String>>)> {
+        let key = self.key_column(name)?;
+        match key.values {
+            KeyValues::Str(values) => Ok((key.codes, values)),
+            _ => Err(wrong_type(name, "not text", "must be a text column")),
+        }
+    }
+}
+
+fn wrong_type(name: &str, dtype: &str, expected: &'static str) -> DataError {
+    DataError::ColumnType {
+        name: name.to_owned(),
+        dtype: dtype.to_owned(),
+        expected,
+    }
+}
 
 /// The distinct values of one column, sorted (nulls last), and each row's index into them.
 pub(crate) struct KeyColumn {
@@ -115,7 +221,7 @@ fn encode_strings(strings: &StringChunked) -> (Vec<u32>, Vec<Option<String>>) {
 }
 
 /// Renumbers first-seen `codes` in the sorted order of their values, nulls last.
-fn sorted_codes<T: Ord>(
+pub(crate) fn sorted_codes<T: Ord>(
     mut codes: Vec<u32>,
     first_seen: PlHashMap<Option<T>, u32>,
 ) -> (Vec<u32>, Vec<Option<T>>) {

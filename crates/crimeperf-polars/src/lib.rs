@@ -31,6 +31,7 @@ pub use cancel::Cancel;
 pub use counting::{count_crimes, CountOptions, CrimeCounts, OutsideForce, PeriodUnit};
 pub use error::{DataError, Result};
 pub use geography::{bundled_table, force_key, Geography, LsoaPlace, BUNDLED_TABLES};
+pub use grouping::Records;
 pub use maturity::{outcome_maturity, solved_within, MaturityRule};
 pub use ons::{read_ons_csp_tables, OnsCspTables};
 pub use peers::{
@@ -39,8 +40,9 @@ pub use peers::{
     PeerColumns, PeerComparison, SimilarGroups, Wording, DEMONSTRATION_VARIABLES,
 };
 pub use police_uk::{
-    read_police_uk, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,
-    MAX_EXPANSION, MAX_LINE_BYTES,
+    read_police_uk, read_police_uk_compact, CompactPoliceUkData, CompactRecords, DuplicatePolicy,
+    FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress, RecordFilter, MAX_EXPANSION,
+    MAX_LINE_BYTES,
 };
 pub use solved::solved_rates;
 pub use trends::{

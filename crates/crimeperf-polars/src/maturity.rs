@@ -7,7 +7,7 @@ use crimeperf::{Month, Outcome};
 use polars::prelude::*;
 
 use crate::error::{DataError, Result};
-use crate::grouping::{column, key_column};
+use crate::grouping::{column, key_column, Records};
 use crate::police_uk::{days_to_month, month_to_days};
 
 /// The rule that calls a crime month mature.
@@ -64,7 +64,12 @@ type MonthRow = (Vec<u32>, Month, u64, u64, f64, Option<f64>, bool);
 /// assert_eq!(err.to_string(), "no column \"month\"; the frame has: last_outcome, is_asb");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn outcome_maturity(records: &DataFrame, by: &[&str], rule: MaturityRule) -> Result<DataFrame> {
+pub fn outcome_maturity<'a>(
+    records: impl Into<Records<'a>>,
+    by: &[&str],
+    rule: MaturityRule,
+) -> Result<DataFrame> {
+    let records: Records<'a> = records.into();
     if !(rule.tolerance.is_finite() && rule.tolerance >= 0.0) {
         return Err(crimeperf::Error::InvalidValue {
             what: "tolerance",
@@ -73,36 +78,34 @@ pub fn outcome_maturity(records: &DataFrame, by: &[&str], rule: MaturityRule) ->
         }
         .into());
     }
-    let months = column(records, "month")?;
-    let days = months.date().map_err(|_| DataError::ColumnType {
-        name: "month".to_owned(),
-        dtype: months.dtype().to_string(),
-        expected: "the month column must be a date",
-    })?;
-    let days: Vec<Option<i32>> = days.physical().iter().collect();
-    let outcomes = column(records, "last_outcome")?.str()?;
-    let asb = column(records, "is_asb")?.bool()?;
+    let days = records.days("month")?;
+    let (outcome_codes, outcome_labels) = records.text_key("last_outcome")?;
+    let asb = records.flags("is_asb")?;
     let keys = by
         .iter()
-        .map(|name| key_column(records, name))
+        .map(|name| records.key_column(name))
         .collect::<Result<Vec<_>>>()?;
-    let mut pending_of: BTreeMap<Option<&str>, bool> = BTreeMap::new();
+    let pending_of: Vec<bool> = outcome_labels
+        .iter()
+        .map(|label| {
+            label
+                .as_deref()
+                .and_then(|l| l.parse::<Outcome>().ok())
+                .is_some_and(Outcome::is_pending)
+        })
+        .collect();
     // (group codes) -> month -> (crimes, awaiting)
     let mut tallies: BTreeMap<Vec<u32>, BTreeMap<Month, (u64, u64)>> = BTreeMap::new();
     let mut latest: Option<Month> = None;
-    for (row, (is_asb, label)) in asb.iter().zip(outcomes.iter()).enumerate() {
+    for (row, ((is_asb, label), day)) in asb.zip(&outcome_codes).zip(days).enumerate() {
         if is_asb != Some(false) {
             continue;
         }
-        let Some(month) = days[row].and_then(days_to_month) else {
+        let Some(month) = day.and_then(days_to_month) else {
             continue;
         };
         latest = latest.max(Some(month));
-        let pending = *pending_of.entry(label).or_insert_with(|| {
-            label
-                .and_then(|l| l.parse::<Outcome>().ok())
-                .is_some_and(Outcome::is_pending)
-        });
+        let pending = pending_of[*label as usize];
         let codes: Vec<u32> = keys.iter().map(|k| k.codes[row]).collect();
         let tally = tallies.entry(codes).or_default().entry(month).or_default();
         tally.0 += 1;

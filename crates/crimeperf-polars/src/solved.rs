@@ -7,7 +7,7 @@ use crimeperf::{Confidence, Outcome, Proportion, SolvedDefinition};
 use polars::prelude::*;
 
 use crate::error::Result;
-use crate::grouping::{column, key_column};
+use crate::grouping::Records;
 
 /// Solved rates of the crimes in `records` (police.uk street records, ASB excluded) by the `by`
 /// columns.
@@ -35,33 +35,37 @@ use crate::grouping::{column, key_column};
 /// let rates = solved_rates(&data.records, &["csp_name"], &SolvedDefinition::default(), Confidence::default())?;
 /// # Ok::<(), crimeperf_polars::DataError>(())
 /// ```
-pub fn solved_rates(
-    records: &DataFrame,
+pub fn solved_rates<'a>(
+    records: impl Into<Records<'a>>,
     by: &[&str],
     definition: &SolvedDefinition,
     confidence: Confidence,
 ) -> Result<DataFrame> {
-    let outcomes = column(records, "last_outcome")?.str()?;
-    let asb = column(records, "is_asb")?.bool()?;
+    let records: Records<'a> = records.into();
+    let (outcome_codes, outcome_labels) = records.text_key("last_outcome")?;
+    let asb = records.flags("is_asb")?;
     let keys = by
         .iter()
-        .map(|name| key_column(records, name))
+        .map(|name| records.key_column(name))
         .collect::<Result<Vec<_>>>()?;
-    // Outcome labels repeat endlessly: classify each distinct label once.
-    let mut classified: BTreeMap<Option<&str>, (bool, bool, bool)> = BTreeMap::new();
+    // Outcome labels repeat endlessly: each distinct label is classified once.
+    let classified: Vec<(bool, bool, bool)> = outcome_labels
+        .iter()
+        .map(
+            |label| match label.as_deref().and_then(|l| l.parse::<Outcome>().ok()) {
+                Some(Outcome::StatusUpdateUnavailable) | None => (false, false, true),
+                Some(o) => (definition.is_solved(o), o.is_pending(), false),
+            },
+        )
+        .collect();
     // (crimes, solved, awaiting, unknown) by group
     let mut tallies: BTreeMap<Vec<u32>, [u64; 4]> = BTreeMap::new();
     let mut key: Vec<u32> = vec![0; keys.len()];
-    for (row, (is_asb, label)) in asb.iter().zip(outcomes.iter()).enumerate() {
+    for (row, (is_asb, label)) in asb.zip(&outcome_codes).enumerate() {
         if is_asb != Some(false) {
             continue;
         }
-        let (solved, awaiting, unknown) = *classified.entry(label).or_insert_with(|| {
-            match label.and_then(|l| l.parse::<Outcome>().ok()) {
-                Some(Outcome::StatusUpdateUnavailable) | None => (false, false, true),
-                Some(o) => (definition.is_solved(o), o.is_pending(), false),
-            }
-        });
+        let (solved, awaiting, unknown) = classified[*label as usize];
         for (slot, k) in key.iter_mut().zip(&keys) {
             *slot = k.codes[row];
         }

@@ -154,7 +154,7 @@ fn data_class(err: &crimeperf_polars::DataError) -> &'static str {
         D::TooManyGroups { .. } => "TooManyGroupsError",
         D::MissingColumn { .. } => "ColumnNotFoundError",
         D::ColumnType { .. } => "ColumnTypeError",
-        D::MissingPeer { .. } => "UnknownAreaError",
+        D::MissingPeer { .. } | D::NotInRecords { .. } => "UnknownAreaError",
         D::DuplicateRow { .. } => "InvalidInputError",
         D::Core(err) => core_class(err),
         // Polars failing to build a frame, and variants added later: not the caller's values.

@@ -5,48 +5,51 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use polars::prelude::*;
-
+use super::compact::CompactFile;
 use super::files::SourceFile;
 use super::log::{Finding, Log};
-use super::outcome_stage;
 use super::parse::ParsedFile;
+use super::{outcome_stage, FileKind};
 use crate::dates::days_to_month;
 use crate::error::Result;
 
 /// The force-months a file holds, e.g. `{("Essex Police", "2025-01")}`.
 type ForceMonths = BTreeSet<(String, String)>;
 
-fn force_months(frame: &DataFrame) -> Result<ForceMonths> {
-    let forces = frame.column("falls_within")?.str()?;
-    let months = frame.column("month")?.date()?.physical();
+fn force_months(file: &CompactFile) -> ForceMonths {
     let mut set = ForceMonths::new();
-    let mut last: Option<(Option<&str>, Option<i32>)> = None;
-    for pair in forces.iter().zip(months.iter()) {
-        if last == Some(pair) {
+    let mut last: Option<(u32, u32)> = None;
+    for (force, month) in file.falls_within.iter().zip(file.month.iter()) {
+        if last == Some((force, month)) {
             continue;
         }
-        last = Some(pair);
-        if let (Some(force), Some(month)) = (pair.0, pair.1.and_then(days_to_month)) {
-            set.insert((force.to_owned(), month.to_string()));
+        last = Some((force, month));
+        if let Some(month) = days_to_month(file.labels.months[month as usize]) {
+            let force = file.labels.forces[force as usize].to_string();
+            set.insert((force, month.to_string()));
         }
     }
-    Ok(set)
+    set
 }
 
 /// Final and pending outcomes in a file (street files' `last_outcome`; none in outcome files).
-fn outcome_progress(frame: &DataFrame) -> Result<(u64, u64)> {
-    let Ok(outcomes) = frame.column("last_outcome") else {
-        return Ok((0, 0));
-    };
-    let mut stages: BTreeMap<Option<&str>, u8> = BTreeMap::new();
+fn outcome_progress(file: &CompactFile) -> (u64, u64) {
+    if file.kind != FileKind::Street {
+        return (0, 0);
+    }
+    let stages: Vec<u8> = file
+        .labels
+        .outcomes
+        .iter()
+        .map(|o| outcome_stage(o.as_ref().map(|o| &*o.text)))
+        .collect();
     let (mut finals, mut pending) = (0u64, 0u64);
-    for label in outcomes.str()?.iter() {
-        let stage = *stages.entry(label).or_insert_with(|| outcome_stage(label));
+    for code in file.outcome.iter() {
+        let stage = stages[code as usize];
         finals += u64::from(stage == 2);
         pending += u64::from(stage == 1);
     }
-    Ok((finals, pending))
+    (finals, pending)
 }
 
 /// The latest `YYYY-MM` in the folders or archive holding the file (not its own name), other
@@ -78,10 +81,7 @@ pub(crate) fn one_copy_per_month(
     parsed: Vec<ParsedFile>,
     log: &mut Log,
 ) -> Result<Vec<ParsedFile>> {
-    let sets = parsed
-        .iter()
-        .map(|p| force_months(&p.frame))
-        .collect::<Result<Vec<_>>>()?;
+    let sets: Vec<ForceMonths> = parsed.iter().map(|p| force_months(&p.records)).collect();
     let mut copies: BTreeMap<&ForceMonths, Vec<usize>> = BTreeMap::new();
     for (index, set) in sets.iter().enumerate() {
         if !set.is_empty() {
@@ -94,10 +94,10 @@ pub(crate) fn one_copy_per_month(
             .iter()
             .map(|&i| download_month(&files[i].display, set))
             .collect();
-        let progress = indices
+        let progress: Vec<(u64, u64)> = indices
             .iter()
-            .map(|&i| outcome_progress(&parsed[i].frame))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|&i| outcome_progress(&parsed[i].records))
+            .collect();
         let distinct_months: BTreeSet<&Option<String>> = months.iter().collect();
         // Earlier positions win ties: the first read.
         let (kept, why) = if months.iter().all(Option::is_some) && distinct_months.len() > 1 {
@@ -144,7 +144,7 @@ pub(crate) fn one_copy_per_month(
                 &format!(
                     "{what} read from {kept_display} instead: {why}; this copy's {} rows have \
                      {finals} final and {pending} pending outcomes",
-                    parsed[index].frame.height()
+                    parsed[index].records.rows()
                 ),
                 1,
             );

@@ -1,12 +1,13 @@
 //! data.police.uk street and outcome files: read any number of forces and months into one clean
 //! frame of records, a data-quality log and a coverage table.
 
+mod compact;
 mod downloads;
 mod files;
 mod limits;
 mod log;
 mod parse;
-mod places;
+mod records;
 mod repeats;
 mod split;
 mod spreadsheet;
@@ -23,6 +24,7 @@ use polars::prelude::*;
 pub(crate) use crate::dates::{days_to_month, month_to_days};
 pub use limits::{MAX_EXPANSION, MAX_LINE_BYTES};
 pub use log::Finding;
+pub use records::{CompactRecords, RecordFilter};
 pub(crate) use split::Splitter;
 pub(crate) use spreadsheet::{delimiter as delimiter_of, spreadsheet_month};
 
@@ -207,6 +209,33 @@ pub struct PoliceUkData {
     pub coverage: DataFrame,
 }
 
+/// The result of [`read_police_uk_compact`]: the records held compactly, with the log and
+/// coverage of [`PoliceUkData`].
+#[derive(Debug, Clone)]
+pub struct CompactPoliceUkData {
+    /// The records, coded (build the frame with [`CompactRecords::frame`]).
+    pub records: CompactRecords,
+    /// As [`PoliceUkData::log`].
+    pub log: DataFrame,
+    /// As [`PoliceUkData::coverage`].
+    pub coverage: DataFrame,
+}
+
+impl CompactPoliceUkData {
+    /// The read with its records frame built: what [`read_police_uk`] returns.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Polars`] if polars cannot build a column.
+    pub fn into_data(self) -> Result<PoliceUkData> {
+        Ok(PoliceUkData {
+            records: self.records.frame()?,
+            log: self.log,
+            coverage: self.coverage,
+        })
+    }
+}
+
 /// Reads data.police.uk files from a folder (searched recursively), a single CSV, a zip archive
 /// (or a folder of archives), or a list of these.
 ///
@@ -244,6 +273,32 @@ pub fn read_police_uk(
     geography: &Geography,
     options: &ReadOptions,
 ) -> Result<PoliceUkData> {
+    read_police_uk_compact(sources, geography, options)?.into_data()
+}
+
+/// Reads data.police.uk files as [`read_police_uk`] does, keeping the records compact
+/// ([`CompactRecords`], about 60 bytes a row against some 350 for the frame): for reads of many
+/// forces and years, counted from the codes and built into frames only in the parts needed.
+///
+/// # Errors
+///
+/// As [`read_police_uk`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use crimeperf_polars::{count_crimes, read_police_uk_compact, CountOptions, Geography, ReadOptions};
+///
+/// let data = read_police_uk_compact("downloads", &Geography::bundled()?, &ReadOptions::default())?;
+/// let options = CountOptions { coverage: Some(&data.coverage), ..CountOptions::default() };
+/// let counts = count_crimes(&data.records, &["csp_name", "crime_type"], &options)?;
+/// # Ok::<(), crimeperf_polars::DataError>(())
+/// ```
+pub fn read_police_uk_compact(
+    sources: impl Sources,
+    geography: &Geography,
+    options: &ReadOptions,
+) -> Result<CompactPoliceUkData> {
     let (files, skipped) = files::discover(&sources.paths(), options.kind)?;
     read_files(&files, &skipped, geography, options)
 }
@@ -259,7 +314,7 @@ pub(crate) fn read_in_memory(
         .iter()
         .map(|(name, bytes)| files::SourceFile::in_memory(name, bytes))
         .collect();
-    read_files(&files, &[], geography, options)
+    read_files(&files, &[], geography, options)?.into_data()
 }
 
 /// Reads the files found, logging those `skipped`.
@@ -268,7 +323,7 @@ fn read_files(
     skipped: &[files::Skipped],
     geography: &Geography,
     options: &ReadOptions,
-) -> Result<PoliceUkData> {
+) -> Result<CompactPoliceUkData> {
     let kind = options.kind;
     let mut log = Log::default();
     for file in skipped {
@@ -294,19 +349,25 @@ fn read_files(
     )?;
     cancel::check(cancel)?;
     let parsed = downloads::one_copy_per_month(&unique, parsed, &mut log)?;
-    let mut frames = Vec::with_capacity(parsed.len());
+    let mut compact = Vec::with_capacity(parsed.len());
     for file in parsed {
         log.extend(file.log);
-        frames.push(file.frame);
+        compact.push(file.records);
+    }
+    if compact.is_empty() {
+        return Err(DataError::NoFiles {
+            path: "(nothing parsed)".into(),
+            kind: "police.uk",
+            detail: "no file was read".to_owned(),
+        });
     }
     if kind == FileKind::Street {
-        frames = resolve_duplicates(frames, options.duplicates, threads, &mut log)?;
+        resolve_duplicates(&mut compact, options.duplicates, threads, &mut log);
     }
     cancel::check(cancel)?;
-    let coverage = coverage(&frames, kind, threads, &mut log)?;
-    let records = concat(frames)?;
-    Ok(PoliceUkData {
-        records,
+    let coverage = coverage(&compact, kind, threads, &mut log)?;
+    Ok(CompactPoliceUkData {
+        records: CompactRecords::new(kind, compact, threads),
         log: log.into_frame()?,
         coverage,
     })
@@ -320,7 +381,6 @@ fn parse_all(
     progress: Option<&ReadProgress>,
     cancel: Option<&Cancel>,
 ) -> Result<Vec<parse::ParsedFile>> {
-    let places = places::Places::new(geography);
     // Each worker reads its files into one buffer and keeps its label tables, file to file.
     in_parallel(
         files.len(),
@@ -329,12 +389,12 @@ fn parse_all(
         |scratch, index| {
             // Once cancelled, the files left are not opened.
             let result = cancel::check(cancel)
-                .and_then(|()| parse::parse(files[index], scratch, kind, &places, cancel));
+                .and_then(|()| parse::parse(files[index], scratch, kind, geography, cancel));
             if let Some(progress) = progress {
                 if let Ok(parsed) = &result {
                     progress
                         .rows
-                        .fetch_add(parsed.frame.height(), Ordering::Relaxed);
+                        .fetch_add(parsed.records.rows(), Ordering::Relaxed);
                 }
                 progress.files_done.fetch_add(1, Ordering::Relaxed);
             }
@@ -345,7 +405,7 @@ fn parse_all(
     .collect()
 }
 
-fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {
+pub(crate) fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {
     let mut frames = frames.into_iter();
     let Some(mut all) = frames.next() else {
         return Err(DataError::NoFiles {
@@ -378,50 +438,16 @@ fn copy_rank(located: bool, outcome: Option<&str>, month: i32) -> (bool, u8, i32
     (located, outcome_stage(outcome), month)
 }
 
-/// The columns of one file's frame that duplicate resolution reads.
-struct CopyColumns<'a> {
-    ids: &'a StringChunked,
-    files: &'a StringChunked,
-    lines: &'a UInt32Chunked,
-    lsoas: &'a StringChunked,
-    outcomes: &'a StringChunked,
-    months: &'a Int32Chunked,
-    /// Every column but `file` and `line`, to tell identical copies from differing ones.
-    compared: Vec<&'a Column>,
-}
-
-impl<'a> CopyColumns<'a> {
-    fn of(frame: &'a DataFrame) -> Result<Self> {
-        Ok(CopyColumns {
-            ids: frame.column("crime_id")?.str()?,
-            files: frame.column("file")?.str()?,
-            lines: frame.column("line")?.u32()?,
-            lsoas: frame.column("lsoa_code")?.str()?,
-            outcomes: frame.column("last_outcome")?.str()?,
-            months: frame.column("month")?.date()?.physical(),
-            compared: frame
-                .columns()
-                .iter()
-                .filter(|c| !matches!(c.name().as_str(), "file" | "line"))
-                .collect(),
-        })
-    }
-}
-
-/// Collapses identical copies of a Crime ID and resolves differing ones by `policy`, across the
-/// frames of every file (rows are `(frame, row)` pairs, in reading order). Only the frames that
-/// lose rows are filtered, so the usual case (a handful of duplicates) copies almost nothing.
+/// Collapses identical copies of a Crime ID and resolves differing ones by `policy`, across
+/// every file (rows are `(file, row)` pairs, in reading order). Only the files that lose rows
+/// are rewritten, so the usual case (a handful of duplicates) copies almost nothing.
 fn resolve_duplicates(
-    frames: Vec<DataFrame>,
+    files: &mut [compact::CompactFile],
     policy: DuplicatePolicy,
     threads: usize,
     log: &mut Log,
-) -> Result<Vec<DataFrame>> {
-    let columns = frames
-        .iter()
-        .map(CopyColumns::of)
-        .collect::<Result<Vec<_>>>()?;
-    let ids: Vec<&StringChunked> = columns.iter().map(|c| c.ids).collect();
+) {
+    let ids: Vec<&compact::Ids> = files.iter().map(|f| &f.ids).collect();
     let mut groups: BTreeMap<Row, Vec<Row>> = BTreeMap::new();
     for (first, copy) in repeats::repeated_ids(&ids, threads) {
         groups
@@ -430,33 +456,27 @@ fn resolve_duplicates(
             .push(copy);
     }
     if groups.is_empty() {
-        drop(columns);
-        return Ok(frames);
+        return;
     }
-    // Rows to drop, by frame.
+    // Rows to drop, by file.
     let mut dropped: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let place = |(f, row): Row| {
         (
-            columns[f].files.get(row).unwrap_or("").to_owned(),
-            columns[f].lines.get(row).map(u64::from),
+            files[f].display.clone(),
+            Some(u64::from(files[f].line[row])),
         )
     };
+    let mut id = String::new();
     for copies in groups.values() {
         let first = copies[0];
-        let id = columns[first.0].ids.get(first.1).unwrap_or("");
-        let identical = |(f, row): Row| {
-            columns[first.0]
-                .compared
-                .iter()
-                .zip(&columns[f].compared)
-                .all(|(a, b)| a.get(first.1).ok() == b.get(row).ok())
-        };
+        files[first.0].ids.write(first.1, &mut id);
+        let identical = |(f, row): Row| files[first.0].same_record(first.1, &files[f], row);
         let (same, differing): (Vec<Row>, Vec<Row>) =
             copies[1..].iter().partition(|&&copy| identical(copy));
         for &copy in &same {
             dropped.entry(copy.0).or_default().push(copy.1);
             let (file, line) = place(copy);
-            log.add(&file, line, Finding::DuplicateIdentical, id, 1);
+            log.add(&file, line, Finding::DuplicateIdentical, &id, 1);
         }
         if differing.is_empty() {
             continue;
@@ -472,11 +492,11 @@ fn resolve_duplicates(
                 // max_by_key keeps the last maximum, so reverse to prefer the first read.
                 .rev()
                 .max_by_key(|&(f, row)| {
-                    let c = &columns[f];
+                    let file = &files[f];
                     copy_rank(
-                        c.lsoas.get(row).is_some(),
-                        c.outcomes.get(row),
-                        c.months.get(row).unwrap_or(0),
+                        file.area_of(row).code.is_some(),
+                        file.outcome_of(row).map(|o| &*o.text),
+                        file.month_days(row),
                     )
                 }),
         };
@@ -507,17 +527,13 @@ fn resolve_duplicates(
             candidates.len() as u64,
         );
     }
-    drop(columns);
-    let mut frames = frames;
     for (f, rows) in dropped {
-        let mut keep = vec![true; frames[f].height()];
+        let mut keep = vec![true; files[f].rows()];
         for row in rows {
             keep[row] = false;
         }
-        let mask = BooleanChunked::from_slice("keep".into(), &keep);
-        frames[f] = frames[f].filter(&mask)?;
+        files[f].retain(&keep);
     }
-    Ok(frames)
 }
 
 /// Rows, ASB incidents and rows without a location.
@@ -526,41 +542,29 @@ type Counts = (u64, u64, u64);
 /// [`Counts`] by force and month.
 type Tally<'a> = PlHashMap<(&'a str, i32), Counts>;
 
-/// The tally of one file's frame. Iterators rather than `get(row)`: the names are borrowed from
-/// the frame, and a file is one force and month, so the key of the row before is checked first.
-fn tally(frame: &DataFrame, kind: FileKind) -> Result<Tally<'_>> {
-    let forces = frame.column("falls_within")?.str()?;
-    let months = frame.column("month")?.date()?.physical();
-    let lsoas = frame.column("lsoa_code")?.str()?;
-    let asb = match kind {
-        FileKind::Street => Some(frame.column("is_asb")?.bool()?),
-        FileKind::Outcomes => None,
-    };
-    let mut tally = Tally::default();
-    let mut asb_flags = asb.map(|a| a.iter());
-    let mut run: Option<((&str, i32), Counts)> = None;
-    for ((force, month), lsoa) in forces.iter().zip(months.iter()).zip(lsoas.iter()) {
-        let is_asb = asb_flags.as_mut().and_then(Iterator::next).flatten();
-        let (Some(force), Some(month)) = (force, month) else {
-            continue;
-        };
-        let counts = match &mut run {
-            Some((key, counts)) if *key == (force, month) => counts,
-            _ => {
-                if let Some((key, counts)) = run.take() {
-                    add_counts(tally.entry(key).or_default(), counts);
-                }
-                &mut run.insert(((force, month), (0, 0, 0))).1
-            }
-        };
+/// The tally of one file: by its codes first (a file is one force and month, so a handful of
+/// cells), then by the names.
+fn tally(file: &compact::CompactFile) -> Tally<'_> {
+    let mut cells: PlHashMap<(u32, u32), Counts> = PlHashMap::default();
+    let asb: Vec<bool> = file.labels.crime_types.iter().map(|t| t.asb).collect();
+    let street = file.kind == FileKind::Street;
+    for row in 0..file.rows() {
+        let counts = cells
+            .entry((file.falls_within.get(row), file.month.get(row)))
+            .or_default();
         counts.0 += 1;
-        counts.1 += u64::from(is_asb == Some(true));
-        counts.2 += u64::from(lsoa.is_none());
+        counts.1 += u64::from(street && asb[file.crime_type.get(row) as usize]);
+        counts.2 += u64::from(file.area.get(row) == 0);
     }
-    if let Some((key, counts)) = run {
+    let mut tally = Tally::default();
+    for ((force, month), counts) in cells {
+        let key = (
+            &*file.labels.forces[force as usize],
+            file.labels.months[month as usize],
+        );
         add_counts(tally.entry(key).or_default(), counts);
     }
-    Ok(tally)
+    tally
 }
 
 fn add_counts(total: &mut Counts, more: Counts) {
@@ -571,16 +575,16 @@ fn add_counts(total: &mut Counts, more: Counts) {
 
 /// Rows by force and month, and the months missing from each force's series.
 fn coverage(
-    frames: &[DataFrame],
+    files: &[compact::CompactFile],
     kind: FileKind,
     threads: usize,
     log: &mut Log,
 ) -> Result<DataFrame> {
-    let tallies = in_parallel(frames.len(), threads, || (), |_, f| tally(&frames[f], kind));
+    let tallies = in_parallel(files.len(), threads, || (), |_, f| tally(&files[f]));
     // Sorted once, at the end.
     let mut table: BTreeMap<(&str, i32), Counts> = BTreeMap::new();
     for file in tallies {
-        for (key, counts) in file? {
+        for (key, counts) in file {
             add_counts(table.entry(key).or_default(), counts);
         }
     }

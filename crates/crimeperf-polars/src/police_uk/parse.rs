@@ -1,24 +1,19 @@
 //! Parsing one police.uk CSV into columns, placing each row with the geography lookup and
 //! recording everything odd in the log.
 
-use crimeperf::{CrimeType, Month, Outcome};
-use polars::prelude::*;
-
-use polars_arrow::array::View;
-use polars_buffer::Buffer;
-
+use super::compact::{code_of, Area, CompactFile, CrimeTypeLabel, OutcomeLabel, RowCodes};
 use super::files::SourceFile;
 use super::limits::LineEndings;
 use super::log::{Finding, Log};
-use super::places::{Place, Places};
 use super::split::{Record, Splitter};
 use super::spreadsheet;
-use super::views::{Labels, ViewColumn};
+use super::views::Labels;
 use super::FileKind;
 use crate::cancel::{self, Cancel};
 use crate::dates::month_to_days;
 use crate::error::{DataError, Result};
-use crate::geography::force_key;
+use crate::geography::{force_key, Geography, LsoaPlace};
+use crimeperf::{CrimeType, Month, Outcome};
 
 /// The columns of a police.uk file, by their header names (lower case).
 struct Layout {
@@ -78,154 +73,64 @@ impl Layout {
 /// file is taken not to be a police.uk file at all.
 pub(crate) const MAX_LINES_ABOVE_HEADER: u64 = 10;
 
-/// The builders of every output column.
-struct Columns {
-    crime_id: ViewColumn,
-    month: Vec<i32>,
-    reported_by: ViewColumn,
-    falls_within: ViewColumn,
-    longitude: PrimitiveChunkedBuilder<Float64Type>,
-    latitude: PrimitiveChunkedBuilder<Float64Type>,
-    location: ViewColumn,
-    lsoa_code: ViewColumn,
-    lsoa_name: ViewColumn,
-    local_authority_code: ViewColumn,
-    local_authority_name: ViewColumn,
-    csp_code: ViewColumn,
-    csp_name: ViewColumn,
-    crime_type: ViewColumn,
-    crime_type_known: Vec<bool>,
-    outcome: ViewColumn,
-    outcome_group: ViewColumn,
-    outcome_known: BooleanChunkedBuilder,
-    is_asb: Vec<bool>,
-    outside_force: Vec<bool>,
-    line: Vec<u32>,
-}
-
-impl Columns {
-    fn new(capacity: usize) -> Self {
-        let s = || ViewColumn::with_capacity(capacity);
-        let f = |name: &str| PrimitiveChunkedBuilder::new(name.into(), capacity);
-        Columns {
-            // police.uk Crime IDs are 64 hex digits.
-            crime_id: ViewColumn::with_capacity_and_text(capacity, capacity * 64),
-            month: Vec::with_capacity(capacity),
-            reported_by: s(),
-            falls_within: s(),
-            longitude: f("longitude"),
-            latitude: f("latitude"),
-            location: s(),
-            lsoa_code: s(),
-            lsoa_name: s(),
-            local_authority_code: s(),
-            local_authority_name: s(),
-            csp_code: s(),
-            csp_name: s(),
-            crime_type: s(),
-            crime_type_known: Vec::with_capacity(capacity),
-            outcome: s(),
-            outcome_group: s(),
-            outcome_known: BooleanChunkedBuilder::new("outcome_known".into(), capacity),
-            is_asb: Vec::with_capacity(capacity),
-            outside_force: Vec::with_capacity(capacity),
-            line: Vec::with_capacity(capacity),
-        }
-    }
-
-    /// Appends the place columns of a row: `place`'s names, or nulls.
-    #[inline]
-    fn push_place(&mut self, place: Option<&Place<'_>>) {
-        self.local_authority_code
-            .push_option(place.and_then(|p| p.local_authority_code));
-        self.local_authority_name
-            .push_option(place.and_then(|p| p.local_authority_name));
-        self.csp_code.push_option(place.and_then(|p| p.csp_code));
-        self.csp_name.push_option(place.and_then(|p| p.csp_name));
-    }
-
-    /// The frame, the place columns' views pointing into `places`.
-    fn into_frame(
-        self,
-        kind: FileKind,
-        file: &str,
-        places: &Buffer<u8>,
-    ) -> PolarsResult<DataFrame> {
-        let height = self.line.len();
-        let month = Int32Chunked::from_vec("month".into(), self.month)
-            .into_date()
-            .into_column();
-        let mut columns = vec![
-            self.crime_id.finish("crime_id")?.into_column(),
-            month,
-            self.reported_by.finish("reported_by")?.into_column(),
-            self.falls_within.finish("falls_within")?.into_column(),
-            self.longitude.finish().into_column(),
-            self.latitude.finish().into_column(),
-            self.location.finish("location")?.into_column(),
-            self.lsoa_code.finish("lsoa_code")?.into_column(),
-            self.lsoa_name.finish("lsoa_name")?.into_column(),
-            self.local_authority_code
-                .finish_shared("local_authority_code", places)?
-                .into_column(),
-            self.local_authority_name
-                .finish_shared("local_authority_name", places)?
-                .into_column(),
-            self.csp_code
-                .finish_shared("csp_code", places)?
-                .into_column(),
-            self.csp_name
-                .finish_shared("csp_name", places)?
-                .into_column(),
-        ];
-        match kind {
-            FileKind::Street => {
-                columns.push(self.crime_type.finish("crime_type")?.into_column());
-                columns.push(Column::new(
-                    "crime_type_known".into(),
-                    self.crime_type_known,
-                ));
-                columns.push(self.outcome.finish("last_outcome")?.into_column());
-                columns.push(self.outcome_group.finish("outcome_group")?.into_column());
-                columns.push(self.outcome_known.finish().into_column());
-                columns.push(Column::new("is_asb".into(), self.is_asb));
-            }
-            FileKind::Outcomes => {
-                columns.push(self.outcome.finish("outcome")?.into_column());
-                columns.push(self.outcome_group.finish("outcome_group")?.into_column());
-                columns.push(self.outcome_known.finish().into_column());
-            }
-        }
-        columns.push(Column::new("outside_force".into(), self.outside_force));
-        // Materialised (one shared copy of the name, a view per row) so that every column of a
-        // file's frame is one chunk of the same length, and the frames stack chunk by chunk.
-        columns.push(StringChunked::full("file".into(), file, height).into_column());
-        columns.push(Column::new("line".into(), self.line));
-        DataFrame::new(height, columns)
-    }
-}
-
-/// A parsed file: its rows as a frame and its findings.
+/// A parsed file: its rows in compact form and its findings.
 pub(crate) struct ParsedFile {
-    pub frame: DataFrame,
+    pub records: CompactFile,
     pub log: Log,
 }
 
-/// What a crime type label is: its view in the `crime_type` column, whether it is in the
-/// taxonomy, and whether it is anti-social behaviour.
+/// What a crime type label is: its code in the file, whether it is in the taxonomy, and
+/// whether it is anti-social behaviour.
 #[derive(Clone, Copy)]
-struct CrimeTypeLabel {
-    view: View,
+struct CrimeTypeSeen {
+    code: u32,
     known: bool,
     asb: bool,
 }
 
-/// What an outcome label is: its view in the outcome column and its group's view in the
-/// `outcome_group` column (`None` when the label is not in the taxonomy).
-#[derive(Clone, Copy)]
-struct OutcomeLabel {
-    view: View,
-    group: Option<View>,
+/// An LSOA code as first seen in a file: its area code (with the name written beside it), its
+/// place, and that name (a code always has the same name within a file; another name is coded
+/// on its own).
+#[derive(Clone)]
+struct SeenLsoa<'g> {
+    area: u32,
+    place: Option<&'g LsoaPlace>,
+    name_as_written: String,
+}
+
+/// What a worker keeps from file to file: its read buffer, and its label tables with their room
+/// (emptied for each file, as their codes index that file's tables).
+#[derive(Default)]
+pub(crate) struct Scratch<'g> {
+    buffer: Vec<u8>,
+    /// Month labels mean the same in every file, so these are kept: the month, and how a
+    /// spreadsheet wrote it when not as police.uk does.
+    months: Labels<Option<(i32, Option<&'static str>)>>,
+    crime_types: Labels<CrimeTypeSeen>,
+    /// The code of an outcome label (0 for a blank) and whether it is in the taxonomy.
+    outcomes: Labels<(u32, bool)>,
+    reporting_forces: Labels<u32>,
+    /// "Falls within": its code, and the index of its force key in `force_keys`.
+    forces: Labels<(u32, usize)>,
+    force_keys: Vec<String>,
+    locations: Labels<u32>,
+    lsoas: Labels<SeenLsoa<'g>>,
+    /// Areas whose LSOA name differs from the one first written beside the code, by
+    /// `code\nname`.
+    renamed_lsoas: Labels<u32>,
+}
+
+impl Scratch<'_> {
+    fn start_file(&mut self) {
+        self.crime_types.clear();
+        self.outcomes.clear();
+        self.reporting_forces.clear();
+        self.forces.clear();
+        self.force_keys.clear();
+        self.locations.clear();
+        self.lsoas.clear();
+        self.renamed_lsoas.clear();
+    }
 }
 
 /// The file's text with every line that is not UTF-8 blanked (so that line numbers stay right),
@@ -252,48 +157,6 @@ fn without_bad_lines(bytes: &[u8], display: &str, log: &mut Log) -> String {
         }
     }
     text
-}
-
-/// An LSOA code as first seen in a file: its view, its place, and the LSOA name written beside
-/// it (a code always has the same name within a file; another name is looked up on its own).
-#[derive(Clone)]
-struct SeenLsoa<'g> {
-    code: View,
-    place: Option<Place<'g>>,
-    name_as_written: String,
-    name: View,
-}
-
-/// What a worker keeps from file to file: its read buffer, and its label tables with their room
-/// (emptied for each file, as their views point into that file's columns).
-#[derive(Default)]
-pub(crate) struct Scratch<'g> {
-    buffer: Vec<u8>,
-    /// Month labels mean the same in every file, so these are kept: the month, and how a
-    /// spreadsheet wrote it when not as police.uk does.
-    months: Labels<Option<(i32, Option<&'static str>)>>,
-    crime_types: Labels<CrimeTypeLabel>,
-    outcomes: Labels<Option<OutcomeLabel>>,
-    reporting_forces: Labels<View>,
-    /// "Falls within", with the index of its force key in `force_keys`.
-    forces: Labels<(View, usize)>,
-    force_keys: Vec<String>,
-    locations: Labels<View>,
-    lsoas: Labels<SeenLsoa<'g>>,
-    lsoa_names: Labels<View>,
-}
-
-impl Scratch<'_> {
-    fn start_file(&mut self) {
-        self.crime_types.clear();
-        self.outcomes.clear();
-        self.reporting_forces.clear();
-        self.forces.clear();
-        self.force_keys.clear();
-        self.locations.clear();
-        self.lsoas.clear();
-        self.lsoa_names.clear();
-    }
 }
 
 /// A coordinate: a plain decimal such as `-0.703617` (every police.uk coordinate) is converted
@@ -339,7 +202,7 @@ pub(crate) fn parse<'g>(
     file: &SourceFile,
     scratch: &mut Scratch<'g>,
     kind: FileKind,
-    places: &'g Places<'g>,
+    geography: &'g Geography,
     cancel: Option<&Cancel>,
 ) -> Result<ParsedFile> {
     let mut log = Log::default();
@@ -355,7 +218,7 @@ pub(crate) fn parse<'g>(
         force_keys,
         locations,
         lsoas,
-        lsoa_names,
+        renamed_lsoas,
     } = scratch;
     let endings = file.load_into(buffer, cancel)?;
     // What a spreadsheet program did to the file and was undone, logged once the rows are
@@ -405,8 +268,11 @@ pub(crate) fn parse<'g>(
             if let Some(err) = first_error {
                 return Err(err);
             }
-            let empty = Columns::new(0).into_frame(kind, display, &places.text)?;
-            return Ok(ParsedFile { frame: empty, log });
+            let empty = CompactFile::new(display, kind, 0);
+            return Ok(ParsedFile {
+                records: empty,
+                log,
+            });
         };
         let line = record.line;
         match Layout::from_header(&record, kind, display) {
@@ -430,9 +296,9 @@ pub(crate) fn parse<'g>(
     };
     // Rows are 150 to 250 bytes; room for more costs nothing until it is written to (untouched
     // pages are never mapped), while growing a column would copy it.
-    let mut columns = Columns::new(bytes.len() / 100 + 16);
-    // Each distinct label is parsed and stored once per file, and looked up once per row.
-    let no_location = columns.location.store("");
+    let mut file_rows = CompactFile::new(display, kind, bytes.len() / 100 + 16);
+    // Each distinct label is parsed and coded once per file, and looked up once per row.
+    let mut month_codes: Vec<(i32, u32)> = Vec::new();
     let mut rows: u64 = 0;
     // Rows whose Month a spreadsheet rewrote, by how: count, first line and first value.
     let mut rewritten_months: Vec<(&'static str, u64, u64, String)> = Vec::new();
@@ -487,26 +353,29 @@ pub(crate) fn parse<'g>(
             }
         }
 
+        let labels = &mut file_rows.labels;
         // Crime type (street files).
         let mut is_asb = false;
+        let mut crime_type = None;
         if let Some(index) = layout.crime_type {
             let raw = field(index);
-            let label = *crime_types.lookup(raw, |raw| {
+            let seen = *crime_types.lookup(raw, |raw| {
                 let written = raw.trim();
-                match written.parse::<CrimeType>() {
-                    Ok(t) => CrimeTypeLabel {
-                        view: columns.crime_type.store(t.label()),
-                        known: true,
-                        asb: t.is_incident(),
+                let (label, known, asb) = match written.parse::<CrimeType>() {
+                    Ok(t) => (t.label().into(), true, t.is_incident()),
+                    Err(_) => (written.into(), false, false),
+                };
+                let code = code_of(
+                    &mut labels.crime_types,
+                    CrimeTypeLabel {
+                        text: label,
+                        known,
+                        asb,
                     },
-                    Err(_) => CrimeTypeLabel {
-                        view: columns.crime_type.store(written),
-                        known: false,
-                        asb: false,
-                    },
-                }
+                );
+                CrimeTypeSeen { code, known, asb }
             });
-            if !label.known {
+            if !seen.known {
                 log.add(
                     display,
                     Some(line),
@@ -515,68 +384,63 @@ pub(crate) fn parse<'g>(
                     1,
                 );
             }
-            is_asb = label.asb;
-            columns.crime_type.push_view(label.view);
-            columns.crime_type_known.push(label.known);
-            columns.is_asb.push(label.asb);
+            is_asb = seen.asb;
+            crime_type = Some(seen.code);
         }
 
-        // Outcome.
+        // Outcome (a blank when the file has no outcome column).
+        let mut outcome = 0;
         if let Some(index) = layout.outcome {
             let raw = field(index);
-            let label = *outcomes.lookup(raw, |raw| {
+            let (code, known) = *outcomes.lookup(raw, |raw| {
                 let written = raw.trim();
                 if written.is_empty() {
-                    return None;
+                    return (0, true);
                 }
-                Some(match written.parse::<Outcome>() {
+                let label = match written.parse::<Outcome>() {
                     Ok(o) => OutcomeLabel {
-                        view: columns.outcome.store(o.label()),
-                        group: Some(columns.outcome_group.store(o.group().label())),
+                        text: o.label().into(),
+                        group: Some(o.group().label()),
                     },
                     Err(_) => OutcomeLabel {
-                        view: columns.outcome.store(written),
+                        text: written.into(),
                         group: None,
                     },
-                })
+                };
+                let known = label.group.is_some();
+                (code_of(&mut labels.outcomes, Some(label)), known)
             });
-            match label {
-                None => {
-                    columns.outcome.push_null();
-                    columns.outcome_group.push_null();
-                    columns.outcome_known.append_null();
-                }
-                Some(label) => {
-                    if label.group.is_none() {
-                        log.add(display, Some(line), Finding::UnknownOutcome, raw.trim(), 1);
-                    }
-                    columns.outcome.push_view(label.view);
-                    columns.outcome_group.push_option(label.group);
-                    columns.outcome_known.append_value(label.group.is_some());
-                }
+            if !known {
+                log.add(display, Some(line), Finding::UnknownOutcome, raw.trim(), 1);
             }
+            outcome = code;
         }
 
         let crime_id = field(layout.crime_id).trim();
-        if crime_id.is_empty() {
-            columns.crime_id.push_null();
-            if !is_asb && kind == FileKind::Street {
-                log.add(display, Some(line), Finding::BlankCrimeId, "", 1);
-            }
-        } else {
-            columns.crime_id.push_text(crime_id);
+        if crime_id.is_empty() && !is_asb && kind == FileKind::Street {
+            log.add(display, Some(line), Finding::BlankCrimeId, "", 1);
         }
-        columns.month.push(month);
+        file_rows.ids.push(crime_id);
+        let labels = &mut file_rows.labels;
+        let month = match month_codes.iter().find(|(days, _)| *days == month) {
+            Some(&(_, code)) => code,
+            None => {
+                let code = code_of(&mut labels.months, month);
+                month_codes.push((month, code));
+                code
+            }
+        };
         let reported_by = *reporting_forces.get(optional(layout.reported_by), |raw| {
-            columns.reported_by.store(raw.trim())
+            code_of(&mut labels.reporting_forces, raw.trim().into())
         });
-        columns.reported_by.push_view(reported_by);
         let (falls_within, force) = *forces.get(field(layout.falls_within), |raw| {
             let name = raw.trim();
             force_keys.push(force_key(name));
-            (columns.falls_within.store(name), force_keys.len() - 1)
+            (
+                code_of(&mut labels.forces, name.into()),
+                force_keys.len() - 1,
+            )
         });
-        columns.falls_within.push_view(falls_within);
 
         let mut coordinate = |index: Option<usize>, what: &str| -> Option<f64> {
             let value = optional(index).trim();
@@ -601,66 +465,85 @@ pub(crate) fn parse<'g>(
         };
         let longitude = coordinate(layout.longitude, "longitude");
         let latitude = coordinate(layout.latitude, "latitude");
-        columns.longitude.append_option(longitude);
-        columns.latitude.append_option(latitude);
+        let labels = &mut file_rows.labels;
         let location_raw = optional(layout.location);
         let location = if location_raw.is_empty() {
-            no_location
+            0
         } else {
-            *locations.lookup(location_raw, |raw| columns.location.store(raw.trim()))
+            *locations.lookup(location_raw, |raw| {
+                code_of(&mut labels.locations, raw.trim().into())
+            })
         };
-        columns.location.push_view(location);
 
         // Where the row is.
         let lsoa = optional(layout.lsoa_code).trim();
         let mut outside = false;
+        let area;
         if lsoa.is_empty() {
-            columns.lsoa_code.push_null();
-            columns.lsoa_name.push_null();
+            area = 0;
             let finding = if location_raw.trim().eq_ignore_ascii_case("no location") {
                 Finding::NoLocation
             } else {
                 Finding::BlankLsoa
             };
             log.add(display, Some(line), finding, "", 1);
-            columns.push_place(None);
         } else {
             let name_as_written = optional(layout.lsoa_name);
-            let seen = lsoas.lookup(lsoa, |code| SeenLsoa {
-                code: columns.lsoa_code.store(code),
-                place: places.get(code).copied(),
-                name_as_written: name_as_written.to_owned(),
-                name: columns.lsoa_name.store(name_as_written.trim()),
-            });
-            columns.lsoa_code.push_view(seen.code);
-            let name = if seen.name_as_written == name_as_written {
-                seen.name
-            } else {
-                *lsoa_names.lookup(name_as_written, |raw| columns.lsoa_name.store(raw.trim()))
+            let new_area = |areas: &mut Vec<Area>, code: &str, name: &str, place| {
+                code_of(
+                    areas,
+                    Area {
+                        code: Some(code.into()),
+                        name: Some(name.trim().into()),
+                        place,
+                    },
+                )
             };
-            columns.lsoa_name.push_view(name);
-            match &seen.place {
+            let seen = lsoas.lookup(lsoa, |code| {
+                let place = geography.get(code);
+                SeenLsoa {
+                    area: new_area(&mut labels.areas, code, name_as_written, place.cloned()),
+                    place,
+                    name_as_written: name_as_written.to_owned(),
+                }
+            });
+            area = if seen.name_as_written == name_as_written {
+                seen.area
+            } else {
+                let place = seen.place.cloned();
+                *renamed_lsoas.lookup(&format!("{lsoa}\n{name_as_written}"), |_| {
+                    new_area(&mut labels.areas, lsoa, name_as_written, place)
+                })
+            };
+            match seen.place {
                 Some(place) => {
                     let home = &force_keys[force];
-                    let lsoa_force = &place.place.force_key;
+                    let lsoa_force = &place.force_key;
                     if !lsoa_force.is_empty() && **lsoa_force != **home {
                         outside = true;
                         let detail = format!(
                             "{lsoa} is in {} ({})",
-                            place.place.local_authority_name, place.place.force_name
+                            place.local_authority_name, place.force_name
                         );
                         log.add(display, Some(line), Finding::LsoaOutsideForce, &detail, 1);
                     }
-                    columns.push_place(Some(place));
                 }
-                None => {
-                    log.add(display, Some(line), Finding::UnknownLsoa, lsoa, 1);
-                    columns.push_place(None);
-                }
+                None => log.add(display, Some(line), Finding::UnknownLsoa, lsoa, 1),
             }
         }
-        columns.outside_force.push(outside);
-        columns.line.push(u32::try_from(line).unwrap_or(u32::MAX));
+        file_rows.push(RowCodes {
+            month,
+            reported_by,
+            falls_within,
+            longitude,
+            latitude,
+            location,
+            area,
+            crime_type,
+            outcome,
+            outside_force: outside,
+            line,
+        });
     }
     for detail in undone {
         log.add(display, None, Finding::SpreadsheetExport, detail, rows);
@@ -675,8 +558,11 @@ pub(crate) fn parse<'g>(
             count,
         );
     }
-    let frame = columns.into_frame(kind, display, &places.text)?;
-    Ok(ParsedFile { frame, log })
+    file_rows.shrink_to_fit();
+    Ok(ParsedFile {
+        records: file_rows,
+        log,
+    })
 }
 
 #[cfg(test)]

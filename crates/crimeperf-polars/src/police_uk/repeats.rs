@@ -10,7 +10,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
-use polars::prelude::{PlHashMap, PlRandomState, StringChunked};
+use polars::prelude::{PlHashMap, PlRandomState};
+
+use super::compact::{IdKey, Ids};
 
 use crate::parallel::in_parallel;
 
@@ -40,9 +42,9 @@ impl Hasher for Identity {
 
 /// Hash values of the non-null IDs, with 0 standing for a null (real hashes have their low bit
 /// set, so none is 0).
-fn hashes(ids: &StringChunked, state: &PlRandomState) -> Vec<u64> {
-    ids.iter()
-        .map(|id| id.map_or(0, |id| state.hash_one(id) | 1))
+fn hashes(ids: &Ids, state: &PlRandomState) -> Vec<u64> {
+    (0..ids.len())
+        .map(|row| ids.key(row).map_or(0, |id| state.hash_one(id) | 1))
         .collect()
 }
 
@@ -65,7 +67,7 @@ const PARTITION_ROWS: usize = 16_384;
 /// The hashes are scattered into partitions by their top bits (in reading order within each),
 /// and each partition is searched with a table of its own; the threads take alternate
 /// partitions.
-pub(crate) fn repeated_ids(ids: &[&StringChunked], threads: usize) -> Vec<(Row, Row)> {
+pub(crate) fn repeated_ids(ids: &[&Ids], threads: usize) -> Vec<(Row, Row)> {
     let threads = threads.max(1);
     let state = PlRandomState::default();
     let hashed: Vec<Vec<u64>> =
@@ -106,7 +108,7 @@ pub(crate) fn repeated_ids(ids: &[&StringChunked], threads: usize) -> Vec<(Row, 
             for bucket in &buckets {
                 first.clear();
                 // IDs whose hash another ID had first.
-                let mut colliding: PlHashMap<&str, Row> = PlHashMap::default();
+                let mut colliding: PlHashMap<IdKey<'_>, Row> = PlHashMap::default();
                 for &(hash, packed) in bucket {
                     let earlier = match first.get(&hash) {
                         None => {
@@ -116,11 +118,13 @@ pub(crate) fn repeated_ids(ids: &[&StringChunked], threads: usize) -> Vec<(Row, 
                         Some(&earlier) => unpack(earlier),
                     };
                     let here = unpack(packed);
-                    let id = ids[here.0].get(here.1).unwrap_or("");
-                    if ids[earlier.0].get(earlier.1) == Some(id) {
+                    let Some(id) = ids[here.0].key(here.1) else {
+                        continue;
+                    };
+                    if ids[earlier.0].key(earlier.1) == Some(id) {
                         found.push((earlier, here));
                     } else {
-                        match colliding.get(id) {
+                        match colliding.get(&id) {
                             Some(&earlier) => found.push((earlier, here)),
                             None => {
                                 colliding.insert(id, here);
@@ -142,18 +146,19 @@ pub(crate) fn repeated_ids(ids: &[&StringChunked], threads: usize) -> Vec<(Row, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use polars::prelude::*;
+
+    fn ids<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> Ids {
+        let mut ids = Ids::with_capacity(0);
+        for id in values {
+            ids.push(id.unwrap_or(""));
+        }
+        ids
+    }
 
     #[test]
     fn finds_every_repeat_across_frames_in_reading_order() {
-        let a = StringChunked::from_iter_options(
-            "id".into(),
-            [Some("x"), None, Some("y"), Some("x")].into_iter(),
-        );
-        let b = StringChunked::from_iter_options(
-            "id".into(),
-            [None, Some("y"), Some("z"), Some("x")].into_iter(),
-        );
+        let a = ids([Some("x"), None, Some("y"), Some("x")]);
+        let b = ids([None, Some("y"), Some("z"), Some("x")]);
         for threads in [1, 2, 3] {
             let pairs = repeated_ids(&[&a, &b], threads);
             assert_eq!(
@@ -167,21 +172,24 @@ mod tests {
     #[test]
     fn many_partitions_find_the_same_repeats_as_one_table() {
         // 200,000 IDs in 4 frames, every 7th a repeat of an earlier one: 12 partitions' worth.
-        let frames: Vec<StringChunked> = (0..4)
+        let texts: Vec<Vec<Option<String>>> = (0..4)
             .map(|f| {
-                StringChunked::from_iter_options(
-                    "id".into(),
-                    (0..50_000).map(|row| {
+                (0..50_000)
+                    .map(|row| {
                         let n = f * 50_000 + row;
                         let id = if n % 7 == 6 { n / 3 } else { n };
                         (n % 101 != 0).then(|| format!("{id:064x}"))
-                    }),
-                )
+                    })
+                    .collect()
             })
+            .collect();
+        let frames: Vec<Ids> = texts
+            .iter()
+            .map(|f| ids(f.iter().map(Option::as_deref)))
             .collect();
         let mut first: HashMap<String, Row> = HashMap::new();
         let mut expected = Vec::new();
-        for (f, frame) in frames.iter().enumerate() {
+        for (f, frame) in texts.iter().enumerate() {
             for (row, id) in frame.iter().enumerate() {
                 let Some(id) = id else { continue };
                 match first.get(id) {
@@ -193,7 +201,7 @@ mod tests {
             }
         }
         assert!(expected.len() > 5_000, "{} repeats", expected.len());
-        let refs: Vec<&StringChunked> = frames.iter().collect();
+        let refs: Vec<&Ids> = frames.iter().collect();
         for threads in [1, 2, 3] {
             assert_eq!(repeated_ids(&refs, threads), expected, "{threads} threads");
         }

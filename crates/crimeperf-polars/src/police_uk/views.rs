@@ -2,32 +2,16 @@
 //! repeats on every row is stored once and each row gets a 16-byte copy of its view.
 //!
 //! A view holds strings of up to 12 bytes inline and points into a data buffer for longer ones.
-//! The parser makes the view of each distinct label once (see [`Labels`]) and pushes that view
-//! row after row; the geography's names live in one buffer shared by every file's columns
-//! ([`SharedText`]), and only the strings that are new on each row (Crime IDs) are copied.
+//! A file's records are built from its compact form (see `compact.rs`): the view of each distinct
+//! label is made once and pushed row after row, and only the strings that are new on each row
+//! (Crime IDs) are copied. [`Labels`] codes each distinct raw label of a file once as it is
+//! parsed.
 
 use polars::prelude::*;
 use polars_arrow::array::{Utf8ViewArray, View};
 use polars_arrow::bitmap::MutableBitmap;
 use polars_arrow::datatypes::ArrowDataType;
 use polars_buffer::Buffer;
-
-/// A data buffer of text that views of several columns point into (buffer 0 of each).
-#[derive(Clone, Default)]
-pub(crate) struct SharedText {
-    bytes: Vec<u8>,
-}
-
-impl SharedText {
-    /// The view of `text`, its bytes appended to the buffer when they do not fit in the view.
-    pub fn view(&mut self, text: &str) -> View {
-        store(&mut self.bytes, text)
-    }
-
-    pub fn freeze(self) -> Buffer<u8> {
-        Buffer::from(self.bytes)
-    }
-}
 
 /// Views are only ever made here, from `&str`: what makes the arrays built from them UTF-8.
 fn store(buffer: &mut Vec<u8>, text: &str) -> View {
@@ -77,8 +61,7 @@ impl ViewColumn {
         self.push_view(view);
     }
 
-    /// Appends a view made by [`ViewColumn::store`] on this column, or by the [`SharedText`]
-    /// the column is finished with.
+    /// Appends a view made by [`ViewColumn::store`] on this column.
     #[inline]
     pub fn push_view(&mut self, view: View) {
         self.bytes += view.length as usize;
@@ -112,12 +95,6 @@ impl ViewColumn {
         self.finish_with(name, buffer)
     }
 
-    /// The column, its long strings in `shared` (every view was made by it).
-    pub fn finish_shared(self, name: &str, shared: &Buffer<u8>) -> PolarsResult<StringChunked> {
-        debug_assert!(self.buffer.is_empty());
-        self.finish_with(name, shared.clone())
-    }
-
     // The one unsafe block of the crate: `try_new` would check every row's string again, which
     // costs more than parsing it.
     #[allow(unsafe_code)]
@@ -138,8 +115,8 @@ impl ViewColumn {
             None
         )
         .is_ok());
-        // SAFETY: every view was made by `store` from a `&str` (so the strings are UTF-8), either
-        // into this column's buffer or into the `SharedText` that `buffer` is, at an offset that
+        // SAFETY: every view was made by `store` from a `&str` (so the strings are UTF-8), into
+        // this column's buffer, which `buffer` is, at an offset that
         // fitted in `u32` (checked above), so each is in bounds of buffer 0, the only one.
         let array = unsafe {
             Utf8ViewArray::new_unchecked(
@@ -225,24 +202,6 @@ mod tests {
                 Some("Violence and sexual offences")
             ]
         );
-    }
-
-    #[test]
-    fn shared_buffer_serves_several_columns() {
-        let mut shared = SharedText::default();
-        let a = shared.view("Rochford District Council");
-        let b = shared.view("Castle Point");
-        let buffer = shared.freeze();
-        let mut first = ViewColumn::with_capacity(2);
-        first.push_view(a);
-        first.push_view(b);
-        let mut second = ViewColumn::with_capacity(1);
-        second.push_view(a);
-        let first = first.finish_shared("x", &buffer).expect("small");
-        let second = second.finish_shared("y", &buffer).expect("small");
-        assert_eq!(first.get(0), Some("Rochford District Council"));
-        assert_eq!(first.get(1), Some("Castle Point"));
-        assert_eq!(second.get(0), Some("Rochford District Council"));
     }
 
     #[test]

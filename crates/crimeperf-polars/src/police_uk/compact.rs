@@ -1,0 +1,799 @@
+//! One police.uk file's rows in compact form: every label (month, forces, location, LSOA and its
+//! place, crime type, outcome) coded once per file as a small integer into the file's own label
+//! table, coordinates as whole micro-degrees, Crime IDs as their 32 bytes. About 55 bytes a row,
+//! against some 350 for the built frame, so a decade of national downloads fits in memory; the
+//! frame is built from it only when asked for (see [`CompactFile::frame`]).
+
+use polars::prelude::*;
+
+use super::views::ViewColumn;
+use super::FileKind;
+use crate::geography::LsoaPlace;
+
+/// Codes into a label table, one a row, as narrow as the table allows: a byte while it has up to
+/// 256 labels, two bytes up to 65,536, four beyond (widened in place when a table outgrows them).
+#[derive(Debug, Clone)]
+pub(crate) enum Codes {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl Codes {
+    pub fn with_capacity(rows: usize) -> Self {
+        Codes::U8(Vec::with_capacity(rows))
+    }
+
+    #[inline]
+    pub fn push(&mut self, code: u32) {
+        match self {
+            Codes::U8(v) if code <= u32::from(u8::MAX) => v.push(code as u8),
+            Codes::U16(v) if code <= u32::from(u16::MAX) => v.push(code as u16),
+            Codes::U32(v) => v.push(code),
+            _ => {
+                self.widen(code);
+                self.push(code);
+            }
+        }
+    }
+
+    fn widen(&mut self, code: u32) {
+        let room = self.capacity();
+        let codes: Vec<u32> = self.iter().collect();
+        *self = if code <= u32::from(u16::MAX) {
+            let mut wide = Vec::with_capacity(room);
+            wide.extend(codes.iter().map(|&c| c as u16));
+            Codes::U16(wide)
+        } else {
+            let mut wide = Vec::with_capacity(room);
+            wide.extend(codes);
+            Codes::U32(wide)
+        };
+    }
+
+    fn capacity(&self) -> usize {
+        match self {
+            Codes::U8(v) => v.capacity(),
+            Codes::U16(v) => v.capacity(),
+            Codes::U32(v) => v.capacity(),
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, row: usize) -> u32 {
+        match self {
+            Codes::U8(v) => u32::from(v[row]),
+            Codes::U16(v) => u32::from(v[row]),
+            Codes::U32(v) => v[row],
+        }
+    }
+
+    pub fn iter(&self) -> Box<dyn Iterator<Item = u32> + Send + '_> {
+        match self {
+            Codes::U8(v) => Box::new(v.iter().map(|&c| u32::from(c))),
+            Codes::U16(v) => Box::new(v.iter().map(|&c| u32::from(c))),
+            Codes::U32(v) => Box::new(v.iter().copied()),
+        }
+    }
+
+    /// Keeps the rows whose `keep` is true.
+    fn retain(&mut self, keep: &[bool]) {
+        match self {
+            Codes::U8(v) => retain_rows(v, keep),
+            Codes::U16(v) => retain_rows(v, keep),
+            Codes::U32(v) => retain_rows(v, keep),
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Codes::U8(v) => v.shrink_to_fit(),
+            Codes::U16(v) => v.shrink_to_fit(),
+            Codes::U32(v) => v.shrink_to_fit(),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Codes::U8(v) => v.capacity(),
+            Codes::U16(v) => v.capacity() * 2,
+            Codes::U32(v) => v.capacity() * 4,
+        }
+    }
+}
+
+/// Keeps the rows of `values` whose `keep` is true.
+fn retain_rows<T>(values: &mut Vec<T>, keep: &[bool]) {
+    let mut row = 0;
+    values.retain(|_| {
+        row += 1;
+        keep[row - 1]
+    });
+    values.shrink_to_fit();
+}
+
+/// Longitudes and latitudes: whole micro-degrees while every value of the file is exactly one
+/// (police.uk writes six decimals, so all are), `f64` once one is not. `None` is a blank.
+#[derive(Debug, Clone)]
+enum Coordinates {
+    /// `i32::MIN` is a blank.
+    Micro(Vec<i32>),
+    /// NaN is a blank (the parser refuses values that are not finite).
+    Float(Vec<f64>),
+}
+
+const NO_MICRO: i32 = i32::MIN;
+
+impl Coordinates {
+    #[inline]
+    fn push(&mut self, value: Option<f64>) {
+        match (&mut *self, value) {
+            (Coordinates::Micro(v), None) => v.push(NO_MICRO),
+            (Coordinates::Float(v), None) => v.push(f64::NAN),
+            (Coordinates::Float(v), Some(x)) => v.push(x),
+            (Coordinates::Micro(v), Some(x)) => {
+                let micro = (x * 1e6).round();
+                // Division by 1e6 is correctly rounded, so this is exact when it gives `x` back.
+                if micro.abs() < 2e9 && micro / 1e6 == x {
+                    v.push(micro as i32);
+                } else {
+                    let floats = v.iter().map(|&m| micro_to_float(m)).collect();
+                    *self = Coordinates::Float(floats);
+                    self.push(value);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn get(&self, row: usize) -> Option<f64> {
+        match self {
+            Coordinates::Micro(v) => micro_to_float(v[row]).into_finite(),
+            Coordinates::Float(v) => v[row].into_finite(),
+        }
+    }
+
+    fn retain(&mut self, keep: &[bool]) {
+        match self {
+            Coordinates::Micro(v) => retain_rows(v, keep),
+            Coordinates::Float(v) => retain_rows(v, keep),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Coordinates::Micro(v) => v.capacity() * 4,
+            Coordinates::Float(v) => v.capacity() * 8,
+        }
+    }
+}
+
+fn micro_to_float(micro: i32) -> f64 {
+    if micro == NO_MICRO {
+        f64::NAN
+    } else {
+        f64::from(micro) / 1e6
+    }
+}
+
+trait IntoFinite {
+    fn into_finite(self) -> Option<f64>;
+}
+
+impl IntoFinite for f64 {
+    fn into_finite(self) -> Option<f64> {
+        (!self.is_nan()).then_some(self)
+    }
+}
+
+/// A Crime ID to compare and hash: its 32 bytes when it is 64 lower-case hex digits (every
+/// police.uk ID), its text otherwise. The two kinds never name the same ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum IdKey<'a> {
+    Packed(&'a [u8; 32]),
+    Text(&'a str),
+}
+
+/// Crime IDs: 32 bytes a row, with the rare ID that is not 64 hex digits kept as text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ids {
+    packed: Vec<[u8; 32]>,
+    /// 0 a blank, 1 packed, 2 text.
+    form: Vec<u8>,
+    texts: PlHashMap<u32, Box<str>>,
+}
+
+const BLANK: u8 = 0;
+const PACKED: u8 = 1;
+const TEXT: u8 = 2;
+
+fn hex_value(digit: u8) -> Option<u8> {
+    match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        _ => None,
+    }
+}
+
+impl Ids {
+    pub fn with_capacity(rows: usize) -> Self {
+        Ids {
+            packed: Vec::with_capacity(rows),
+            form: Vec::with_capacity(rows),
+            texts: PlHashMap::default(),
+        }
+    }
+
+    /// Appends an ID (`""` is a blank).
+    #[inline]
+    pub fn push(&mut self, id: &str) {
+        let bytes = id.as_bytes();
+        if bytes.is_empty() {
+            self.packed.push([0; 32]);
+            self.form.push(BLANK);
+            return;
+        }
+        let mut packed = [0u8; 32];
+        let hex = bytes.len() == 64
+            && packed
+                .iter_mut()
+                .zip(bytes.chunks_exact(2))
+                .all(|(b, pair)| match (hex_value(pair[0]), hex_value(pair[1])) {
+                    (Some(high), Some(low)) => {
+                        *b = high << 4 | low;
+                        true
+                    }
+                    _ => false,
+                });
+        if hex {
+            self.packed.push(packed);
+            self.form.push(PACKED);
+        } else {
+            let row = u32::try_from(self.form.len()).unwrap_or(u32::MAX);
+            self.texts.insert(row, id.into());
+            self.packed.push([0; 32]);
+            self.form.push(TEXT);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.form.len()
+    }
+
+    #[inline]
+    pub fn key(&self, row: usize) -> Option<IdKey<'_>> {
+        match self.form[row] {
+            PACKED => Some(IdKey::Packed(&self.packed[row])),
+            TEXT => self.texts.get(&(row as u32)).map(|text| IdKey::Text(text)),
+            _ => None,
+        }
+    }
+
+    /// Writes the ID of `row` into `out` (cleared first); false for a blank.
+    #[inline]
+    pub fn write(&self, row: usize, out: &mut String) -> bool {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        out.clear();
+        match self.key(row) {
+            None => false,
+            Some(IdKey::Text(text)) => {
+                out.push_str(text);
+                true
+            }
+            Some(IdKey::Packed(bytes)) => {
+                for b in bytes {
+                    out.push(DIGITS[usize::from(b >> 4)] as char);
+                    out.push(DIGITS[usize::from(b & 15)] as char);
+                }
+                true
+            }
+        }
+    }
+
+    fn retain(&mut self, keep: &[bool]) {
+        let mut texts = PlHashMap::default();
+        let (mut packed, mut form) = (Vec::new(), Vec::new());
+        for (row, _) in keep.iter().enumerate().filter(|(_, &k)| k) {
+            if self.form[row] == TEXT {
+                if let Some(text) = self.texts.remove(&(row as u32)) {
+                    texts.insert(form.len() as u32, text);
+                }
+            }
+            packed.push(self.packed[row]);
+            form.push(self.form[row]);
+        }
+        *self = Ids {
+            packed,
+            form,
+            texts,
+        };
+    }
+
+    fn bytes(&self) -> usize {
+        self.packed.capacity() * 32
+            + self.form.capacity()
+            + self.texts.values().map(|t| t.len() + 16).sum::<usize>()
+    }
+}
+
+/// A crime type as written in a file: its label (the taxonomy's when known), whether it is in
+/// the taxonomy, and whether it is anti-social behaviour.
+#[derive(Debug, Clone)]
+pub(crate) struct CrimeTypeLabel {
+    pub text: Box<str>,
+    pub known: bool,
+    pub asb: bool,
+}
+
+/// An outcome as written in a file: its label (the taxonomy's when known) and its group's
+/// label (`None` when it is not in the taxonomy).
+#[derive(Debug, Clone)]
+pub(crate) struct OutcomeLabel {
+    pub text: Box<str>,
+    pub group: Option<&'static str>,
+}
+
+/// An LSOA as written in a file (code and name) and its place in the geography.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Area {
+    pub code: Option<Box<str>>,
+    pub name: Option<Box<str>>,
+    pub place: Option<LsoaPlace>,
+}
+
+/// A file's label tables. Index 0 of `outcomes`, `areas` and `locations` is the blank
+/// (no outcome, no LSOA, no location).
+#[derive(Debug, Clone)]
+pub(crate) struct Labels {
+    pub months: Vec<i32>,
+    pub reporting_forces: Vec<Box<str>>,
+    pub forces: Vec<Box<str>>,
+    pub locations: Vec<Box<str>>,
+    pub areas: Vec<Area>,
+    pub crime_types: Vec<CrimeTypeLabel>,
+    pub outcomes: Vec<Option<OutcomeLabel>>,
+}
+
+impl Default for Labels {
+    fn default() -> Self {
+        Labels {
+            months: Vec::new(),
+            reporting_forces: Vec::new(),
+            forces: Vec::new(),
+            locations: vec!["".into()],
+            areas: vec![Area::default()],
+            crime_types: Vec::new(),
+            outcomes: vec![None],
+        }
+    }
+}
+
+/// The code a new label gets: its index in the table it is pushed to.
+pub(crate) fn code_of<T>(table: &mut Vec<T>, label: T) -> u32 {
+    table.push(label);
+    u32::try_from(table.len() - 1).unwrap_or(u32::MAX)
+}
+
+/// One file's rows, coded.
+#[derive(Debug, Clone)]
+pub(crate) struct CompactFile {
+    pub display: String,
+    pub kind: FileKind,
+    pub labels: Labels,
+    pub ids: Ids,
+    pub month: Codes,
+    pub reported_by: Codes,
+    pub falls_within: Codes,
+    longitude: Coordinates,
+    latitude: Coordinates,
+    pub location: Codes,
+    pub area: Codes,
+    /// Empty in outcome files.
+    pub crime_type: Codes,
+    pub outcome: Codes,
+    /// 0 or 1.
+    pub outside_force: Codes,
+    pub line: Vec<u32>,
+}
+
+/// One row of a file, as the parser gives it.
+pub(crate) struct RowCodes {
+    pub month: u32,
+    pub reported_by: u32,
+    pub falls_within: u32,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    pub location: u32,
+    pub area: u32,
+    pub crime_type: Option<u32>,
+    pub outcome: u32,
+    pub outside_force: bool,
+    pub line: u64,
+}
+
+impl CompactFile {
+    pub fn new(display: &str, kind: FileKind, rows: usize) -> Self {
+        CompactFile {
+            display: display.to_owned(),
+            kind,
+            labels: Labels::default(),
+            ids: Ids::with_capacity(rows),
+            month: Codes::with_capacity(rows),
+            reported_by: Codes::with_capacity(rows),
+            falls_within: Codes::with_capacity(rows),
+            longitude: Coordinates::Micro(Vec::with_capacity(rows)),
+            latitude: Coordinates::Micro(Vec::with_capacity(rows)),
+            location: Codes::with_capacity(rows),
+            area: Codes::with_capacity(rows),
+            crime_type: Codes::with_capacity(if kind == FileKind::Street { rows } else { 0 }),
+            outcome: Codes::with_capacity(rows),
+            outside_force: Codes::with_capacity(rows),
+            line: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Appends a row (its Crime ID already pushed to `ids`).
+    #[inline]
+    pub fn push(&mut self, row: RowCodes) {
+        self.month.push(row.month);
+        self.reported_by.push(row.reported_by);
+        self.falls_within.push(row.falls_within);
+        self.longitude.push(row.longitude);
+        self.latitude.push(row.latitude);
+        self.location.push(row.location);
+        self.area.push(row.area);
+        if let Some(code) = row.crime_type {
+            self.crime_type.push(code);
+        }
+        self.outcome.push(row.outcome);
+        self.outside_force.push(u32::from(row.outside_force));
+        self.line.push(u32::try_from(row.line).unwrap_or(u32::MAX));
+    }
+
+    /// Gives back the room reserved for rows that never came.
+    pub fn shrink_to_fit(&mut self) {
+        for codes in [
+            &mut self.month,
+            &mut self.reported_by,
+            &mut self.falls_within,
+            &mut self.location,
+            &mut self.area,
+            &mut self.crime_type,
+            &mut self.outcome,
+            &mut self.outside_force,
+        ] {
+            codes.shrink_to_fit();
+        }
+        self.ids.packed.shrink_to_fit();
+        self.ids.form.shrink_to_fit();
+        match &mut self.longitude {
+            Coordinates::Micro(v) => v.shrink_to_fit(),
+            Coordinates::Float(v) => v.shrink_to_fit(),
+        }
+        match &mut self.latitude {
+            Coordinates::Micro(v) => v.shrink_to_fit(),
+            Coordinates::Float(v) => v.shrink_to_fit(),
+        }
+        self.line.shrink_to_fit();
+    }
+
+    pub fn rows(&self) -> usize {
+        self.line.len()
+    }
+
+    /// Keeps the rows whose `keep` is true.
+    pub fn retain(&mut self, keep: &[bool]) {
+        self.ids.retain(keep);
+        for codes in [
+            &mut self.month,
+            &mut self.reported_by,
+            &mut self.falls_within,
+            &mut self.location,
+            &mut self.area,
+            &mut self.outcome,
+            &mut self.outside_force,
+        ] {
+            codes.retain(keep);
+        }
+        if self.kind == FileKind::Street {
+            self.crime_type.retain(keep);
+        }
+        self.longitude.retain(keep);
+        self.latitude.retain(keep);
+        retain_rows(&mut self.line, keep);
+    }
+
+    /// The bytes the rows and labels take in memory (an estimate for the labels).
+    pub fn bytes(&self) -> usize {
+        let l = &self.labels;
+        let texts = |t: &[Box<str>]| t.iter().map(|s| s.len() + 16).sum::<usize>();
+        let labels = l.months.len() * 4
+            + texts(&l.reporting_forces)
+            + texts(&l.forces)
+            + texts(&l.locations)
+            + l.areas.len() * (std::mem::size_of::<Area>() + 40)
+            + l.crime_types.len() * 48
+            + l.outcomes.len() * 48;
+        self.ids.bytes()
+            + [
+                &self.month,
+                &self.reported_by,
+                &self.falls_within,
+                &self.location,
+                &self.area,
+                &self.crime_type,
+                &self.outcome,
+                &self.outside_force,
+            ]
+            .iter()
+            .map(|c| c.bytes())
+            .sum::<usize>()
+            + self.longitude.bytes()
+            + self.latitude.bytes()
+            + self.line.capacity() * 4
+            + labels
+            + self.display.len()
+    }
+
+    pub fn longitude(&self, row: usize) -> Option<f64> {
+        self.longitude.get(row)
+    }
+
+    pub fn latitude(&self, row: usize) -> Option<f64> {
+        self.latitude.get(row)
+    }
+
+    pub fn month_days(&self, row: usize) -> i32 {
+        self.labels.months[self.month.get(row) as usize]
+    }
+
+    pub fn force(&self, row: usize) -> &str {
+        &self.labels.forces[self.falls_within.get(row) as usize]
+    }
+
+    pub fn area_of(&self, row: usize) -> &Area {
+        &self.labels.areas[self.area.get(row) as usize]
+    }
+
+    pub fn outcome_of(&self, row: usize) -> Option<&OutcomeLabel> {
+        self.labels.outcomes[self.outcome.get(row) as usize].as_ref()
+    }
+
+    pub fn crime_type_of(&self, row: usize) -> Option<&CrimeTypeLabel> {
+        (self.kind == FileKind::Street)
+            .then(|| &self.labels.crime_types[self.crime_type.get(row) as usize])
+    }
+
+    pub fn is_asb(&self, row: usize) -> bool {
+        self.crime_type_of(row).is_some_and(|t| t.asb)
+    }
+
+    /// Whether two rows are the same record in every column but `file` and `line`.
+    pub fn same_record(&self, row: usize, other: &CompactFile, other_row: usize) -> bool {
+        let (a, b) = (&self.labels, &other.labels);
+        let ids_same = {
+            let (mut x, mut y) = (String::new(), String::new());
+            self.ids.write(row, &mut x) == other.ids.write(other_row, &mut y) && x == y
+        };
+        let area = (self.area_of(row), other.area_of(other_row));
+        ids_same
+            && self.month_days(row) == other.month_days(other_row)
+            && a.reporting_forces[self.reported_by.get(row) as usize]
+                == b.reporting_forces[other.reported_by.get(other_row) as usize]
+            && self.force(row) == other.force(other_row)
+            && self.longitude(row).map(f64::to_bits) == other.longitude(other_row).map(f64::to_bits)
+            && self.latitude(row).map(f64::to_bits) == other.latitude(other_row).map(f64::to_bits)
+            && a.locations[self.location.get(row) as usize]
+                == b.locations[other.location.get(other_row) as usize]
+            && area.0.code == area.1.code
+            && area.0.name == area.1.name
+            && self.crime_type_of(row).map(|t| &t.text)
+                == other.crime_type_of(other_row).map(|t| &t.text)
+            && self.outcome_of(row).map(|o| &o.text) == other.outcome_of(other_row).map(|o| &o.text)
+            && self.outside_force.get(row) == other.outside_force.get(other_row)
+    }
+
+    /// The rows as the records frame (only the rows whose `keep` is true, when given).
+    pub fn frame(&self, keep: Option<&[bool]>) -> PolarsResult<DataFrame> {
+        let selected: Vec<usize> = match keep {
+            Some(keep) => (0..self.rows()).filter(|&r| keep[r]).collect(),
+            None => (0..self.rows()).collect(),
+        };
+        let n = selected.len();
+        let l = &self.labels;
+        let mut text = String::with_capacity(64);
+        let mut crime_id = ViewColumn::with_capacity_and_text(n, n * 64);
+        for &row in &selected {
+            if self.ids.write(row, &mut text) {
+                crime_id.push_text(&text);
+            } else {
+                crime_id.push_null();
+            }
+        }
+        let month = Int32Chunked::from_iter_values(
+            "month".into(),
+            selected.iter().map(|&r| self.month_days(r)),
+        )
+        .into_date()
+        .into_column();
+        let strings = |name: &str, labels: Vec<Option<&str>>, codes: &Codes| {
+            labelled(name, &labels, codes, &selected)
+        };
+        fn plain(t: &[Box<str>]) -> Vec<Option<&str>> {
+            t.iter().map(|s| Some(&**s)).collect()
+        }
+        let areas = &l.areas;
+        let from_area = |get: fn(&Area) -> Option<&str>| areas.iter().map(get).collect::<Vec<_>>();
+        let place_name = |get: fn(&LsoaPlace) -> &str| -> Vec<Option<&str>> {
+            areas
+                .iter()
+                .map(|a| a.place.as_ref().map(get).filter(|s| !s.is_empty()))
+                .collect()
+        };
+        let coordinate = |name: &str, get: fn(&CompactFile, usize) -> Option<f64>| {
+            Float64Chunked::from_iter_options(name.into(), selected.iter().map(|&r| get(self, r)))
+                .into_column()
+        };
+        let mut columns = vec![
+            crime_id.finish("crime_id")?.into_column(),
+            month,
+            strings("reported_by", plain(&l.reporting_forces), &self.reported_by)?,
+            strings("falls_within", plain(&l.forces), &self.falls_within)?,
+            coordinate("longitude", CompactFile::longitude),
+            coordinate("latitude", CompactFile::latitude),
+            strings("location", plain(&l.locations), &self.location)?,
+            strings("lsoa_code", from_area(|a| a.code.as_deref()), &self.area)?,
+            strings("lsoa_name", from_area(|a| a.name.as_deref()), &self.area)?,
+            strings(
+                "local_authority_code",
+                place_name(|p| &p.local_authority_code),
+                &self.area,
+            )?,
+            strings(
+                "local_authority_name",
+                place_name(|p| &p.local_authority_name),
+                &self.area,
+            )?,
+            strings("csp_code", place_name(|p| &p.csp_code), &self.area)?,
+            strings("csp_name", place_name(|p| &p.csp_name), &self.area)?,
+        ];
+        let outcome_text: Vec<Option<&str>> = l
+            .outcomes
+            .iter()
+            .map(|o| o.as_ref().map(|o| &*o.text))
+            .collect();
+        let outcome_group: Vec<Option<&str>> = l
+            .outcomes
+            .iter()
+            .map(|o| o.as_ref().and_then(|o| o.group))
+            .collect();
+        let outcome_known = BooleanChunked::from_iter_options(
+            "outcome_known".into(),
+            selected
+                .iter()
+                .map(|&r| self.outcome_of(r).map(|o| o.group.is_some())),
+        )
+        .into_column();
+        let outcome_name = match self.kind {
+            FileKind::Street => {
+                let types: Vec<Option<&str>> =
+                    l.crime_types.iter().map(|t| Some(&*t.text)).collect();
+                columns.push(strings("crime_type", types, &self.crime_type)?);
+                columns.push(Column::new(
+                    "crime_type_known".into(),
+                    selected
+                        .iter()
+                        .map(|&r| self.crime_type_of(r).is_some_and(|t| t.known))
+                        .collect::<Vec<bool>>(),
+                ));
+                "last_outcome"
+            }
+            FileKind::Outcomes => "outcome",
+        };
+        columns.push(strings(outcome_name, outcome_text, &self.outcome)?);
+        columns.push(strings("outcome_group", outcome_group, &self.outcome)?);
+        columns.push(outcome_known);
+        if self.kind == FileKind::Street {
+            columns.push(Column::new(
+                "is_asb".into(),
+                selected
+                    .iter()
+                    .map(|&r| self.is_asb(r))
+                    .collect::<Vec<bool>>(),
+            ));
+        }
+        columns.push(Column::new(
+            "outside_force".into(),
+            selected
+                .iter()
+                .map(|&r| self.outside_force.get(r) == 1)
+                .collect::<Vec<bool>>(),
+        ));
+        // Materialised (one shared copy of the name, a view per row) so that every column of a
+        // file's frame is one chunk of the same length, and the frames stack chunk by chunk.
+        columns.push(StringChunked::full("file".into(), &self.display, n).into_column());
+        columns.push(Column::new(
+            "line".into(),
+            selected.iter().map(|&r| self.line[r]).collect::<Vec<u32>>(),
+        ));
+        DataFrame::new(n, columns)
+    }
+}
+
+/// A string column of the `selected` rows whose values are `labels` indexed by `codes`: each
+/// label stored once, a view of it pushed row after row.
+fn labelled(
+    name: &str,
+    labels: &[Option<&str>],
+    codes: &Codes,
+    selected: &[usize],
+) -> PolarsResult<Column> {
+    let mut column = ViewColumn::with_capacity(selected.len());
+    let views: Vec<_> = labels
+        .iter()
+        .map(|label| label.map(|text| column.store(text)))
+        .collect();
+    for &row in selected {
+        column.push_option(views[codes.get(row) as usize]);
+    }
+    Ok(column.finish(name)?.into_column())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_widen_as_tables_grow() {
+        let mut codes = Codes::with_capacity(4);
+        codes.push(3);
+        codes.push(300);
+        codes.push(70_000);
+        codes.push(1);
+        assert!(matches!(codes, Codes::U32(_)));
+        assert_eq!(codes.iter().collect::<Vec<_>>(), [3, 300, 70_000, 1]);
+        codes.retain(&[true, false, true, true]);
+        assert_eq!(codes.iter().collect::<Vec<_>>(), [3, 70_000, 1]);
+    }
+
+    #[test]
+    fn coordinates_round_trip_exactly() {
+        let mut c = Coordinates::Micro(Vec::new());
+        for x in [Some(51.566208), None, Some(-0.703617), Some(0.0)] {
+            c.push(x);
+        }
+        assert!(matches!(c, Coordinates::Micro(_)));
+        assert_eq!(c.get(0), Some(51.566208));
+        assert_eq!(c.get(1), None);
+        assert_eq!(c.get(2), Some(-0.703617));
+        // A seventh decimal is not whole micro-degrees: every value becomes a float, unchanged.
+        c.push(Some(1.234_567_8));
+        assert!(matches!(c, Coordinates::Float(_)));
+        assert_eq!(c.get(0), Some(51.566208));
+        assert_eq!(c.get(1), None);
+        assert_eq!(c.get(4), Some(1.234_567_8));
+    }
+
+    #[test]
+    fn ids_pack_hex_and_keep_other_text() {
+        let hex = "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+        let mut ids = Ids::with_capacity(4);
+        for id in [hex, "", "ABC-123", &hex.to_uppercase()] {
+            ids.push(id);
+        }
+        let mut out = String::new();
+        assert!(ids.write(0, &mut out));
+        assert_eq!(out, hex);
+        assert!(!ids.write(1, &mut out));
+        assert!(ids.write(2, &mut out));
+        assert_eq!(out, "ABC-123");
+        // Upper-case hex is kept as written.
+        assert!(ids.write(3, &mut out));
+        assert_eq!(out, hex.to_uppercase());
+        assert!(matches!(ids.key(0), Some(IdKey::Packed(_))));
+        assert!(matches!(ids.key(3), Some(IdKey::Text(_))));
+        ids.retain(&[false, true, true, false]);
+        assert!(ids.write(1, &mut out));
+        assert_eq!(out, "ABC-123");
+    }
+}

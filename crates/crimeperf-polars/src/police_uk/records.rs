@@ -1,0 +1,530 @@
+//! The records of a read held compactly ([`CompactRecords`]): counted from their codes, and built
+//! into the records frame whole or in part only when asked.
+
+use std::borrow::Cow;
+use std::hash::Hash;
+
+use crimeperf::Month;
+use polars::prelude::*;
+
+use super::compact::{Codes, CompactFile};
+use super::{concat, FileKind};
+use crate::dates::{days_to_month, month_to_days};
+use crate::error::{DataError, Result};
+use crate::geography::force_key;
+use crate::grouping::{sorted_codes, KeyColumn, KeyValues};
+use crate::parallel::in_parallel;
+
+/// The columns of street records, in the order of the frame.
+const STREET_COLUMNS: [&str; 22] = [
+    "crime_id",
+    "month",
+    "reported_by",
+    "falls_within",
+    "longitude",
+    "latitude",
+    "location",
+    "lsoa_code",
+    "lsoa_name",
+    "local_authority_code",
+    "local_authority_name",
+    "csp_code",
+    "csp_name",
+    "crime_type",
+    "crime_type_known",
+    "last_outcome",
+    "outcome_group",
+    "outcome_known",
+    "is_asb",
+    "outside_force",
+    "file",
+    "line",
+];
+
+/// The columns of outcome records, in the order of the frame.
+const OUTCOME_COLUMNS: [&str; 19] = [
+    "crime_id",
+    "month",
+    "reported_by",
+    "falls_within",
+    "longitude",
+    "latitude",
+    "location",
+    "lsoa_code",
+    "lsoa_name",
+    "local_authority_code",
+    "local_authority_name",
+    "csp_code",
+    "csp_name",
+    "outcome",
+    "outcome_group",
+    "outcome_known",
+    "outside_force",
+    "file",
+    "line",
+];
+
+/// police.uk records held compactly, as [`read_police_uk_compact`](crate::read_police_uk_compact)
+/// reads them: each file's labels (months, forces, locations, LSOAs and their places, crime types,
+/// outcomes) coded once as small integers, coordinates as whole micro-degrees and Crime IDs as
+/// their 32 bytes, about 60 bytes a row where the records frame takes some 350.
+///
+/// Count from them directly ([`count_crimes`](crate::count_crimes),
+/// [`solved_rates`](crate::solved_rates) and [`outcome_maturity`](crate::outcome_maturity) take
+/// them as they take the frame, with the same results), and build the frame, or the part of it
+/// asked for, with [`CompactRecords::frame`] and [`CompactRecords::frame_where`].
+///
+/// # Examples
+///
+/// ```no_run
+/// use crimeperf_polars::{read_police_uk_compact, Geography, ReadOptions, RecordFilter};
+///
+/// let data = read_police_uk_compact("downloads", &Geography::bundled()?, &ReadOptions::default())?;
+/// println!("{} records in {} MB", data.records.height(), data.records.heap_bytes() >> 20);
+/// let rochford = data.records.frame_where(&RecordFilter {
+///     csps: vec!["Rochford".into()],
+///     ..RecordFilter::default()
+/// })?;
+/// # Ok::<(), crimeperf_polars::DataError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CompactRecords {
+    kind: FileKind,
+    files: Vec<CompactFile>,
+    threads: usize,
+}
+
+/// Which records [`CompactRecords::frame_where`] builds. Each list left empty does not filter;
+/// a record must match every list given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordFilter {
+    /// Community Safety Partnerships, by name or code (`"Rochford"`, `"E22000088"`; any case).
+    pub csps: Vec<String>,
+    /// Forces, as `falls_within` names them or by their key (`"Essex Police"`, `"essex"`).
+    pub forces: Vec<String>,
+    /// The first and last months (inclusive).
+    pub months: Option<(Month, Month)>,
+}
+
+/// The labels of one file for one column, and how its rows index them.
+enum FileLabels<'a> {
+    Str(Vec<Option<Cow<'a, str>>>),
+    Bool(Vec<Option<bool>>),
+    Date(Vec<Option<i32>>),
+}
+
+/// How a file's rows index its labels for one column.
+enum RowIndex<'a> {
+    Codes(&'a Codes),
+    /// Every row has label 0.
+    Constant,
+    /// Row `i` has label `i`.
+    Own,
+}
+
+impl CompactRecords {
+    pub(crate) fn new(kind: FileKind, files: Vec<CompactFile>, threads: usize) -> Self {
+        CompactRecords {
+            kind,
+            files,
+            threads: threads.max(1),
+        }
+    }
+
+    /// Street or outcome records.
+    pub fn kind(&self) -> FileKind {
+        self.kind
+    }
+
+    /// The number of records.
+    pub fn height(&self) -> usize {
+        self.files.iter().map(CompactFile::rows).sum()
+    }
+
+    /// The bytes the records take in memory.
+    pub fn heap_bytes(&self) -> usize {
+        self.files.iter().map(CompactFile::bytes).sum()
+    }
+
+    /// The columns of the records frame, in order.
+    pub fn column_names(&self) -> &'static [&'static str] {
+        match self.kind {
+            FileKind::Street => &STREET_COLUMNS,
+            FileKind::Outcomes => &OUTCOME_COLUMNS,
+        }
+    }
+
+    /// The records frame (one chunk per file), as [`read_police_uk`](crate::read_police_uk)
+    /// gives it.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Polars`] if polars cannot build a column.
+    pub fn frame(&self) -> Result<DataFrame> {
+        self.build(|_| None)
+    }
+
+    /// The records that `filter` keeps, as a frame: only those are built, so one CSP's records
+    /// of a national read take the memory of one CSP's.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::NotInRecords`] for a CSP or force that no record has (naming the closest
+    /// there is), [`DataError::Polars`] if polars cannot build a column.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// use crimeperf::Month;
+    /// use crimeperf_polars::{read_police_uk_compact, Geography, ReadOptions, RecordFilter};
+    ///
+    /// let data = read_police_uk_compact("downloads", &Geography::bundled()?, &ReadOptions::default())?;
+    /// let filter = RecordFilter {
+    ///     forces: vec!["essex".into()],
+    ///     months: Some(("2025-01".parse::<Month>()?, "2025-03".parse::<Month>()?)),
+    ///     ..RecordFilter::default()
+    /// };
+    /// let essex = data.records.frame_where(&filter)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn frame_where(&self, filter: &RecordFilter) -> Result<DataFrame> {
+        let csps: Vec<String> = filter
+            .csps
+            .iter()
+            .map(|c| c.trim().to_lowercase())
+            .collect();
+        let forces: Vec<String> = filter.forces.iter().map(|f| force_key(f)).collect();
+        // Every name asked for must be in the records: a misspelt CSP is an error, not an empty
+        // frame.
+        let csp_of = |file: &CompactFile| -> Vec<bool> {
+            file.labels
+                .areas
+                .iter()
+                .map(|a| {
+                    a.place.as_ref().is_some_and(|p| {
+                        csps.iter().any(|c| {
+                            *c == p.csp_name.to_lowercase() || *c == p.csp_code.to_lowercase()
+                        })
+                    })
+                })
+                .collect()
+        };
+        let force_of = |file: &CompactFile| -> Vec<bool> {
+            file.labels
+                .forces
+                .iter()
+                .map(|f| forces.contains(&force_key(f)))
+                .collect()
+        };
+        self.check_found("csp", &filter.csps, &csps, |file| {
+            file.labels
+                .areas
+                .iter()
+                .filter_map(|a| a.place.as_ref())
+                .flat_map(|p| [p.csp_name.to_lowercase(), p.csp_code.to_lowercase()])
+                .collect()
+        })?;
+        self.check_found("force", &filter.forces, &forces, |file| {
+            file.labels.forces.iter().map(|f| force_key(f)).collect()
+        })?;
+        let months = filter
+            .months
+            .map(|(first, last)| (month_to_days(first), month_to_days(last)));
+        self.build(|file| {
+            let csp = (!csps.is_empty()).then(|| csp_of(file));
+            let force = (!forces.is_empty()).then(|| force_of(file));
+            Some(
+                (0..file.rows())
+                    .map(|row| {
+                        csp.as_ref().is_none_or(|c| c[file.area.get(row) as usize])
+                            && force
+                                .as_ref()
+                                .is_none_or(|f| f[file.falls_within.get(row) as usize])
+                            && months.is_none_or(|(first, last)| {
+                                (first..=last).contains(&file.month_days(row))
+                            })
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    /// An error naming the first of `asked` (compared as `keys`) that no file's `present` has.
+    fn check_found(
+        &self,
+        what: &'static str,
+        asked: &[String],
+        keys: &[String],
+        present: impl Fn(&CompactFile) -> Vec<String>,
+    ) -> Result<()> {
+        if asked.is_empty() {
+            return Ok(());
+        }
+        let seen: std::collections::BTreeSet<String> =
+            self.files.iter().flat_map(present).collect();
+        for (value, key) in asked.iter().zip(keys) {
+            if !seen.contains(key) {
+                return Err(DataError::NotInRecords {
+                    what,
+                    value: value.clone(),
+                    known: match what {
+                        "csp" => self.csp_names(),
+                        _ => self.force_names(),
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn csp_names(&self) -> Vec<String> {
+        let mut names = std::collections::BTreeSet::new();
+        for file in &self.files {
+            for place in file.labels.areas.iter().filter_map(|a| a.place.as_ref()) {
+                names.insert(place.csp_name.to_string());
+            }
+        }
+        names.into_iter().collect()
+    }
+
+    fn force_names(&self) -> Vec<String> {
+        let mut names = std::collections::BTreeSet::new();
+        for file in &self.files {
+            names.extend(file.labels.forces.iter().map(|f| f.to_string()));
+        }
+        names.into_iter().collect()
+    }
+
+    /// The frame of the rows each file's `keep` keeps (all of them where it gives `None`).
+    fn build(&self, keep: impl Fn(&CompactFile) -> Option<Vec<bool>> + Sync) -> Result<DataFrame> {
+        let frames = in_parallel(
+            self.files.len(),
+            self.threads,
+            || (),
+            |_, f| {
+                let file = &self.files[f];
+                let mask = keep(file);
+                file.frame(mask.as_deref())
+            },
+        );
+        let mut frames = frames.into_iter().collect::<PolarsResult<Vec<_>>>()?;
+        if frames.is_empty() {
+            frames.push(CompactFile::new("", self.kind, 0).frame(None)?);
+        }
+        // Files with no row kept add nothing (but the frame keeps its columns).
+        let first = frames.remove(0);
+        let rest = frames.into_iter().filter(|f| f.height() > 0);
+        concat(std::iter::once(first).chain(rest).collect())
+    }
+
+    /// The labels of `name` in `file`, and how the rows index them.
+    fn file_column<'a>(
+        &self,
+        file: &'a CompactFile,
+        name: &str,
+    ) -> Result<(FileLabels<'a>, RowIndex<'a>)> {
+        let l = &file.labels;
+        let texts = |t: &'a [Box<str>]| {
+            FileLabels::Str(t.iter().map(|s| Some(Cow::Borrowed(&**s))).collect())
+        };
+        let areas = |get: fn(&'a super::compact::Area) -> Option<&'a str>| {
+            FileLabels::Str(l.areas.iter().map(|a| get(a).map(Cow::Borrowed)).collect())
+        };
+        let place = |get: fn(&'a crate::geography::LsoaPlace) -> &'a str| {
+            FileLabels::Str(
+                l.areas
+                    .iter()
+                    .map(|a| {
+                        a.place
+                            .as_ref()
+                            .map(get)
+                            .filter(|s| !s.is_empty())
+                            .map(Cow::Borrowed)
+                    })
+                    .collect(),
+            )
+        };
+        let street = self.kind == FileKind::Street;
+        let outcome_name = if street { "last_outcome" } else { "outcome" };
+        let codes = RowIndex::Codes;
+        Ok(match name {
+            "month" => (
+                FileLabels::Date(l.months.iter().map(|&d| Some(d)).collect()),
+                codes(&file.month),
+            ),
+            "reported_by" => (texts(&l.reporting_forces), codes(&file.reported_by)),
+            "falls_within" => (texts(&l.forces), codes(&file.falls_within)),
+            "location" => (texts(&l.locations), codes(&file.location)),
+            "lsoa_code" => (areas(|a| a.code.as_deref()), codes(&file.area)),
+            "lsoa_name" => (areas(|a| a.name.as_deref()), codes(&file.area)),
+            "local_authority_code" => (place(|p| &p.local_authority_code), codes(&file.area)),
+            "local_authority_name" => (place(|p| &p.local_authority_name), codes(&file.area)),
+            "csp_code" => (place(|p| &p.csp_code), codes(&file.area)),
+            "csp_name" => (place(|p| &p.csp_name), codes(&file.area)),
+            "crime_type" if street => (
+                FileLabels::Str(
+                    l.crime_types
+                        .iter()
+                        .map(|t| Some(Cow::Borrowed(&*t.text)))
+                        .collect(),
+                ),
+                codes(&file.crime_type),
+            ),
+            "crime_type_known" if street => (
+                FileLabels::Bool(l.crime_types.iter().map(|t| Some(t.known)).collect()),
+                codes(&file.crime_type),
+            ),
+            "is_asb" if street => (
+                FileLabels::Bool(l.crime_types.iter().map(|t| Some(t.asb)).collect()),
+                codes(&file.crime_type),
+            ),
+            n if n == outcome_name => (
+                FileLabels::Str(
+                    l.outcomes
+                        .iter()
+                        .map(|o| o.as_ref().map(|o| Cow::Borrowed(&*o.text)))
+                        .collect(),
+                ),
+                codes(&file.outcome),
+            ),
+            "outcome_group" => (
+                FileLabels::Str(
+                    l.outcomes
+                        .iter()
+                        .map(|o| o.as_ref().and_then(|o| o.group).map(Cow::Borrowed))
+                        .collect(),
+                ),
+                codes(&file.outcome),
+            ),
+            "outcome_known" => (
+                FileLabels::Bool(
+                    l.outcomes
+                        .iter()
+                        .map(|o| o.as_ref().map(|o| o.group.is_some()))
+                        .collect(),
+                ),
+                codes(&file.outcome),
+            ),
+            "outside_force" => (
+                FileLabels::Bool(vec![Some(false), Some(true)]),
+                codes(&file.outside_force),
+            ),
+            "file" => (
+                FileLabels::Str(vec![Some(Cow::Borrowed(&*file.display))]),
+                RowIndex::Constant,
+            ),
+            "crime_id" => {
+                let mut text = String::new();
+                let ids = (0..file.rows())
+                    .map(|row| {
+                        file.ids
+                            .write(row, &mut text)
+                            .then(|| Cow::Owned(text.clone()))
+                    })
+                    .collect();
+                (FileLabels::Str(ids), RowIndex::Own)
+            }
+            "longitude" | "latitude" | "line" => {
+                return Err(DataError::ColumnType {
+                    name: name.to_owned(),
+                    dtype: if name == "line" { "u32" } else { "f64" }.to_owned(),
+                    expected: "only string, boolean and date columns can be grouped by",
+                })
+            }
+            _ => {
+                return Err(DataError::MissingColumn {
+                    name: name.to_owned(),
+                    available: self.column_names().iter().map(|&n| n.to_owned()).collect(),
+                })
+            }
+        })
+    }
+
+    /// `name` as a key column: codes of its sorted distinct values (only those some row has).
+    pub(crate) fn key_column(&self, name: &str) -> Result<KeyColumn> {
+        let columns = self
+            .files
+            .iter()
+            .map(|file| self.file_column(file, name))
+            .collect::<Result<Vec<_>>>()?;
+        let rows = self.height();
+        let values = match columns.first().map(|c| &c.0) {
+            Some(FileLabels::Bool(_)) => {
+                let (codes, values) =
+                    code_files(&self.files, columns, rows, |labels| match labels {
+                        FileLabels::Bool(v) => v,
+                        _ => Vec::new(),
+                    });
+                (codes, KeyValues::Bool(values))
+            }
+            Some(FileLabels::Date(_)) => {
+                let (codes, values) =
+                    code_files(&self.files, columns, rows, |labels| match labels {
+                        FileLabels::Date(v) => v,
+                        _ => Vec::new(),
+                    });
+                (codes, KeyValues::Date(values))
+            }
+            _ => {
+                let (codes, values) =
+                    code_files(&self.files, columns, rows, |labels| match labels {
+                        FileLabels::Str(v) => {
+                            v.into_iter().map(|s| s.map(Cow::into_owned)).collect()
+                        }
+                        _ => Vec::new(),
+                    });
+                (codes, KeyValues::Str(values))
+            }
+        };
+        Ok(KeyColumn {
+            name: name.to_owned(),
+            codes: values.0,
+            values: values.1,
+        })
+    }
+
+    /// The first and last month of the records, if any.
+    pub fn month_range(&self) -> Option<(Month, Month)> {
+        let days = self
+            .files
+            .iter()
+            .flat_map(|f| f.month.iter().map(move |c| f.labels.months[c as usize]));
+        let (lo, hi) = days.fold((i32::MAX, i32::MIN), |(lo, hi), d| (lo.min(d), hi.max(d)));
+        Some((days_to_month(lo)?, days_to_month(hi)?))
+    }
+}
+
+/// Codes every row of `files` by the values of its labels (first seen, then sorted; a label no
+/// row has is never coded).
+fn code_files<'a, T: Ord + Hash + Clone>(
+    files: &[CompactFile],
+    columns: Vec<(FileLabels<'a>, RowIndex<'a>)>,
+    rows: usize,
+    values_of: impl Fn(FileLabels<'a>) -> Vec<Option<T>>,
+) -> (Vec<u32>, Vec<Option<T>>) {
+    let mut first_seen: PlHashMap<Option<T>, u32> = PlHashMap::default();
+    let mut codes: Vec<u32> = Vec::with_capacity(rows);
+    for (file, (labels, index)) in files.iter().zip(columns) {
+        let values = values_of(labels);
+        let mut remap: Vec<Option<u32>> = vec![None; values.len()];
+        let mut code_of = |label: usize| -> u32 {
+            *remap[label].get_or_insert_with(|| {
+                let next = first_seen.len() as u32;
+                *first_seen.entry(values[label].clone()).or_insert(next)
+            })
+        };
+        match index {
+            RowIndex::Codes(row_codes) => {
+                codes.extend(row_codes.iter().map(|label| code_of(label as usize)));
+            }
+            RowIndex::Constant => {
+                if file.rows() > 0 {
+                    let code = code_of(0);
+                    codes.extend(std::iter::repeat_n(code, file.rows()));
+                }
+            }
+            RowIndex::Own => codes.extend((0..file.rows()).map(&mut code_of)),
+        }
+    }
+    sorted_codes(codes, first_seen)
+}
