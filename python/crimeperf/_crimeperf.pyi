@@ -6,6 +6,7 @@ from typing import Any, Literal, Optional, Union, final
 __version__: str
 __all__ = [
     "ArrowStream",
+    "CompactRecords",
     "Change",
     "Proportion",
     "ProportionChange",
@@ -94,6 +95,30 @@ class ReadProgress:
     @property
     def rows(self) -> int: ...
     def cancel(self) -> None: ...
+
+@final
+class CompactRecords:
+    """The records of a read, held compactly in Rust; frames are built from them on demand."""
+
+    def __len__(self) -> int: ...
+    @property
+    def heap_bytes(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def columns(self) -> list[str]: ...
+    def files(self) -> list[str]: ...
+    def month_range(self) -> Optional[tuple[str, str]]: ...
+    def frame(self) -> ArrowStream: ...
+    def head(self, n: int) -> ArrowStream: ...
+    def frame_where(
+        self,
+        *,
+        csps: list[str],
+        forces: list[str],
+        first_month: Optional[str] = None,
+        last_month: Optional[str] = None,
+    ) -> ArrowStream: ...
 
 @final
 class Rate:
@@ -550,7 +575,7 @@ def read_police_uk_files(
     geography: Optional[str] = None,
     threads: int,
     progress: Optional[ReadProgress] = None,
-) -> tuple[ArrowStream, ArrowStream, ArrowStream]: ...
+) -> tuple[CompactRecords, ArrowStream, ArrowStream]: ...
 def read_ons_tables(path: str) -> tuple[ArrowStream, ArrowStream]: ...
 def count_crimes_frame(
     stream: object,

@@ -238,14 +238,16 @@ class _FrameSet:
         return {field.name: getattr(self, field.name) for field in fields(self)}  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, repr=False)
 class PoliceUkData(_FrameSet):
     """data.police.uk records read by :func:`read_police_uk`, with their data-quality log.
 
     Attributes
     ----------
     records : polars.DataFrame
-        One row per crime (or ASB incident, or outcome): ``crime_id``, ``month`` (a date, the
+        Built on first use (then kept) from the compact form the read holds (about 60 bytes
+        a row, against some 350 for the frame): :func:`count_crimes`, :func:`solved_rates` and
+        :func:`outcome_maturity` take the ``PoliceUkData`` itself and count from the codes, so a
+        national read need never build it. One row per crime (or ASB incident, or outcome): ``crime_id``, ``month`` (a date, the
         1st of the month), ``reported_by``, ``falls_within``, ``longitude``, ``latitude``,
         ``location``, ``lsoa_code``, ``lsoa_name``, ``local_authority_code``,
         ``local_authority_name``, ``csp_code``, ``csp_name``, then for street files
@@ -284,13 +286,120 @@ class PoliceUkData(_FrameSet):
     PoliceUkData(2 records; Essex Police; 2025-01 to 2025-01; 1 crimes and 1 ASB incidents; 2 log rows)
     >>> data.records.filter(pl.col("csp_name") == "Rochford").height
     1
+    >>> data.records_for(csp="Rochford").equals(data.records.filter(pl.col("csp_name") == "Rochford"))
+    True
     >>> data.findings()
     {'no_location': 1, 'duplicate_crime_id_identical': 1}
     """
 
-    records: pl.DataFrame
-    log: pl.DataFrame
-    coverage: pl.DataFrame
+    def __init__(
+        self,
+        records: Optional[pl.DataFrame] = None,
+        log: Optional[pl.DataFrame] = None,
+        coverage: Optional[pl.DataFrame] = None,
+        *,
+        compact: Optional[_crimeperf.CompactRecords] = None,
+    ) -> None:
+        if records is None and compact is None:
+            raise TypeError("PoliceUkData needs its records (a frame) or their compact form")
+        self._records = records
+        self._compact = compact
+        self._lock = threading.Lock()
+        self.log = log if log is not None else pl.DataFrame()
+        self.coverage = coverage if coverage is not None else pl.DataFrame()
+
+    @property
+    def records(self) -> pl.DataFrame:
+        """One row per record, built from the compact form on first use and kept."""
+        with self._lock:
+            if self._records is None:
+                assert self._compact is not None
+                self._records = _frame(self._compact.frame())
+            return self._records
+
+    @property
+    def compact(self) -> Optional[_crimeperf.CompactRecords]:
+        """The records in compact form (``None`` for data made from a frame): what the counting
+        functions read when given this ``PoliceUkData``."""
+        return self._compact
+
+    @property
+    def memory_bytes(self) -> int:
+        """The bytes the records take: the compact form's, plus the frame's once built."""
+        built = int(self._records.estimated_size()) if self._records is not None else 0
+        return built + (self._compact.heap_bytes if self._compact is not None else 0)
+
+    def records_for(
+        self,
+        *,
+        csp: Union[str, Sequence[str], None] = None,
+        force: Union[str, Sequence[str], None] = None,
+        months: Union[str, tuple[Optional[str], Optional[str]], None] = None,
+    ) -> pl.DataFrame:
+        """The records of some CSPs, forces or months, building only those.
+
+        Parameters
+        ----------
+        csp : str or list of str, optional
+            Community Safety Partnerships by name or code (any case).
+        force : str or list of str, optional
+            Forces as ``falls_within`` names them, or by key (``"essex"``).
+        months : str or (first, last), optional
+            One month ``"2025-03"``, or the first and last (inclusive; either may be None).
+
+        Returns
+        -------
+        polars.DataFrame
+            The rows of :attr:`records` that match every argument given, in the same order:
+            equal to filtering the whole frame, without building it.
+
+        Raises
+        ------
+        UnknownAreaError
+            A CSP or force no record has (the message names the closest there is).
+
+        Examples
+        --------
+        >>> data.records_for(csp="Rochford", months=("2025-01", "2025-03"))   # doctest: +SKIP
+        shape: (1_312, 22)
+        """
+        def names(value: Union[str, Sequence[str], None]) -> list[str]:
+            if value is None:
+                return []
+            return [value] if isinstance(value, str) else list(value)
+
+        first: Optional[str]
+        last: Optional[str]
+        if months is None:
+            first = last = None
+        elif isinstance(months, str):
+            first = last = months
+        else:
+            first, last = months
+        if self._compact is None:
+            df = self.records
+            if csp is not None:
+                wanted = [c.lower() for c in names(csp)]
+                df = df.filter(
+                    pl.col("csp_name").str.to_lowercase().is_in(wanted)
+                    | pl.col("csp_code").str.to_lowercase().is_in(wanted)
+                )
+            if force is not None:
+                df = df.filter(pl.col("falls_within").is_in(names(force)))
+            if first is not None:
+                df = df.filter(pl.col("month").dt.strftime("%Y-%m") >= first)
+            if last is not None:
+                df = df.filter(pl.col("month").dt.strftime("%Y-%m") <= last)
+            return df
+        return _frame(
+            self._compact.frame_where(
+                csps=names(csp), forces=names(force), first_month=first, last_month=last
+            )
+        )
+
+    def to_dict(self) -> dict[str, pl.DataFrame]:
+        """The frames by name (building the records)."""
+        return {"records": self.records, "log": self.log, "coverage": self.coverage}
 
     def findings(self) -> dict[str, int]:
         """The number of rows (or cells) behind each kind of finding in the log.
@@ -317,9 +426,9 @@ class PoliceUkData(_FrameSet):
 
     def _sections(self) -> list[tuple[str, pl.DataFrame, int]]:
         # What was found and done first, then the detail, with paths relative to what was read.
-        files: list[str] = []
-        for frame in (self.log, self.records):
-            if "file" in frame.columns:
+        files: list[str] = self._compact.files() if self._compact is not None else []
+        for frame in (self.log, self._records if self._records is not None else self.log):
+            if "file" in frame.columns and frame.schema["file"] == pl.String:
                 files += frame["file"].drop_nulls().unique().to_list()
         root = _common_root(sorted(set(files)))
         findings = self._findings_table()
@@ -327,24 +436,44 @@ class PoliceUkData(_FrameSet):
             ("findings by kind", findings, findings.height),
             ("log", _relative_files(self.log, root), 10),
             ("coverage", self.coverage, 10),
-            ("records", _relative_files(self.records, root), 5),
+            ("records", _relative_files(self._preview(5), root), 5),
         ]
 
+    def _preview(self, rows: int) -> pl.DataFrame:
+        """The first ``rows`` records, without building the rest."""
+        if self._records is not None or self._compact is None:
+            return self.records.head(rows)
+        return _frame(self._compact.head(rows))
+
     def _summary(self) -> str:
-        records = self.records
-        parts = [f"{records.height:,} records"]
-        if records.height and "falls_within" in records.columns:
-            forces = records["falls_within"].drop_nulls().unique().sort().to_list()
+        # From what the read holds without building the records: a national read's summary
+        # costs nothing.
+        if self._compact is None:
+            records = self.records
+            height = records.height
+            forces = records["falls_within"].drop_nulls().unique().sort().to_list() if height else []
+            months = records["month"].drop_nulls() if height else records["month"]
+            span = (f"{months.min():%Y-%m}", f"{months.max():%Y-%m}") if len(months) else None
+            asb = int(records["is_asb"].sum()) if "is_asb" in records.columns else None
+        else:
+            height = len(self._compact)
+            forces = sorted(set(self.coverage["falls_within"].drop_nulls().to_list()))
+            span = self._compact.month_range()
+            asb = (
+                int(self.coverage["asb_incidents"].sum())
+                if self._compact.kind == "street"
+                else None
+            )
+        parts = [f"{height:,} records"]
+        if forces:
             parts.append(", ".join(forces))
-        if records.height and "month" in records.columns:
-            months = records["month"].drop_nulls()
-            if len(months):
-                parts.append(f"{months.min():%Y-%m} to {months.max():%Y-%m}")
-        if "is_asb" in records.columns:
-            asb = int(records["is_asb"].sum())
-            parts.append(f"{records.height - asb:,} crimes and {asb:,} ASB incidents")
+        if span is not None:
+            parts.append(f"{span[0]} to {span[1]}")
+        if asb is not None:
+            parts.append(f"{height - asb:,} crimes and {asb:,} ASB incidents")
         parts.append(f"{self.log.height:,} log rows")
         return "; ".join(parts)
+
 
 
 
@@ -517,7 +646,7 @@ def read_police_uk(
         progress,
         "reading police.uk files",
     )
-    return PoliceUkData(records=_frame(records), log=_frame(log), coverage=_frame(coverage))
+    return PoliceUkData(compact=records, log=_frame(log), coverage=_frame(coverage))
 
 
 def read_ons_csp_tables(path: PathLike) -> OnsCspTables:
@@ -589,8 +718,10 @@ def count_crimes(
 
     Parameters
     ----------
-    records : polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
-        Street records as :func:`read_police_uk` gives them (filtered as you like); they need
+    records : PoliceUkData, polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
+        The :class:`PoliceUkData` itself (counted from its compact form without building the
+        records frame, and with its coverage unless another is given; returns a polars frame),
+        or street records as :func:`read_police_uk` gives them (filtered as you like); they need
         ``month`` (a date), ``is_asb`` and the ``by`` columns, and are counted per force when
         they have ``falls_within``.
     by : str or list of str
@@ -661,8 +792,11 @@ def count_crimes(
     >>> fy.select("csp_name", "period", "months_covered", "crimes").rows()
     [('Basildon', '2024/25', 3, 1), ('Rochford', '2024/25', 3, 1)]
     """
-    df = _to_polars(records.records if isinstance(records, PoliceUkData) else records)
     columns = _columns_arg(by)
+    compact = records.compact if isinstance(records, PoliceUkData) and areas is None else None
+    df = None if compact is not None else _to_polars(
+        records.records if isinstance(records, PoliceUkData) else records
+    )
     if areas is not None:
         from crimeperf._areas import place_records
 
@@ -676,18 +810,23 @@ def count_crimes(
             )
     if isinstance(coverage, PoliceUkData):
         coverage = coverage.coverage
+    elif coverage is None and isinstance(records, PoliceUkData):
+        # The read says which months it covered: zeros for a group's months without records.
+        coverage = records.coverage
     read = None
     if coverage is not None:
         table = _to_polars(coverage)
         read = _stream_of(table, ["falls_within", "month"])
     counts, excluded = _crimeperf.count_crimes_frame(
-        _stream_of(df, columns + ["month", "is_asb", "falls_within", "outside_force"]),
+        compact
+        if compact is not None
+        else _stream_of(df, columns + ["month", "is_asb", "falls_within", "outside_force"]),
         by=columns,
         period=period,
         coverage=read,
         outside_force=outside_force,
         allow_many_groups=allow_many_groups,
-        frame_columns=df.columns,
+        frame_columns=None if df is None else df.columns,
     )
     left_out = _frame(excluded)
     if left_out.height:
@@ -696,7 +835,7 @@ def count_crimes(
             for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
         )
         warnings.warn(f"count_crimes left out {said}", ExcludedRowsWarning, stacklevel=2)
-    return like(_frame(counts), records.records if isinstance(records, PoliceUkData) else records)
+    return like(_frame(counts), pl.DataFrame() if isinstance(records, PoliceUkData) else records)
 
 
 #: Join keys match when both are null (a null CSP is a group): ``nulls_equal`` in polars 1.24+,
@@ -886,9 +1025,10 @@ def solved_rates(
 
     Parameters
     ----------
-    records : polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
-        Street records as :func:`read_police_uk` gives them; they need ``last_outcome``,
-        ``is_asb`` and the ``by`` columns.
+    records : PoliceUkData, polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
+        The :class:`PoliceUkData` itself (counted from its compact form; returns a polars
+        frame), or street records as :func:`read_police_uk` gives them; they need
+        ``last_outcome``, ``is_asb`` and the ``by`` columns.
     by : str or list of str
         Text, boolean or date columns to group by.
     solved : list of str, optional
@@ -935,20 +1075,28 @@ def solved_rates(
     >>> cp.solved_rates(records, by="csp_name", solved=["charged or summonsed"])["solved"][0]
     1
     """
-    df = _to_polars(records)
     columns = _columns_arg(by)
     left_out: Optional[list[str]] = None
-    if mature_only:
-        from crimeperf._outcome_lag import _mature_records
+    source: Any
+    if isinstance(records, PoliceUkData) and records.compact is not None and not mature_only:
+        source, frame_columns = records.compact, None
+    else:
+        df = _to_polars(records.records if isinstance(records, PoliceUkData) else records)
+        if mature_only:
+            from crimeperf._outcome_lag import _mature_records
 
-        df, left_out = _mature_records(df)
+            df, left_out = _mature_records(df)
+        source = _stream_of(df, columns + ["last_outcome", "is_asb"])
+        frame_columns = df.columns
     result = _crimeperf.solved_rates_frame(
-        _stream_of(df, columns + ["last_outcome", "is_asb"]),
+        source,
         by=columns,
         solved=None if solved is None else list(solved),
         confidence=confidence,
-        frame_columns=df.columns,
+        frame_columns=frame_columns,
     )
+    if isinstance(records, PoliceUkData):
+        records = pl.DataFrame()
     if left_out is None:
         return like(_frame(result), records)
     out = _frame(result).with_columns(immature_months_left_out=pl.lit(", ".join(left_out)))

@@ -34,8 +34,10 @@ def outcome_maturity(
 
     Parameters
     ----------
-    records : frame
-        Street records from :func:`read_police_uk` (``month``, ``last_outcome``, ``is_asb``).
+    records : PoliceUkData or frame
+        Street records from :func:`read_police_uk` (``month``, ``last_outcome``, ``is_asb``):
+        the ``PoliceUkData`` itself (counted from its compact form, the records frame never
+        built) or a frame.
     by : str or list of str, optional
         Grouping columns (e.g. ``"csp_name"``); one settled share per group.
     settled_after : int, default 12
@@ -70,14 +72,23 @@ def outcome_maturity(
     >>> cp.outcome_maturity(records)["mature"].to_list()[-2:]
     [True, False]
     """
-    df = _to_polars(records)
+    from crimeperf._data import PoliceUkData
+
     columns = [] if by is None else _columns_arg(by)
+    if isinstance(records, PoliceUkData) and records.compact is not None:
+        source: Any = records.compact
+        frame_columns = None
+        records = pl.DataFrame()
+    else:
+        df = _to_polars(records.records if isinstance(records, PoliceUkData) else records)
+        source = _stream_of(df, columns + ["month", "last_outcome", "is_asb"])
+        frame_columns = df.columns
     result = _crimeperf.outcome_maturity_frame(
-        _stream_of(df, columns + ["month", "last_outcome", "is_asb"]),
+        source,
         by=columns,
         settled_after=settled_after,
         tolerance=tolerance,
-        frame_columns=df.columns,
+        frame_columns=frame_columns,
     )
     return like(_frame(result), records)
 

@@ -11,10 +11,11 @@ use std::str::FromStr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
-use crimeperf::{Confidence, Outcome, SolvedDefinition};
+use crimeperf::{Confidence, Month, Outcome, SolvedDefinition};
 use crimeperf_polars::{
-    count_crimes, read_ons_csp_tables, read_police_uk, solved_rates, Cancel, CountOptions,
-    DuplicatePolicy, FileKind, Geography, OutsideForce, PeriodUnit, ReadOptions, ReadProgress,
+    count_crimes, read_ons_csp_tables, read_police_uk_compact, solved_rates, Cancel,
+    CompactRecords, CountOptions, DuplicatePolicy, FileKind, Geography, OutsideForce, PeriodUnit,
+    ReadOptions, ReadProgress, RecordFilter,
 };
 use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
 use pyo3::prelude::*;
@@ -105,6 +106,104 @@ pub(crate) fn records<'a>(
     Ok((DataFrame::new(table.len, columns)?, by))
 }
 
+/// The records of a read, held compactly in Rust (about 60 bytes a row): the counting functions
+/// take them as they take a frame, and frames are built from them only when asked for.
+#[pyclass(frozen, module = "crimeperf._crimeperf", name = "CompactRecords")]
+pub struct PyCompactRecords(pub Arc<CompactRecords>);
+
+#[pymethods]
+impl PyCompactRecords {
+    fn __len__(&self) -> usize {
+        self.0.height()
+    }
+
+    /// The bytes the records take in memory.
+    #[getter]
+    fn heap_bytes(&self) -> usize {
+        self.0.heap_bytes()
+    }
+
+    /// `"street"` or `"outcomes"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.0.kind().suffix()
+    }
+
+    /// The columns of the records frame, in order.
+    #[getter]
+    fn columns(&self) -> Vec<&'static str> {
+        self.0.column_names().to_vec()
+    }
+
+    /// The files read, in reading order.
+    fn files(&self) -> Vec<String> {
+        self.0.files().map(str::to_owned).collect()
+    }
+
+    /// The first and last month of the records (`YYYY-MM`), or `None` when there are none.
+    fn month_range(&self) -> Option<(String, String)> {
+        self.0
+            .month_range()
+            .map(|(first, last)| (first.to_string(), last.to_string()))
+    }
+
+    /// The records frame, whole.
+    fn frame(&self, py: Python<'_>) -> Result<ArrowStream> {
+        let frame = py.detach(|| self.0.frame())?;
+        export(frame)
+    }
+
+    /// The first `n` records.
+    fn head(&self, py: Python<'_>, n: usize) -> Result<ArrowStream> {
+        let frame = py.detach(|| self.0.head(n))?;
+        export(frame)
+    }
+
+    /// The records of the CSPs, forces and months asked for (an empty list does not filter).
+    #[pyo3(signature = (*, csps, forces, first_month = None, last_month = None))]
+    fn frame_where(
+        &self,
+        py: Python<'_>,
+        csps: Vec<String>,
+        forces: Vec<String>,
+        first_month: Option<String>,
+        last_month: Option<String>,
+    ) -> Result<ArrowStream> {
+        let months = match (first_month, last_month) {
+            (None, None) => None,
+            (first, last) => {
+                let range = self.0.month_range();
+                let parse = |text: Option<String>, default: Option<Month>| -> Result<Month> {
+                    match text {
+                        Some(text) => Ok(Month::from_str(&text)?),
+                        // No record: any month will do, as nothing is kept.
+                        None => Ok(default.unwrap_or(Month::new(2000, 1)?)),
+                    }
+                };
+                Some((
+                    parse(first, range.map(|r| r.0))?,
+                    parse(last, range.map(|r| r.1))?,
+                ))
+            }
+        };
+        let filter = RecordFilter {
+            csps,
+            forces,
+            months,
+        };
+        let frame = py.detach(|| self.0.frame_where(&filter))?;
+        export(frame)
+    }
+}
+
+/// The compact records `value` holds, if it is [`PyCompactRecords`] rather than a frame.
+pub(crate) fn compact_records(value: &Bound<'_, PyAny>) -> Option<Arc<CompactRecords>> {
+    value
+        .cast::<PyCompactRecords>()
+        .ok()
+        .map(|records| records.get().0.clone())
+}
+
 /// How far a read has got, readable from Python while the read runs on another thread.
 /// It also carries the request to stop, which Python sets when Ctrl-C arrives.
 #[pyclass(frozen, module = "crimeperf._crimeperf", name = "ReadProgress")]
@@ -155,7 +254,7 @@ pub fn read_police_uk_files(
     geography: Option<PathBuf>,
     threads: &Bound<'_, PyAny>,
     progress: Option<PyRef<'_, Progress>>,
-) -> Result<(ArrowStream, ArrowStream, ArrowStream)> {
+) -> Result<(PyCompactRecords, ArrowStream, ArrowStream)> {
     let threads = arguments::count("threads", threads)?;
     let options = ReadOptions {
         kind: FileKind::from_str(&arguments::text("kind", kind)?)?,
@@ -177,10 +276,10 @@ pub fn read_police_uk_files(
             }
             None => bundled_geography()?,
         };
-        Ok(read_police_uk(sources, geography, &options)?)
+        Ok(read_police_uk_compact(sources, geography, &options)?)
     })?;
     Ok((
-        export(data.records)?,
+        PyCompactRecords(Arc::new(data.records)),
         export(data.log)?,
         export(data.coverage)?,
     ))
@@ -215,20 +314,25 @@ pub fn count_crimes_frame(
         Some(table) => Some(records(table, None, &[], &["month"], &["falls_within"])?.0),
         None => None,
     };
-    let (records, by) = records(
-        stream,
-        frame_columns,
-        &by,
-        &["month", "is_asb"],
-        &["falls_within", "outside_force"],
-    )?;
     let options = CountOptions {
         period,
         coverage: coverage.as_ref(),
         outside_force,
         allow_many_groups,
     };
-    let counts = py.detach(|| count_crimes(&records, &by, &options))?;
+    let counts = if let Some(compact) = compact_records(stream) {
+        let by: Vec<&str> = by.iter().map(String::as_str).collect();
+        py.detach(|| count_crimes(&*compact, &by, &options))?
+    } else {
+        let (records, by) = records(
+            stream,
+            frame_columns,
+            &by,
+            &["month", "is_asb"],
+            &["falls_within", "outside_force"],
+        )?;
+        py.detach(|| count_crimes(&records, &by, &options))?
+    };
     Ok((export(counts.counts)?, export(counts.excluded)?))
 }
 
@@ -248,8 +352,13 @@ pub fn solved_rates_frame(
         Some(labels) => SolvedDefinition::from_labels(labels)?,
         None => SolvedDefinition::default(),
     };
-    let (records, by) = records(stream, frame_columns, &by, &["last_outcome", "is_asb"], &[])?;
-    let rates = py.detach(|| solved_rates(&records, &by, &definition, confidence))?;
+    let rates = if let Some(compact) = compact_records(stream) {
+        let by: Vec<&str> = by.iter().map(String::as_str).collect();
+        py.detach(|| solved_rates(&*compact, &by, &definition, confidence))?
+    } else {
+        let (records, by) = records(stream, frame_columns, &by, &["last_outcome", "is_asb"], &[])?;
+        py.detach(|| solved_rates(&records, &by, &definition, confidence))?
+    };
     export(rates)
 }
 

@@ -52,6 +52,7 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::SurveyChange>()?;
     m.add_class::<results::StandardisedRatio>()?;
     m.add_class::<data::Progress>()?;
+    m.add_class::<data::PyCompactRecords>()?;
     m.add_function(wrap_pyfunction!(scalar::rate, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::proportion, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::proportion_change, m)?)?;

@@ -161,7 +161,31 @@ impl CompactRecords {
     ///
     /// [`DataError::Polars`] if polars cannot build a column.
     pub fn frame(&self) -> Result<DataFrame> {
-        self.build(|_| None)
+        self.build(|_, _| None)
+    }
+
+    /// The first `n` records as a frame (a preview that builds no more than it shows).
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Polars`] if polars cannot build a column.
+    pub fn head(&self, n: usize) -> Result<DataFrame> {
+        let mut left = n;
+        let take: Vec<usize> = self
+            .files
+            .iter()
+            .map(|file| {
+                let rows = file.rows().min(left);
+                left -= rows;
+                rows
+            })
+            .collect();
+        self.build(|f, file| Some((0..file.rows()).map(|row| row < take[f]).collect()))
+    }
+
+    /// The files the records were read from, in reading order (as the `file` column names them).
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|f| f.display.as_str())
     }
 
     /// The records that `filter` keeps, as a frame: only those are built, so one CSP's records
@@ -230,7 +254,7 @@ impl CompactRecords {
         let months = filter
             .months
             .map(|(first, last)| (month_to_days(first), month_to_days(last)));
-        self.build(|file| {
+        self.build(|_, file| {
             let csp = (!csps.is_empty()).then(|| csp_of(file));
             let force = (!forces.is_empty()).then(|| force_of(file));
             Some(
@@ -296,14 +320,17 @@ impl CompactRecords {
     }
 
     /// The frame of the rows each file's `keep` keeps (all of them where it gives `None`).
-    fn build(&self, keep: impl Fn(&CompactFile) -> Option<Vec<bool>> + Sync) -> Result<DataFrame> {
+    fn build(
+        &self,
+        keep: impl Fn(usize, &CompactFile) -> Option<Vec<bool>> + Sync,
+    ) -> Result<DataFrame> {
         let frames = in_parallel(
             self.files.len(),
             self.threads,
             || (),
             |_, f| {
                 let file = &self.files[f];
-                let mask = keep(file);
+                let mask = keep(f, file);
                 file.frame(mask.as_deref())
             },
         );
