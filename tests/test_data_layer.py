@@ -869,3 +869,44 @@ def test_geography_tables_are_the_bundled_files() -> None:
     assert cp.geography_table("lsoa_lookup")["lsoa_code"].str.starts_with("E01").any()
     with pytest.raises(cp.UnknownOptionError, match="bundled table"):
         cp.geography_table("postcodes")
+
+
+def test_counting_from_the_read_itself_builds_no_records() -> None:
+    """count_crimes, solved_rates and outcome_maturity given the PoliceUkData count from its
+    compact form (the records frame is never built) and give what counting the frame gives."""
+    data = cp.read_police_uk(SAMPLE)
+    assert repr(data).startswith("PoliceUkData(") and data._records is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cp.ExcludedRowsWarning)
+        from_codes = cp.count_crimes(data, by=["csp_name", "crime_type"], period="quarter")
+        rates = cp.solved_rates(data, by="csp_name")
+        maturity = cp.outcome_maturity(data, by="local_authority_name")
+        assert data._records is None, "counting built the records"
+        from_frame = cp.count_crimes(
+            data.records, by=["csp_name", "crime_type"], period="quarter", coverage=data
+        )
+    assert from_codes.equals(from_frame)
+    assert rates.equals(cp.solved_rates(data.records, by="csp_name"))
+    assert maturity.equals(cp.outcome_maturity(data.records, by="local_authority_name"))
+    assert data.compact is not None and len(data.compact) == data.records.height
+    assert data.memory_bytes > data.compact.heap_bytes
+
+
+def test_records_for_builds_the_filter_of_the_whole() -> None:
+    data = cp.read_police_uk(SAMPLE)
+    rochford = data.records_for(csp="rochford", months=("2025-02", "2025-04"))
+    assert data._records is None, "records_for built every record"
+    whole = data.records
+    expected = whole.filter(
+        (pl.col("csp_name") == "Rochford")
+        & pl.col("month").is_between(date(2025, 2, 1), date(2025, 4, 1))
+    )
+    assert rochford.height > 0 and rochford.equals(expected)
+    by_force = data.records_for(force="essex", months="2025-03")
+    assert by_force.equals(whole.filter(pl.col("month") == date(2025, 3, 1)))
+    with pytest.raises(cp.exceptions.UnknownAreaError, match="did you mean 'Rochford'"):
+        data.records_for(csp="Rochferd")
+    with pytest.raises(cp.exceptions.UnknownAreaError, match="no force"):
+        data.records_for(force="Kent Police")
+    with pytest.raises(cp.exceptions.CrimeperfError):
+        data.records_for(months=("2025-13", None))
