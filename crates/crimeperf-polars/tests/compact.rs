@@ -131,6 +131,9 @@ fn counts_from_the_codes_equal_counts_from_the_built_records() {
     }
 }
 
+/// Which rows of the whole a filter should keep.
+type Keep<'a> = Box<dyn Fn(usize) -> bool + 'a>;
+
 /// The rows of `frame` that `keep` keeps.
 fn filter(frame: &DataFrame, keep: impl Fn(usize) -> bool) -> DataFrame {
     let mask: BooleanChunked = (0..frame.height()).map(&keep).collect();
@@ -158,7 +161,7 @@ fn a_part_built_alone_equals_the_filter_of_the_whole() {
         i32::try_from((chrono_days(m.year(), m.month())) - chrono_days(1970, 1)).unwrap()
     };
     let (march, may) = (days("2025-03"), days("2025-05"));
-    let cases: Vec<(RecordFilter, Box<dyn Fn(usize) -> bool>)> = vec![
+    let cases: Vec<(RecordFilter, Keep<'_>)> = vec![
         (
             RecordFilter {
                 csps: vec!["Rochford".into()],
