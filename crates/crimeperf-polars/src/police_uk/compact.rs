@@ -4,7 +4,10 @@
 //! against some 350 for the built frame, so a decade of national downloads fits in memory; the
 //! frame is built from it only when asked for (see [`CompactFile::frame`]).
 
+use std::sync::Arc;
+
 use polars::prelude::*;
+use polars_arrow::array::View;
 
 use super::views::ViewColumn;
 use super::FileKind;
@@ -65,6 +68,14 @@ impl Codes {
             Codes::U8(v) => u32::from(v[row]),
             Codes::U16(v) => u32::from(v[row]),
             Codes::U32(v) => v[row],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Codes::U8(v) => v.len(),
+            Codes::U16(v) => v.len(),
+            Codes::U32(v) => v.len(),
         }
     }
 
@@ -341,8 +352,9 @@ pub(crate) struct Area {
     pub place: Option<LsoaPlace>,
 }
 
-/// A file's label tables. Index 0 of `outcomes`, `areas` and `locations` is the blank
-/// (no outcome, no LSOA, no location).
+/// Label tables: a file's own while it is parsed, then the read's, shared by every file (see
+/// [`Interner`]). Index 0 of `outcomes`, `areas` and `locations` is the blank (no outcome, no
+/// LSOA, no location).
 #[derive(Debug, Clone)]
 pub(crate) struct Labels {
     pub months: Vec<i32>,
@@ -368,6 +380,152 @@ impl Default for Labels {
     }
 }
 
+impl Labels {
+    /// The bytes the tables take (an estimate: the text and a fixed amount per entry).
+    pub fn bytes(&self) -> usize {
+        let texts = |t: &[Box<str>]| t.iter().map(|s| s.len() + 16).sum::<usize>();
+        let option = |t: &Option<Box<str>>| t.as_ref().map_or(0, |s| s.len());
+        self.months.len() * 4
+            + texts(&self.reporting_forces)
+            + texts(&self.forces)
+            + texts(&self.locations)
+            + self
+                .areas
+                .iter()
+                .map(|a| std::mem::size_of::<Area>() + option(&a.code) + option(&a.name))
+                .sum::<usize>()
+            + self.crime_types.len() * 48
+            + self.outcomes.len() * 48
+    }
+}
+
+/// The read's label tables, built as files are parsed: each file's own labels are looked up
+/// (added when new) once per file, and its codes rewritten to the read's, so that a label is
+/// stored once per read rather than once per file (a decade of national downloads is some
+/// 5,000 files, each with its own thousands of locations and LSOAs).
+#[derive(Default)]
+pub(crate) struct Interner {
+    labels: Labels,
+    months: PlHashMap<i32, u32>,
+    reporting_forces: PlHashMap<Box<str>, u32>,
+    forces: PlHashMap<Box<str>, u32>,
+    locations: PlHashMap<Box<str>, u32>,
+    /// By LSOA code and name as written.
+    areas: PlHashMap<AreaKey, u32>,
+    crime_types: PlHashMap<Box<str>, u32>,
+    outcomes: PlHashMap<Box<str>, u32>,
+}
+
+/// An LSOA code and name as written (what makes an [`Area`] distinct).
+type AreaKey = (Option<Box<str>>, Option<Box<str>>);
+
+/// The read's code of each of a file's own codes, column by column.
+pub(crate) struct Remaps {
+    months: Vec<u32>,
+    reporting_forces: Vec<u32>,
+    forces: Vec<u32>,
+    locations: Vec<u32>,
+    areas: Vec<u32>,
+    crime_types: Vec<u32>,
+    outcomes: Vec<u32>,
+}
+
+/// The code of `key` in `table` (pushing `label` to `labels` when it is new).
+fn intern<K: Eq + std::hash::Hash, T>(
+    codes: &mut PlHashMap<K, u32>,
+    labels: &mut Vec<T>,
+    key: K,
+    label: impl FnOnce() -> T,
+) -> u32 {
+    *codes.entry(key).or_insert_with(|| code_of(labels, label()))
+}
+
+impl Interner {
+    pub fn new() -> Self {
+        let mut interner = Interner::default();
+        // The blanks keep their codes.
+        interner.locations.insert("".into(), 0);
+        interner.areas.insert((None, None), 0);
+        interner
+    }
+
+    /// Adds a file's labels, giving how its codes map to the read's.
+    pub fn add(&mut self, file: &Labels) -> Remaps {
+        let l = &mut self.labels;
+        Remaps {
+            months: file
+                .months
+                .iter()
+                .map(|&m| intern(&mut self.months, &mut l.months, m, || m))
+                .collect(),
+            reporting_forces: file
+                .reporting_forces
+                .iter()
+                .map(|f| {
+                    intern(
+                        &mut self.reporting_forces,
+                        &mut l.reporting_forces,
+                        f.clone(),
+                        || f.clone(),
+                    )
+                })
+                .collect(),
+            forces: file
+                .forces
+                .iter()
+                .map(|f| intern(&mut self.forces, &mut l.forces, f.clone(), || f.clone()))
+                .collect(),
+            locations: file
+                .locations
+                .iter()
+                .map(|f| {
+                    intern(&mut self.locations, &mut l.locations, f.clone(), || {
+                        f.clone()
+                    })
+                })
+                .collect(),
+            areas: file
+                .areas
+                .iter()
+                .map(|a| {
+                    intern(
+                        &mut self.areas,
+                        &mut l.areas,
+                        (a.code.clone(), a.name.clone()),
+                        || a.clone(),
+                    )
+                })
+                .collect(),
+            crime_types: file
+                .crime_types
+                .iter()
+                .map(|t| {
+                    intern(
+                        &mut self.crime_types,
+                        &mut l.crime_types,
+                        t.text.clone(),
+                        || t.clone(),
+                    )
+                })
+                .collect(),
+            outcomes: file
+                .outcomes
+                .iter()
+                .map(|o| match o {
+                    None => 0,
+                    Some(o) => intern(&mut self.outcomes, &mut l.outcomes, o.text.clone(), || {
+                        Some(o.clone())
+                    }),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn finish(self) -> Arc<Labels> {
+        Arc::new(self.labels)
+    }
+}
+
 /// The code a new label gets: its index in the table it is pushed to.
 pub(crate) fn code_of<T>(table: &mut Vec<T>, label: T) -> u32 {
     table.push(label);
@@ -379,7 +537,8 @@ pub(crate) fn code_of<T>(table: &mut Vec<T>, label: T) -> u32 {
 pub(crate) struct CompactFile {
     pub display: String,
     pub kind: FileKind,
-    pub labels: Labels,
+    /// The file's own tables while it is parsed; the read's, shared, once it is read.
+    pub labels: Arc<Labels>,
     pub ids: Ids,
     pub month: Codes,
     pub reported_by: Codes,
@@ -416,7 +575,7 @@ impl CompactFile {
         CompactFile {
             display: display.to_owned(),
             kind,
-            labels: Labels::default(),
+            labels: Arc::default(),
             ids: Ids::with_capacity(rows),
             month: Codes::with_capacity(rows),
             reported_by: Codes::with_capacity(rows),
@@ -448,6 +607,26 @@ impl CompactFile {
         self.outcome.push(row.outcome);
         self.outside_force.push(u32::from(row.outside_force));
         self.line.push(u32::try_from(row.line).unwrap_or(u32::MAX));
+    }
+
+    /// Rewrites the file's codes as the read's (see [`Interner`]), and points it at `labels`.
+    pub fn remap(&mut self, remaps: &Remaps, labels: Arc<Labels>) {
+        fn go(codes: &mut Codes, to: &[u32]) {
+            let mut mapped = Codes::with_capacity(codes.len());
+            for code in codes.iter() {
+                mapped.push(to[code as usize]);
+            }
+            mapped.shrink_to_fit();
+            *codes = mapped;
+        }
+        go(&mut self.month, &remaps.months);
+        go(&mut self.reported_by, &remaps.reporting_forces);
+        go(&mut self.falls_within, &remaps.forces);
+        go(&mut self.location, &remaps.locations);
+        go(&mut self.area, &remaps.areas);
+        go(&mut self.crime_type, &remaps.crime_types);
+        go(&mut self.outcome, &remaps.outcomes);
+        self.labels = labels;
     }
 
     /// Gives back the room reserved for rows that never came.
@@ -503,17 +682,9 @@ impl CompactFile {
         retain_rows(&mut self.line, keep);
     }
 
-    /// The bytes the rows and labels take in memory (an estimate for the labels).
+    /// The bytes the rows take in memory (the label tables are the read's: see
+    /// [`Labels::bytes`]).
     pub fn bytes(&self) -> usize {
-        let l = &self.labels;
-        let texts = |t: &[Box<str>]| t.iter().map(|s| s.len() + 16).sum::<usize>();
-        let labels = l.months.len() * 4
-            + texts(&l.reporting_forces)
-            + texts(&l.forces)
-            + texts(&l.locations)
-            + l.areas.len() * (std::mem::size_of::<Area>() + 40)
-            + l.crime_types.len() * 48
-            + l.outcomes.len() * 48;
         self.ids.bytes()
             + [
                 &self.month,
@@ -531,7 +702,6 @@ impl CompactFile {
             + self.longitude.bytes()
             + self.latitude.bytes()
             + self.line.capacity() * 4
-            + labels
             + self.display.len()
     }
 
@@ -616,19 +786,9 @@ impl CompactFile {
         )
         .into_date()
         .into_column();
-        let strings = |name: &str, labels: Vec<Option<&str>>, codes: &Codes| {
-            labelled(name, &labels, codes, &selected)
-        };
-        fn plain(t: &[Box<str>]) -> Vec<Option<&str>> {
-            t.iter().map(|s| Some(&**s)).collect()
-        }
-        let areas = &l.areas;
-        let from_area = |get: fn(&Area) -> Option<&str>| areas.iter().map(get).collect::<Vec<_>>();
-        let place_name = |get: fn(&LsoaPlace) -> &str| -> Vec<Option<&str>> {
-            areas
-                .iter()
-                .map(|a| a.place.as_ref().map(get).filter(|s| !s.is_empty()))
-                .collect()
+        let area = |code: u32| &l.areas[code as usize];
+        let place = |code: u32, get: fn(&LsoaPlace) -> &str| {
+            area(code).place.as_ref().map(get).filter(|s| !s.is_empty())
         };
         let coordinate = |name: &str, get: fn(&CompactFile, usize) -> Option<f64>| {
             Float64Chunked::from_iter_options(name.into(), selected.iter().map(|&r| get(self, r)))
@@ -637,36 +797,66 @@ impl CompactFile {
         let mut columns = vec![
             crime_id.finish("crime_id")?.into_column(),
             month,
-            strings("reported_by", plain(&l.reporting_forces), &self.reported_by)?,
-            strings("falls_within", plain(&l.forces), &self.falls_within)?,
+            labelled(
+                "reported_by",
+                &|c| Some(&l.reporting_forces[c as usize]),
+                &self.reported_by,
+                &selected,
+            )?,
+            labelled(
+                "falls_within",
+                &|c| Some(&l.forces[c as usize]),
+                &self.falls_within,
+                &selected,
+            )?,
             coordinate("longitude", CompactFile::longitude),
             coordinate("latitude", CompactFile::latitude),
-            strings("location", plain(&l.locations), &self.location)?,
-            strings("lsoa_code", from_area(|a| a.code.as_deref()), &self.area)?,
-            strings("lsoa_name", from_area(|a| a.name.as_deref()), &self.area)?,
-            strings(
+            labelled(
+                "location",
+                &|c| Some(&l.locations[c as usize]),
+                &self.location,
+                &selected,
+            )?,
+            labelled(
+                "lsoa_code",
+                &|c| area(c).code.as_deref(),
+                &self.area,
+                &selected,
+            )?,
+            labelled(
+                "lsoa_name",
+                &|c| area(c).name.as_deref(),
+                &self.area,
+                &selected,
+            )?,
+            labelled(
                 "local_authority_code",
-                place_name(|p| &p.local_authority_code),
+                &|c| place(c, |p| &p.local_authority_code),
                 &self.area,
+                &selected,
             )?,
-            strings(
+            labelled(
                 "local_authority_name",
-                place_name(|p| &p.local_authority_name),
+                &|c| place(c, |p| &p.local_authority_name),
                 &self.area,
+                &selected,
             )?,
-            strings("csp_code", place_name(|p| &p.csp_code), &self.area)?,
-            strings("csp_name", place_name(|p| &p.csp_name), &self.area)?,
+            labelled(
+                "csp_code",
+                &|c| place(c, |p| &p.csp_code),
+                &self.area,
+                &selected,
+            )?,
+            labelled(
+                "csp_name",
+                &|c| place(c, |p| &p.csp_name),
+                &self.area,
+                &selected,
+            )?,
         ];
-        let outcome_text: Vec<Option<&str>> = l
-            .outcomes
-            .iter()
-            .map(|o| o.as_ref().map(|o| &*o.text))
-            .collect();
-        let outcome_group: Vec<Option<&str>> = l
-            .outcomes
-            .iter()
-            .map(|o| o.as_ref().and_then(|o| o.group))
-            .collect();
+        let outcome = |c: u32| l.outcomes[c as usize].as_ref();
+        let outcome_text = |c: u32| outcome(c).map(|o| &*o.text);
+        let outcome_group = |c: u32| outcome(c).and_then(|o| o.group);
         let outcome_known = BooleanChunked::from_iter_options(
             "outcome_known".into(),
             selected
@@ -676,9 +866,12 @@ impl CompactFile {
         .into_column();
         let outcome_name = match self.kind {
             FileKind::Street => {
-                let types: Vec<Option<&str>> =
-                    l.crime_types.iter().map(|t| Some(&*t.text)).collect();
-                columns.push(strings("crime_type", types, &self.crime_type)?);
+                columns.push(labelled(
+                    "crime_type",
+                    &|c| Some(&l.crime_types[c as usize].text),
+                    &self.crime_type,
+                    &selected,
+                )?);
                 columns.push(Column::new(
                     "crime_type_known".into(),
                     selected
@@ -690,8 +883,18 @@ impl CompactFile {
             }
             FileKind::Outcomes => "outcome",
         };
-        columns.push(strings(outcome_name, outcome_text, &self.outcome)?);
-        columns.push(strings("outcome_group", outcome_group, &self.outcome)?);
+        columns.push(labelled(
+            outcome_name,
+            &outcome_text,
+            &self.outcome,
+            &selected,
+        )?);
+        columns.push(labelled(
+            "outcome_group",
+            &outcome_group,
+            &self.outcome,
+            &selected,
+        )?);
         columns.push(outcome_known);
         if self.kind == FileKind::Street {
             columns.push(Column::new(
@@ -720,21 +923,32 @@ impl CompactFile {
     }
 }
 
-/// A string column of the `selected` rows whose values are `labels` indexed by `codes`: each
+/// A string column of the `selected` rows whose values are the `labels` of their `codes`: each
 /// label stored once, a view of it pushed row after row.
-fn labelled(
+fn labelled<'l>(
     name: &str,
-    labels: &[Option<&str>],
+    labels: &dyn Fn(u32) -> Option<&'l str>,
     codes: &Codes,
     selected: &[usize],
 ) -> PolarsResult<Column> {
     let mut column = ViewColumn::with_capacity(selected.len());
-    let views: Vec<_> = labels
-        .iter()
-        .map(|label| label.map(|text| column.store(text)))
-        .collect();
+    // The read's tables are large (every location of every file): only the labels of these rows
+    // are stored, each once.
+    let mut views: PlHashMap<u32, Option<View>> = PlHashMap::default();
+    let mut last: Option<(u32, Option<View>)> = None;
     for &row in selected {
-        column.push_option(views[codes.get(row) as usize]);
+        let code = codes.get(row);
+        let view = match last {
+            Some((previous, view)) if previous == code => view,
+            _ => {
+                let view = *views
+                    .entry(code)
+                    .or_insert_with(|| labels(code).map(|text| column.store(text)));
+                last = Some((code, view));
+                view
+            }
+        };
+        column.push_option(view);
     }
     Ok(column.finish(name)?.into_column())
 }

@@ -16,7 +16,7 @@ mod views;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crimeperf::{Month, Outcome};
 use polars::prelude::*;
@@ -339,15 +339,24 @@ fn read_files(
         progress.files_total.store(unique.len(), Ordering::Relaxed);
     }
     let cancel = options.cancel.as_deref();
-    let parsed = parse_all(
+    let interner = Mutex::new(compact::Interner::new());
+    let mut parsed = parse_all(
         &unique,
         kind,
         geography,
+        &interner,
         threads,
         options.progress.as_deref(),
         cancel,
     )?;
     cancel::check(cancel)?;
+    let labels = interner
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .finish();
+    for file in &mut parsed {
+        file.records.labels = labels.clone();
+    }
     let parsed = downloads::one_copy_per_month(&unique, parsed, &mut log)?;
     let mut compact = Vec::with_capacity(parsed.len());
     for file in parsed {
@@ -367,7 +376,7 @@ fn read_files(
     cancel::check(cancel)?;
     let coverage = coverage(&compact, kind, threads, &mut log)?;
     Ok(CompactPoliceUkData {
-        records: CompactRecords::new(kind, compact, threads),
+        records: CompactRecords::new(kind, compact, labels, threads),
         log: log.into_frame()?,
         coverage,
     })
@@ -377,10 +386,14 @@ fn parse_all(
     files: &[&files::SourceFile],
     kind: FileKind,
     geography: &Geography,
+    interner: &Mutex<compact::Interner>,
     threads: usize,
     progress: Option<&ReadProgress>,
     cancel: Option<&Cancel>,
 ) -> Result<Vec<parse::ParsedFile>> {
+    // Until every file is read a file points at no tables (its codes are the read's, whose
+    // tables are still growing).
+    let unset: Arc<compact::Labels> = Arc::default();
     // Each worker reads its files into one buffer and keeps its label tables, file to file.
     in_parallel(
         files.len(),
@@ -389,7 +402,17 @@ fn parse_all(
         |scratch, index| {
             // Once cancelled, the files left are not opened.
             let result = cancel::check(cancel)
-                .and_then(|()| parse::parse(files[index], scratch, kind, geography, cancel));
+                .and_then(|()| parse::parse(files[index], scratch, kind, geography, cancel))
+                .map(|mut parsed| {
+                    // The file's own labels become the read's, under the lock only while
+                    // they are looked up (a few thousand a file); its rows are rewritten after.
+                    let remaps = interner
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .add(&parsed.records.labels);
+                    parsed.records.remap(&remaps, unset.clone());
+                    parsed
+                });
             if let Some(progress) = progress {
                 if let Ok(parsed) = &result {
                     progress

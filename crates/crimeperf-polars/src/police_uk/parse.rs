@@ -1,7 +1,9 @@
 //! Parsing one police.uk CSV into columns, placing each row with the geography lookup and
 //! recording everything odd in the log.
 
-use super::compact::{code_of, Area, CompactFile, CrimeTypeLabel, OutcomeLabel, RowCodes};
+use super::compact::{
+    code_of, Area, CompactFile, CrimeTypeLabel, Labels as Tables, OutcomeLabel, RowCodes,
+};
 use super::files::SourceFile;
 use super::limits::LineEndings;
 use super::log::{Finding, Log};
@@ -13,6 +15,8 @@ use crate::cancel::{self, Cancel};
 use crate::dates::month_to_days;
 use crate::error::{DataError, Result};
 use crate::geography::{force_key, Geography, LsoaPlace};
+use std::sync::Arc;
+
 use crimeperf::{CrimeType, Month, Outcome};
 
 /// The columns of a police.uk file, by their header names (lower case).
@@ -299,6 +303,7 @@ pub(crate) fn parse<'g>(
     let mut file_rows = CompactFile::new(display, kind, bytes.len() / 100 + 16);
     // Each distinct label is parsed and coded once per file, and looked up once per row.
     let mut month_codes: Vec<(i32, u32)> = Vec::new();
+    let mut labels = Tables::default();
     let mut rows: u64 = 0;
     // Rows whose Month a spreadsheet rewrote, by how: count, first line and first value.
     let mut rewritten_months: Vec<(&'static str, u64, u64, String)> = Vec::new();
@@ -353,7 +358,6 @@ pub(crate) fn parse<'g>(
             }
         }
 
-        let labels = &mut file_rows.labels;
         // Crime type (street files).
         let mut is_asb = false;
         let mut crime_type = None;
@@ -421,7 +425,6 @@ pub(crate) fn parse<'g>(
             log.add(display, Some(line), Finding::BlankCrimeId, "", 1);
         }
         file_rows.ids.push(crime_id);
-        let labels = &mut file_rows.labels;
         let month = match month_codes.iter().find(|(days, _)| *days == month) {
             Some(&(_, code)) => code,
             None => {
@@ -465,7 +468,6 @@ pub(crate) fn parse<'g>(
         };
         let longitude = coordinate(layout.longitude, "longitude");
         let latitude = coordinate(layout.latitude, "latitude");
-        let labels = &mut file_rows.labels;
         let location_raw = optional(layout.location);
         let location = if location_raw.is_empty() {
             0
@@ -559,6 +561,7 @@ pub(crate) fn parse<'g>(
         );
     }
     file_rows.shrink_to_fit();
+    file_rows.labels = Arc::new(labels);
     Ok(ParsedFile {
         records: file_rows,
         log,

@@ -2,12 +2,14 @@
 //! into the records frame whole or in part only when asked.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::hash::Hash;
+use std::sync::Arc;
 
 use crimeperf::Month;
 use polars::prelude::*;
 
-use super::compact::{Codes, CompactFile};
+use super::compact::{Codes, CompactFile, Labels};
 use super::{concat, FileKind};
 use crate::dates::{days_to_month, month_to_days};
 use crate::error::{DataError, Result};
@@ -91,6 +93,8 @@ const OUTCOME_COLUMNS: [&str; 19] = [
 pub struct CompactRecords {
     kind: FileKind,
     files: Vec<CompactFile>,
+    /// The read's label tables, which every file's codes index.
+    labels: Arc<Labels>,
     threads: usize,
 }
 
@@ -108,6 +112,8 @@ pub struct RecordFilter {
 
 /// The labels of one file for one column, and how its rows index them.
 enum FileLabels<'a> {
+    /// The read's labels (given once).
+    Shared,
     Str(Vec<Option<Cow<'a, str>>>),
     Bool(Vec<Option<bool>>),
     Date(Vec<Option<i32>>),
@@ -123,10 +129,16 @@ enum RowIndex<'a> {
 }
 
 impl CompactRecords {
-    pub(crate) fn new(kind: FileKind, files: Vec<CompactFile>, threads: usize) -> Self {
+    pub(crate) fn new(
+        kind: FileKind,
+        files: Vec<CompactFile>,
+        labels: Arc<Labels>,
+        threads: usize,
+    ) -> Self {
         CompactRecords {
             kind,
             files,
+            labels,
             threads: threads.max(1),
         }
     }
@@ -143,7 +155,7 @@ impl CompactRecords {
 
     /// The bytes the records take in memory.
     pub fn heap_bytes(&self) -> usize {
-        self.files.iter().map(CompactFile::bytes).sum()
+        self.files.iter().map(CompactFile::bytes).sum::<usize>() + self.labels.bytes()
     }
 
     /// The columns of the records frame, in order.
@@ -218,76 +230,39 @@ impl CompactRecords {
             .map(|c| c.trim().to_lowercase())
             .collect();
         let forces: Vec<String> = filter.forces.iter().map(|f| force_key(f)).collect();
+        // Which of the read's areas and forces are asked for (once: every file shares them).
+        let l = &self.labels;
+        let csp_keys = |p: &crate::geography::LsoaPlace| {
+            [p.csp_name.to_lowercase(), p.csp_code.to_lowercase()]
+        };
+        let area_kept: Vec<bool> = l
+            .areas
+            .iter()
+            .map(|a| {
+                a.place
+                    .as_ref()
+                    .is_some_and(|p| csp_keys(p).iter().any(|k| csps.contains(k)))
+            })
+            .collect();
+        let force_kept: Vec<bool> = l
+            .forces
+            .iter()
+            .map(|f| forces.contains(&force_key(f)))
+            .collect();
         // Every name asked for must be in the records: a misspelt CSP is an error, not an empty
         // frame.
-        let csp_of = |file: &CompactFile| -> Vec<bool> {
-            file.labels
-                .areas
-                .iter()
-                .map(|a| {
-                    a.place.as_ref().is_some_and(|p| {
-                        csps.iter().any(|c| {
-                            *c == p.csp_name.to_lowercase() || *c == p.csp_code.to_lowercase()
-                        })
-                    })
-                })
-                .collect()
-        };
-        let force_of = |file: &CompactFile| -> Vec<bool> {
-            file.labels
-                .forces
-                .iter()
-                .map(|f| forces.contains(&force_key(f)))
-                .collect()
-        };
-        self.check_found("csp", &filter.csps, &csps, |file| {
-            file.labels
-                .areas
-                .iter()
-                .filter_map(|a| a.place.as_ref())
-                .flat_map(|p| [p.csp_name.to_lowercase(), p.csp_code.to_lowercase()])
-                .collect()
-        })?;
-        self.check_found("force", &filter.forces, &forces, |file| {
-            file.labels.forces.iter().map(|f| force_key(f)).collect()
-        })?;
-        let months = filter
-            .months
-            .map(|(first, last)| (month_to_days(first), month_to_days(last)));
-        self.build(|_, file| {
-            let csp = (!csps.is_empty()).then(|| csp_of(file));
-            let force = (!forces.is_empty()).then(|| force_of(file));
-            Some(
-                (0..file.rows())
-                    .map(|row| {
-                        csp.as_ref().is_none_or(|c| c[file.area.get(row) as usize])
-                            && force
-                                .as_ref()
-                                .is_none_or(|f| f[file.falls_within.get(row) as usize])
-                            && months.is_none_or(|(first, last)| {
-                                (first..=last).contains(&file.month_days(row))
-                            })
-                    })
-                    .collect(),
-            )
-        })
-    }
-
-    /// An error naming the first of `asked` (compared as `keys`) that no file's `present` has.
-    fn check_found(
-        &self,
-        what: &'static str,
-        asked: &[String],
-        keys: &[String],
-        present: impl Fn(&CompactFile) -> Vec<String>,
-    ) -> Result<()> {
-        if asked.is_empty() {
-            return Ok(());
-        }
-        let seen: std::collections::BTreeSet<String> =
-            self.files.iter().flat_map(present).collect();
-        for (value, key) in asked.iter().zip(keys) {
-            if !seen.contains(key) {
+        let csps_present: BTreeSet<String> = l
+            .areas
+            .iter()
+            .filter_map(|a| a.place.as_ref())
+            .flat_map(csp_keys)
+            .collect();
+        let forces_present: BTreeSet<String> = l.forces.iter().map(|f| force_key(f)).collect();
+        for (asked, keys, present, what) in [
+            (&filter.csps, &csps, &csps_present, "csp"),
+            (&filter.forces, &forces, &forces_present, "force"),
+        ] {
+            if let Some((value, _)) = asked.iter().zip(keys).find(|(_, k)| !present.contains(*k)) {
                 return Err(DataError::NotInRecords {
                     what,
                     value: value.clone(),
@@ -298,24 +273,38 @@ impl CompactRecords {
                 });
             }
         }
-        Ok(())
+        let months = filter
+            .months
+            .map(|(first, last)| (month_to_days(first), month_to_days(last)));
+        self.build(|_, file| {
+            Some(
+                (0..file.rows())
+                    .map(|row| {
+                        (csps.is_empty() || area_kept[file.area.get(row) as usize])
+                            && (forces.is_empty()
+                                || force_kept[file.falls_within.get(row) as usize])
+                            && months.is_none_or(|(first, last)| {
+                                (first..=last).contains(&file.month_days(row))
+                            })
+                    })
+                    .collect(),
+            )
+        })
     }
 
     fn csp_names(&self) -> Vec<String> {
-        let mut names = std::collections::BTreeSet::new();
-        for file in &self.files {
-            for place in file.labels.areas.iter().filter_map(|a| a.place.as_ref()) {
-                names.insert(place.csp_name.to_string());
-            }
-        }
+        let names: BTreeSet<String> = self
+            .labels
+            .areas
+            .iter()
+            .filter_map(|a| a.place.as_ref())
+            .map(|p| p.csp_name.to_string())
+            .collect();
         names.into_iter().collect()
     }
 
     fn force_names(&self) -> Vec<String> {
-        let mut names = std::collections::BTreeSet::new();
-        for file in &self.files {
-            names.extend(file.labels.forces.iter().map(|f| f.to_string()));
-        }
+        let names: BTreeSet<String> = self.labels.forces.iter().map(|f| f.to_string()).collect();
         names.into_iter().collect()
     }
 
@@ -469,45 +458,83 @@ impl CompactRecords {
 
     /// `name` as a key column: codes of its sorted distinct values (only those some row has).
     pub(crate) fn key_column(&self, name: &str) -> Result<KeyColumn> {
-        let columns = self
-            .files
-            .iter()
-            .map(|file| self.file_column(file, name))
-            .collect::<Result<Vec<_>>>()?;
         let rows = self.height();
-        let values = match columns.first().map(|c| &c.0) {
-            Some(FileLabels::Bool(_)) => {
-                let (codes, values) =
-                    code_files(&self.files, columns, rows, |labels| match labels {
-                        FileLabels::Bool(v) => v,
-                        _ => Vec::new(),
-                    });
+        // Every file's codes index the read's tables: their labels are made once. `file` and
+        // `crime_id` are each file's own.
+        let own = matches!(name, "file" | "crime_id");
+        let empty = CompactFile::new("", self.kind, 0);
+        let first = self.files.first().unwrap_or(&empty);
+        let mut parts = Vec::with_capacity(self.files.len());
+        let mut shared = None;
+        for file in &self.files {
+            let (labels, index) = if own || shared.is_none() {
+                self.file_column(file, name)?
+            } else {
+                let index = self.row_index(file, name).unwrap_or(RowIndex::Constant);
+                (FileLabels::Shared, index)
+            };
+            if !own && shared.is_none() {
+                shared = Some(labels);
+                parts.push((FileLabels::Shared, index));
+            } else {
+                parts.push((labels, index));
+            }
+        }
+        let shared = match shared {
+            Some(labels) => labels,
+            None => self.file_column(first, name)?.0,
+        };
+        let values = match shared {
+            FileLabels::Bool(values) => {
+                let (codes, values) = code_rows(&self.files, &values, parts, rows, |_| None);
                 (codes, KeyValues::Bool(values))
             }
-            Some(FileLabels::Date(_)) => {
-                let (codes, values) =
-                    code_files(&self.files, columns, rows, |labels| match labels {
-                        FileLabels::Date(v) => v,
-                        _ => Vec::new(),
-                    });
+            FileLabels::Date(values) => {
+                let (codes, values) = code_rows(&self.files, &values, parts, rows, |_| None);
                 (codes, KeyValues::Date(values))
             }
-            _ => {
+            FileLabels::Str(values) => {
+                let values: Vec<Option<String>> =
+                    values.into_iter().map(|v| v.map(Cow::into_owned)).collect();
                 let (codes, values) =
-                    code_files(&self.files, columns, rows, |labels| match labels {
+                    code_rows(&self.files, &values, parts, rows, |labels| match labels {
                         FileLabels::Str(v) => {
-                            v.into_iter().map(|s| s.map(Cow::into_owned)).collect()
+                            Some(v.into_iter().map(|v| v.map(Cow::into_owned)).collect())
                         }
-                        _ => Vec::new(),
+                        _ => None,
                     });
                 (codes, KeyValues::Str(values))
             }
+            FileLabels::Shared => unreachable!("the labels of a file are never Shared"),
         };
         Ok(KeyColumn {
             name: name.to_owned(),
             codes: values.0,
             values: values.1,
         })
+    }
+
+    /// How `file`'s rows index the labels of a shared column (None for `file` and `crime_id`).
+    fn row_index<'a>(&self, file: &'a CompactFile, name: &str) -> Option<RowIndex<'a>> {
+        let street = self.kind == FileKind::Street;
+        let outcome_name = if street { "last_outcome" } else { "outcome" };
+        Some(RowIndex::Codes(match name {
+            "month" => &file.month,
+            "reported_by" => &file.reported_by,
+            "falls_within" => &file.falls_within,
+            "location" => &file.location,
+            "lsoa_code"
+            | "lsoa_name"
+            | "local_authority_code"
+            | "local_authority_name"
+            | "csp_code"
+            | "csp_name" => &file.area,
+            "crime_type" | "crime_type_known" | "is_asb" if street => &file.crime_type,
+            n if n == outcome_name => &file.outcome,
+            "outcome_group" | "outcome_known" => &file.outcome,
+            "outside_force" => &file.outside_force,
+            _ => return None,
+        }))
     }
 
     /// The first and last month of the records, if any.
@@ -522,18 +549,35 @@ impl CompactRecords {
 }
 
 /// Codes every row of `files` by the values of its labels (first seen, then sorted; a label no
-/// row has is never coded).
-fn code_files<'a, T: Ord + Hash + Clone>(
+/// row has is never coded). `parts` gives each file's labels (`Shared`: the read's, `shared`)
+/// and how its rows index them; `own` turns a file's own labels into values.
+fn code_rows<'a, T: Ord + Hash + Clone>(
     files: &[CompactFile],
-    columns: Vec<(FileLabels<'a>, RowIndex<'a>)>,
+    shared: &[Option<T>],
+    parts: Vec<(FileLabels<'a>, RowIndex<'a>)>,
     rows: usize,
-    values_of: impl Fn(FileLabels<'a>) -> Vec<Option<T>>,
+    own: impl Fn(FileLabels<'a>) -> Option<Vec<Option<T>>>,
 ) -> (Vec<u32>, Vec<Option<T>>) {
     let mut first_seen: PlHashMap<Option<T>, u32> = PlHashMap::default();
     let mut codes: Vec<u32> = Vec::with_capacity(rows);
-    for (file, (labels, index)) in files.iter().zip(columns) {
-        let values = values_of(labels);
-        let mut remap: Vec<Option<u32>> = vec![None; values.len()];
+    // The read's labels are coded once for every file.
+    let mut shared_remap: Vec<Option<u32>> = vec![None; shared.len()];
+    for (file, (labels, index)) in files.iter().zip(parts) {
+        let mut own_values = None;
+        let mut own_remap = Vec::new();
+        let values: &[Option<T>] = match labels {
+            FileLabels::Shared => shared,
+            labels => {
+                own_values = own(labels);
+                own_remap = vec![None; own_values.as_ref().map_or(0, Vec::len)];
+                own_values.as_deref().unwrap_or(&[])
+            }
+        };
+        let remap = if own_values.is_some() {
+            &mut own_remap
+        } else {
+            &mut shared_remap
+        };
         let mut code_of = |label: usize| -> u32 {
             *remap[label].get_or_insert_with(|| {
                 let next = first_seen.len() as u32;
