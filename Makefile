@@ -22,7 +22,7 @@ EVIDENCE := target/evidence/rochford
 INTEROP_TESTS := tests/test_package.py tests/test_frames.py tests/test_interop.py tests/test_errors.py tests/test_results.py tests/test_properties.py tests/test_docs.py tests/test_ons_extract.py tests/test_data_layer.py tests/test_population.py
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-rust test-python python-build lint fmt package bench bench-python bench-data bench-peers bench-env fuzz doc clean
+.PHONY: help demo test test-rust test-python python-build lint fmt package bench bench-rust bench-python bench-data bench-peers bench-env fuzz doc clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,7 +86,10 @@ package: ## Check that every published crate packages on its own (its files insi
 fmt: ## Format the Rust code
 	$(CARGO) fmt --all
 
-bench: ## Criterion benchmarks of the kernels (release build; not part of `make test`)
+bench: bench-env ## Every benchmark side by side: writes benches/RESULTS.md and the README's table (release build; needs ../shared; not part of `make test`)
+	$(VENV_BENCH)/bin/python benches/suite.py
+
+bench-rust: ## Criterion benchmarks of the core kernels (release build, one core)
 	$(CARGO) bench -p crimeperf --bench kernels
 
 $(VENV_BENCH)/.installed: benches/python/requirements.txt
@@ -104,7 +107,7 @@ bench-env: $(VENV_BENCH)/.installed ## Release build of the extension in its own
 bench-python: bench-env ## Python benchmark against scipy/statsmodels (release build; not part of `make test`)
 	$(VENV_BENCH)/bin/python benches/python/bench_frames.py
 
-bench-data: bench-env ## Reading and counting 10M police.uk rows against polars and pandas (needs ../shared)
+bench-data: bench-env ## Reading and counting 10M and 70M police.uk rows against polars and pandas (needs ../shared)
 	$(VENV_BENCH)/bin/python benches/python/bench_data_layer.py
 
 bench-peers: bench-env ## Every CSP ranked in its group for every offence group, against pandas/numpy/scipy
