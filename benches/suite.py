@@ -156,6 +156,35 @@ def data_layer_section(results: dict[str, Any]) -> tuple[str, list[tuple[str, st
     return "\n".join(lines), goals
 
 
+def profile(rows: int = 10_000_000) -> str:
+    """Where crimeperf's counts-only job spends its time: a `perf` profile by symbol, and the
+    process's CPU split (user, kernel, page faults), for the results of a missed goal."""
+    script = str(BENCHES / "bench_data_layer.py")
+    job = [sys.executable, script, "--run", "crimeperf_counts", str(rows)]
+    lines = [f"`{' '.join(Path(a).name for a in job[1:])}`, once:", ""]
+    proc = subprocess.Popen(job, stdout=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    lines.append(f"- CPU: {usage.ru_utime:.2f} s user, {usage.ru_stime:.2f} s kernel, "
+                 f"{usage.ru_minflt:,} page faults, {usage.ru_maxrss / 1024**2:.2f} GiB peak")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "perf.data"
+        recorded = subprocess.run(["perf", "record", "-F", "499", "-o", str(data), *job],
+                                  capture_output=True, text=True)
+        if recorded.returncode != 0:
+            lines.append("- perf is not available here: no profile by symbol.")
+            return "\n".join(lines)
+        report = subprocess.run(
+            ["perf", "report", "-i", str(data), "--no-children", "--sort", "dso,symbol",
+             "--stdio", "--percent-limit", "1.5"],
+            capture_output=True, text=True,
+        ).stdout
+    top = [line.rstrip() for line in report.splitlines()
+           if line.strip() and not line.startswith("#")][:25]
+    lines += ["", "Samples by shared object and symbol (perf, 499 Hz, above 1.5%):", "", "```",
+              *top, "```"]
+    return "\n".join(lines)
+
+
 def main() -> None:
     info = machine()
     with tempfile.TemporaryDirectory() as tmp:
@@ -218,8 +247,9 @@ def main() -> None:
             "",
             *[f"- {goal}: {value}." for goal, value, _ in missed],
             "",
-            "Where the time goes is in the notes of the session that measured this (see the "
-            "README's performance section).",
+            "Where crimeperf's counts-only job spends its time on this machine:",
+            "",
+            profile(),
             "",
         ]
     RESULTS.write_text("\n".join(out))

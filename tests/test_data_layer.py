@@ -910,3 +910,22 @@ def test_records_for_builds_the_filter_of_the_whole() -> None:
         data.records_for(force="Kent Police")
     with pytest.raises(cp.exceptions.CrimeperfError):
         data.records_for(months=("2025-13", None))
+
+
+def test_counting_in_batches_gives_the_one_shot_counts() -> None:
+    data = cp.read_police_uk(SAMPLE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cp.ExcludedRowsWarning)
+        expected = cp.count_crimes(data, by=["csp_name", "crime_type"], period="quarter")
+        counted = cp.count_police_uk(SAMPLE, by=["csp_name", "crime_type"], period="quarter",
+                                     batch_files=2)
+    assert counted.counts.equals(expected)
+    assert counted.log.equals(data.log) and counted.coverage.equals(data.coverage)
+    assert 0 < counted.aggregated_rows < len(data.compact)
+    assert repr(counted).startswith("PoliceUkCounts(")
+    with pytest.warns(cp.ExcludedRowsWarning, match="71 rows outside force"):
+        cp.count_police_uk(SAMPLE, by="csp_name", batch_files=1)
+    with pytest.raises(cp.exceptions.InvalidInputError, match="batch_files"):
+        cp.count_police_uk(SAMPLE, by="csp_name", batch_files=0)
+    with pytest.raises(cp.exceptions.ColumnTypeError, match="crime_id"):
+        cp.count_police_uk(SAMPLE, by="crime_id")

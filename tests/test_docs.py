@@ -43,7 +43,7 @@ def test_the_contract_functions_are_all_here() -> None:
     assert sorted(FUNCTIONS) == sorted([
         "rate", "proportion", "proportion_change", "change", "target", "rag", "rag_proportion",
         "rates", "proportions", "changes", "targets",
-        "read_police_uk", "read_ons_csp_tables", "count_crimes", "compare_periods", "solved_rates",
+        "read_police_uk", "count_police_uk", "read_ons_csp_tables", "count_crimes", "compare_periods", "solved_rates",
         "outcomes", "geography_table", "add_population", "ons_csp_tables",
         "year_to_date", "rolling", "spc", "project_year_end", "outcome_maturity",
         "solved_within",

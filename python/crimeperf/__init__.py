@@ -33,9 +33,11 @@ from crimeperf._crimeperf import (
 from crimeperf._areas import CustomAreas, define_areas
 from crimeperf._data import (
     OnsCspTables,
+    PoliceUkCounts,
     PoliceUkData,
     compare_periods,
     count_crimes,
+    count_police_uk,
     geography_table,
     outcomes,
     read_ons_csp_tables,
@@ -149,6 +151,7 @@ __all__ = [
     "EvidencePack",
     # data: police.uk files, ONS tables, counting, solved rates
     "read_police_uk",
+    "count_police_uk",
     "read_ons_csp_tables",
     "count_crimes",
     "compare_periods",
@@ -161,6 +164,7 @@ __all__ = [
     "add_population",
     "ons_csp_tables",
     "PoliceUkData",
+    "PoliceUkCounts",
     "OnsCspTables",
     # results
     "Rate",

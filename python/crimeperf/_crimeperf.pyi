@@ -27,6 +27,7 @@ __all__ = [
     "indicator_catalogue",
     "changes_frame",
     "count_crimes_frame",
+    "count_police_uk_files",
     "outcome_table",
     "proportion",
     "proportion_change",
@@ -576,6 +577,20 @@ def read_police_uk_files(
     threads: int,
     progress: Optional[ReadProgress] = None,
 ) -> tuple[CompactRecords, ArrowStream, ArrowStream]: ...
+def count_police_uk_files(
+    sources: list[str],
+    *,
+    by: list[str],
+    period: str,
+    outside_force: str,
+    allow_many_groups: bool,
+    kind: Literal["street", "outcomes"],
+    duplicates: Literal["prefer_located_latest_outcome", "keep_first", "keep_all"],
+    geography: Optional[str] = None,
+    threads: int,
+    batch_files: int,
+    progress: Optional[ReadProgress] = None,
+) -> tuple[ArrowStream, ArrowStream, ArrowStream, ArrowStream, int]: ...
 def read_ons_tables(path: str) -> tuple[ArrowStream, ArrowStream]: ...
 def count_crimes_frame(
     stream: object,

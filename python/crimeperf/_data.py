@@ -45,6 +45,8 @@ __all__ = [
     "PoliceUkData",
     "OnsCspTables",
     "read_police_uk",
+    "count_police_uk",
+    "PoliceUkCounts",
     "read_ons_csp_tables",
     "count_crimes",
     "compare_periods",
@@ -647,6 +649,138 @@ def read_police_uk(
         "reading police.uk files",
     )
     return PoliceUkData(compact=records, log=_frame(log), coverage=_frame(coverage))
+
+
+@dataclass(frozen=True, repr=False)
+class PoliceUkCounts(_FrameSet):
+    """Counts made by :func:`count_police_uk`, with the read's log and coverage.
+
+    Attributes
+    ----------
+    counts : polars.DataFrame
+        As :func:`count_crimes` gives them for the whole read (with its coverage).
+    excluded : polars.DataFrame
+        The rows left out of the counts: ``reason``, ``rows`` and ``detail``.
+    log : polars.DataFrame
+        As :attr:`PoliceUkData.log`.
+    coverage : polars.DataFrame
+        As :attr:`PoliceUkData.coverage`.
+    aggregated_rows : int
+        The aggregated rows the counts were made from (each a combination of month, force,
+        LSOA, crime type and the ``by`` labels, with how many records it stands for).
+    """
+
+    counts: pl.DataFrame
+    excluded: pl.DataFrame
+    log: pl.DataFrame
+    coverage: pl.DataFrame
+    aggregated_rows: int
+
+    _shown = (("counts", 10), ("excluded", 5), ("coverage", 10), ("log", 10))
+
+    def _summary(self) -> str:
+        records = int(self.coverage["rows"].sum()) if self.coverage.height else 0
+        return (f"{self.counts.height:,} count rows from {records:,} records "
+                f"({self.aggregated_rows:,} aggregated rows); {self.log.height:,} log rows")
+
+    def to_dict(self) -> dict[str, pl.DataFrame]:
+        """The frames by name."""
+        return {"counts": self.counts, "excluded": self.excluded, "log": self.log,
+                "coverage": self.coverage}
+
+
+def count_police_uk(
+    source: Union[PathLike, Sequence[PathLike]],
+    *,
+    by: Union[str, Sequence[str]],
+    period: PeriodUnit = "month",
+    outside_force: OutsideForce = "exclude",
+    allow_many_groups: bool = False,
+    kind: FileKind = "street",
+    duplicates: DuplicatePolicy = "prefer_located_latest_outcome",
+    geography: Optional[PathLike] = None,
+    threads: int = 0,
+    batch_files: int = 500,
+    progress: Optional[bool] = None,
+) -> PoliceUkCounts:
+    """Counts police.uk downloads too large to hold in memory, reading them in batches.
+
+    The files are read ``batch_files`` at a time and each batch's rows are counted into
+    aggregated rows as it is read, so memory holds the counts and 8 bytes per Crime ID, not the
+    records. The counts, log and coverage are those of :func:`read_police_uk` followed by
+    :func:`count_crimes` on the whole read, exactly: the files are read twice, once to choose
+    between copies of a month downloaded twice and to find Crime IDs repeated across files, once
+    to count.
+
+    Parameters
+    ----------
+    source : str, path, or list of them
+        As :func:`read_police_uk`.
+    by : str or list of str
+        As :func:`count_crimes`; any column of the records but a row's own values
+        (``crime_id``, ``longitude``, ``latitude``, ``line``).
+    period : {"month", "quarter", "financial_quarter", "financial_year", "calendar_year"}, default "month"
+        As :func:`count_crimes`.
+    outside_force : {"exclude", "include"}, default "exclude"
+        As :func:`count_crimes`.
+    allow_many_groups : bool, default False
+        As :func:`count_crimes`.
+    kind, duplicates, geography, threads, progress
+        As :func:`read_police_uk`.
+    batch_files : int, default 500
+        Files read at a time (a police.uk month of one force is one file).
+
+    Returns
+    -------
+    PoliceUkCounts
+        ``counts``, ``excluded``, ``log``, ``coverage`` and ``aggregated_rows``.
+
+    Raises
+    ------
+    DataFileNotFoundError, DataFormatError
+        As :func:`read_police_uk`.
+    ColumnNotFoundError, ColumnTypeError, TooManyGroupsError
+        As :func:`count_crimes`; a ``by`` column of a row's own values is a ColumnTypeError.
+    InvalidInputError
+        ``batch_files`` is below 1.
+
+    Examples
+    --------
+    >>> import crimeperf as cp
+    >>> counted = cp.count_police_uk("downloads", by="csp_name", period="financial_year",
+    ...                              batch_files=200)                    # doctest: +SKIP
+    >>> counted.counts.filter(pl.col("csp_name") == "Rochford")         # doctest: +SKIP
+    """
+    paths = _source_paths(source)
+    columns = _columns_arg(by)
+    handle = _crimeperf.ReadProgress()
+    counts, excluded, log, coverage, aggregated = _with_progress(
+        lambda: _crimeperf.count_police_uk_files(
+            paths,
+            by=columns,
+            period=period,
+            outside_force=outside_force,
+            allow_many_groups=allow_many_groups,
+            kind=kind,
+            duplicates=duplicates,
+            geography=None if geography is None else os.fspath(geography),
+            threads=threads,
+            batch_files=batch_files,
+            progress=handle,
+        ),
+        handle,
+        progress,
+        "counting police.uk files",
+    )
+    result = PoliceUkCounts(counts=_frame(counts), excluded=_frame(excluded), log=_frame(log),
+                            coverage=_frame(coverage), aggregated_rows=aggregated)
+    if result.excluded.height:
+        said = "; ".join(
+            f"{rows:,} rows {reason.replace('_', ' ')}: {detail}"
+            for reason, rows, detail in result.excluded.select("reason", "rows", "detail").iter_rows()
+        )
+        warnings.warn(f"count_police_uk left out {said}", ExcludedRowsWarning, stacklevel=2)
+    return result
 
 
 def read_ons_csp_tables(path: PathLike) -> OnsCspTables:

@@ -278,7 +278,18 @@ pub fn count_crimes<'a>(
     by: &[&str],
     options: &CountOptions<'_>,
 ) -> Result<CrimeCounts> {
-    let records: Records<'a> = records.into();
+    count_weighted(records.into(), by, options, None)
+}
+
+/// [`count_crimes`], each row standing for `weights[row]` records (rows already aggregated, as
+/// the batched read makes them); `None` counts each row once.
+pub(crate) fn count_weighted(
+    records: Records<'_>,
+    by: &[&str],
+    options: &CountOptions<'_>,
+    weights: Option<&[u64]>,
+) -> Result<CrimeCounts> {
+    let weight = |row: usize| weights.map_or(1, |w| w[row]);
     let period = options.period;
     let months = records.days("month")?;
     let asb = records.flags("is_asb")?;
@@ -298,14 +309,15 @@ pub fn count_crimes<'a>(
         .map(|name| records.key_column(name))
         .collect::<Result<Vec<_>>>()?;
     let rows = records.height();
+    let records_counted = weights.map_or(rows, |w| w.iter().sum::<u64>() as usize);
     if !options.allow_many_groups {
         for key in &keys {
             let distinct = key.values.len();
-            if distinct > MANY_VALUES && distinct * 2 > rows {
+            if distinct > MANY_VALUES && distinct * 2 > records_counted {
                 return Err(DataError::TooManyGroups {
                     by: key.name.clone(),
                     reason: format!(
-                        "{distinct} distinct values in {rows} rows is nearly one group per row; \
+                        "{distinct} distinct values in {records_counted} rows is nearly one group per row; \
                          allow_many_groups counts by it anyway"
                     ),
                 });
@@ -325,10 +337,10 @@ pub fn count_crimes<'a>(
         let month = day.and_then(|d| cache.get(d));
         let is_outside = outside_flags.as_mut().and_then(Iterator::next).flatten() == Some(true);
         if month.is_none() {
-            no_month += 1;
+            no_month += weight(row);
             included[row] = false;
         } else if is_outside {
-            outside_rows += 1;
+            outside_rows += weight(row);
             included[row] = false;
         }
         row_month.push(month.map_or(NO_MONTH, |m| m as i32));
@@ -513,9 +525,9 @@ pub fn count_crimes<'a>(
         let cell = (row_combo[row] as usize * crossed_count + crossed_code) * period_count
             + slot_of(i64::from(row_month[row]));
         if is_asb {
-            incidents[cell] += 1;
+            incidents[cell] += weight(row);
         } else {
-            crimes[cell] += 1;
+            crimes[cell] += weight(row);
         }
     }
 

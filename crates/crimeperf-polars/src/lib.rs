@@ -40,9 +40,9 @@ pub use peers::{
     PeerColumns, PeerComparison, SimilarGroups, Wording, DEMONSTRATION_VARIABLES,
 };
 pub use police_uk::{
-    read_police_uk, read_police_uk_compact, CompactPoliceUkData, CompactRecords, DuplicatePolicy,
-    FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress, RecordFilter, MAX_EXPANSION,
-    MAX_LINE_BYTES,
+    count_police_uk, read_police_uk, read_police_uk_compact, BatchedCounts, CompactPoliceUkData,
+    CompactRecords, DuplicatePolicy, FileKind, Finding, PoliceUkData, ReadOptions, ReadProgress,
+    RecordFilter, MAX_EXPANSION, MAX_LINE_BYTES,
 };
 pub use solved::solved_rates;
 pub use trends::{

@@ -6,11 +6,12 @@
 
 mod common;
 
+use common::Scratch;
 use crimeperf::{Confidence, Month, SolvedDefinition};
 use crimeperf_polars::{
-    count_crimes, outcome_maturity, read_police_uk_compact, solved_rates, CompactPoliceUkData,
-    CountOptions, DataError, FileKind, Geography, MaturityRule, PeriodUnit, ReadOptions,
-    RecordFilter,
+    count_crimes, count_police_uk, outcome_maturity, read_police_uk_compact, solved_rates,
+    CompactPoliceUkData, CountOptions, DataError, FileKind, Geography, MaturityRule, PeriodUnit,
+    ReadOptions, RecordFilter,
 };
 use polars::prelude::*;
 
@@ -220,4 +221,155 @@ fn chrono_days(year: i32, month: u32) -> i64 {
     };
     let era_day = 365 * y + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400);
     era_day + (153 * m + 2) / 5
+}
+
+/// The bundled sample (`data/police_uk`, six months of Essex) written `copies` times under
+/// earlier years, Crime IDs made distinct per copy; then a month downloaded twice (a later
+/// download, whose outcomes have moved on), a crime repeated exactly in a far-off file, and one
+/// repeated with a different outcome: the cases that need every file before a row is counted.
+fn generated_folder(scratch: &Scratch, copies: usize) -> std::path::PathBuf {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/police_uk");
+    let mut first_crime: Option<String> = None;
+    let mut last_file: Option<(String, String)> = None;
+    for copy in 0..copies {
+        let year = 2025 - copy;
+        for month in 1..=6 {
+            let name = format!("2025-{month:02}");
+            let text = std::fs::read_to_string(
+                sample.join(&name).join(format!("{name}-essex-street.csv")),
+            )
+            .unwrap();
+            let new = format!("{year}-{month:02}");
+            let mut lines: Vec<String> = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                let mut line = line.replace(&format!(",{name},"), &format!(",{new},"));
+                if i > 0 && line.len() > 64 && line.as_bytes()[64] == b',' {
+                    line.replace_range(0..2, &format!("{copy:02x}"));
+                    if first_crime.is_none() {
+                        first_crime = Some(line.clone());
+                    }
+                }
+                lines.push(line);
+            }
+            let relative = format!("{new}/{new}-essex-street.csv");
+            let body = lines.join("\n") + "\n";
+            scratch.write(&relative, &body);
+            last_file = Some((relative, body));
+        }
+    }
+    // The first crime, repeated exactly in the last file and again with another outcome; the
+    // last file then downloaded again later, with one outcome moved on.
+    let crime = first_crime.unwrap();
+    let other_outcome = crime.replace(
+        "Investigation complete; no suspect identified",
+        "Under investigation",
+    );
+    assert_ne!(crime, other_outcome);
+    let (relative, body) = last_file.unwrap();
+    let body = format!("{body}{crime}\n{other_outcome}\n");
+    scratch.write(&relative, &body);
+    let later = body.replacen("Under investigation", "Court result unavailable", 1);
+    scratch.write(&format!("2026-01/{relative}"), &later);
+    scratch.0.clone()
+}
+
+#[test]
+fn counting_in_batches_gives_the_counts_of_the_one_shot_read() {
+    let scratch = Scratch::new("batched-counts");
+    let folder = generated_folder(&scratch, 5);
+    let geography = Geography::bundled().unwrap();
+    let read = ReadOptions::default();
+    let whole = read_police_uk_compact(&folder, &geography, &read).unwrap();
+    assert!(
+        whole.records.height() > 10_000,
+        "{} records",
+        whole.records.height()
+    );
+    let log_kinds: Vec<Option<String>> = common::strings(&whole.log, "kind");
+    for kind in [
+        "duplicate_file",
+        "duplicate_crime_id_identical",
+        "duplicate_crime_id_conflicting",
+    ] {
+        assert!(
+            log_kinds.iter().any(|k| k.as_deref() == Some(kind)),
+            "no {kind} in the log"
+        );
+    }
+    let groupings: [&[&str]; 4] = [
+        &["csp_name", "crime_type"],
+        &["falls_within", "lsoa_code", "outcome_group"],
+        &["reported_by", "location", "is_asb"],
+        &["file", "outside_force"],
+    ];
+    for by in groupings {
+        for (batch_files, period) in [
+            (1, PeriodUnit::Month),
+            (4, PeriodUnit::FinancialYear),
+            (100, PeriodUnit::Quarter),
+        ] {
+            let options = CountOptions {
+                period,
+                allow_many_groups: true,
+                ..CountOptions::default()
+            };
+            let batched =
+                count_police_uk(&folder, &geography, &read, by, &options, batch_files).unwrap();
+            let one_shot = count_crimes(
+                &whole.records,
+                by,
+                &CountOptions {
+                    coverage: Some(&whole.coverage),
+                    ..options
+                },
+            )
+            .unwrap();
+            let what = format!("by {by:?}, {batch_files} files a batch");
+            assert_same(&batched.counts.counts, &one_shot.counts, &what);
+            assert_same(&batched.counts.excluded, &one_shot.excluded, &what);
+            assert_same(&batched.log, &whole.log, &what);
+            assert_same(&batched.coverage, &whole.coverage, &what);
+            assert!(batched.aggregated_rows < whole.records.height(), "{what}");
+        }
+    }
+    let err = count_police_uk(
+        &folder,
+        &geography,
+        &read,
+        &["crime_id"],
+        &CountOptions::default(),
+        4,
+    )
+    .unwrap_err();
+    assert!(matches!(err, DataError::ColumnType { .. }), "{err}");
+}
+
+#[test]
+fn counting_a_real_folder_in_batches_gives_the_one_shot_counts() {
+    let Some(root) = common::shared_data("data/raw/police_uk_street_2025_essex_suffolk_norfolk")
+    else {
+        return;
+    };
+    let geography = Geography::bundled().unwrap();
+    let read = ReadOptions::default();
+    let whole = read_police_uk_compact(&root, &geography, &read).unwrap();
+    let by = ["csp_name", "crime_type"];
+    let options = CountOptions::default();
+    let batched = count_police_uk(&root, &geography, &read, &by, &options, 5).unwrap();
+    let one_shot = count_crimes(
+        &whole.records,
+        &by,
+        &CountOptions {
+            coverage: Some(&whole.coverage),
+            ..options
+        },
+    )
+    .unwrap();
+    assert_same(
+        &batched.counts.counts,
+        &one_shot.counts,
+        "2025, three forces",
+    );
+    assert_same(&batched.log, &whole.log, "2025, three forces");
+    assert_same(&batched.coverage, &whole.coverage, "2025, three forces");
 }

@@ -13,9 +13,9 @@ use std::sync::{Arc, OnceLock};
 
 use crimeperf::{Confidence, Month, Outcome, SolvedDefinition};
 use crimeperf_polars::{
-    count_crimes, read_ons_csp_tables, read_police_uk_compact, solved_rates, Cancel,
-    CompactRecords, CountOptions, DuplicatePolicy, FileKind, Geography, OutsideForce, PeriodUnit,
-    ReadOptions, ReadProgress, RecordFilter,
+    count_crimes, count_police_uk, read_ons_csp_tables, read_police_uk_compact, solved_rates,
+    Cancel, CompactRecords, CountOptions, DuplicatePolicy, FileKind, Geography, OutsideForce,
+    PeriodUnit, ReadOptions, ReadProgress, RecordFilter,
 };
 use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
 use pyo3::prelude::*;
@@ -241,6 +241,27 @@ impl Progress {
     }
 }
 
+/// The read options of the Python arguments.
+fn read_options(
+    kind: &Bound<'_, PyAny>,
+    duplicates: &Bound<'_, PyAny>,
+    threads: &Bound<'_, PyAny>,
+    progress: Option<PyRef<'_, Progress>>,
+) -> Result<ReadOptions> {
+    let threads = arguments::count("threads", threads)?;
+    Ok(ReadOptions {
+        kind: FileKind::from_str(&arguments::text("kind", kind)?)?,
+        duplicates: DuplicatePolicy::from_str(&arguments::text("duplicates", duplicates)?)?,
+        threads: usize::try_from(threads).map_err(|_| crimeperf::Error::InvalidValue {
+            what: "threads",
+            reason: "must be 0 (one per core) or a positive number of threads",
+            value: threads as f64,
+        })?,
+        cancel: progress.as_ref().map(|p| p.1.clone()),
+        progress: progress.map(|p| p.0.clone()),
+    })
+}
+
 /// Reads data.police.uk street or outcome files from the `sources` (folders, files, zip
 /// archives): returns the records, the data-quality log and the coverage table.
 #[pyfunction]
@@ -255,18 +276,7 @@ pub fn read_police_uk_files(
     threads: &Bound<'_, PyAny>,
     progress: Option<PyRef<'_, Progress>>,
 ) -> Result<(PyCompactRecords, ArrowStream, ArrowStream)> {
-    let threads = arguments::count("threads", threads)?;
-    let options = ReadOptions {
-        kind: FileKind::from_str(&arguments::text("kind", kind)?)?,
-        duplicates: DuplicatePolicy::from_str(&arguments::text("duplicates", duplicates)?)?,
-        threads: usize::try_from(threads).map_err(|_| crimeperf::Error::InvalidValue {
-            what: "threads",
-            reason: "must be 0 (one per core) or a positive number of threads",
-            value: threads as f64,
-        })?,
-        cancel: progress.as_ref().map(|p| p.1.clone()),
-        progress: progress.map(|p| p.0.clone()),
-    };
+    let options = read_options(kind, duplicates, threads, progress)?;
     let data = py.detach(|| -> Result<_> {
         let own;
         let geography = match geography {
@@ -282,6 +292,70 @@ pub fn read_police_uk_files(
         PyCompactRecords(Arc::new(data.records)),
         export(data.log)?,
         export(data.coverage)?,
+    ))
+}
+
+/// Counts police.uk files read in batches of `batch_files` (memory holds the counts, not the
+/// records): returns the counts, the rows left out, the log, the coverage and the number of
+/// aggregated rows counted.
+#[pyfunction]
+#[pyo3(signature = (sources, *, by, period, outside_force, allow_many_groups, kind, duplicates, geography = None, threads, batch_files, progress = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn count_police_uk_files(
+    py: Python<'_>,
+    sources: Vec<PathBuf>,
+    by: Vec<String>,
+    period: &Bound<'_, PyAny>,
+    outside_force: &Bound<'_, PyAny>,
+    allow_many_groups: &Bound<'_, PyAny>,
+    kind: &Bound<'_, PyAny>,
+    duplicates: &Bound<'_, PyAny>,
+    geography: Option<PathBuf>,
+    threads: &Bound<'_, PyAny>,
+    batch_files: &Bound<'_, PyAny>,
+    progress: Option<PyRef<'_, Progress>>,
+) -> Result<(ArrowStream, ArrowStream, ArrowStream, ArrowStream, usize)> {
+    let counting = CountOptions {
+        period: PeriodUnit::from_str(&arguments::text("period", period)?)?,
+        coverage: None,
+        outside_force: OutsideForce::from_str(&arguments::text("outside_force", outside_force)?)?,
+        allow_many_groups: arguments::flag("allow_many_groups", allow_many_groups)?,
+    };
+    let batch_files = arguments::count("batch_files", batch_files)?;
+    if batch_files < 1 {
+        return Err(crimeperf::Error::InvalidValue {
+            what: "batch_files",
+            reason: "must be at least 1",
+            value: batch_files as f64,
+        }
+        .into());
+    }
+    let options = read_options(kind, duplicates, threads, progress)?;
+    let by_names: Vec<&str> = by.iter().map(String::as_str).collect();
+    let counted = py.detach(|| -> Result<_> {
+        let own;
+        let geography = match geography {
+            Some(dir) => {
+                own = Geography::from_dir(dir)?;
+                &own
+            }
+            None => bundled_geography()?,
+        };
+        Ok(count_police_uk(
+            sources,
+            geography,
+            &options,
+            &by_names,
+            &counting,
+            batch_files as usize,
+        )?)
+    })?;
+    Ok((
+        export(counted.counts.counts)?,
+        export(counted.counts.excluded)?,
+        export(counted.log)?,
+        export(counted.coverage)?,
+        counted.aggregated_rows,
     ))
 }
 

@@ -72,6 +72,7 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(frames::targets_frame, m)?)?;
     m.add_function(wrap_pyfunction!(data::read_police_uk_files, m)?)?;
     m.add_function(wrap_pyfunction!(data::read_ons_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(data::count_police_uk_files, m)?)?;
     m.add_function(wrap_pyfunction!(data::count_crimes_frame, m)?)?;
     m.add_function(wrap_pyfunction!(data::solved_rates_frame, m)?)?;
     m.add_function(wrap_pyfunction!(data::outcome_table, m)?)?;

@@ -79,25 +79,58 @@ fn download_month(display: &str, own: &ForceMonths) -> Option<String> {
 pub(crate) fn one_copy_per_month(
     files: &[&SourceFile],
     parsed: Vec<ParsedFile>,
+    summaries: &[FileSummary],
     log: &mut Log,
 ) -> Result<Vec<ParsedFile>> {
-    let sets: Vec<ForceMonths> = parsed.iter().map(|p| force_months(&p.records)).collect();
+    let dropped = dropped_copies(files, summaries, log);
+    Ok(parsed
+        .into_iter()
+        .zip(dropped)
+        .filter(|(_, d)| !d)
+        .map(|(p, _)| p)
+        .collect())
+}
+
+/// What choosing between copies of a month needs to know of a file (so that a batched read
+/// can choose without keeping the files).
+pub(crate) struct FileSummary {
+    months: ForceMonths,
+    progress: (u64, u64),
+    rows: usize,
+}
+
+impl FileSummary {
+    /// The summary of a parsed file (its labels the file's own or the read's).
+    pub fn of(file: &CompactFile) -> Self {
+        FileSummary {
+            months: force_months(file),
+            progress: outcome_progress(file),
+            rows: file.rows(),
+        }
+    }
+}
+
+/// Which files are copies of a force-month read from another file, each logged with the copy
+/// kept and why (`files` and `summaries` in reading order).
+pub(crate) fn dropped_copies(
+    files: &[&SourceFile],
+    summaries: &[FileSummary],
+    log: &mut Log,
+) -> Vec<bool> {
+    let sets: Vec<&ForceMonths> = summaries.iter().map(|s| &s.months).collect();
     let mut copies: BTreeMap<&ForceMonths, Vec<usize>> = BTreeMap::new();
     for (index, set) in sets.iter().enumerate() {
         if !set.is_empty() {
-            copies.entry(set).or_default().push(index);
+            copies.entry(*set).or_default().push(index);
         }
     }
-    let mut dropped = vec![false; parsed.len()];
+    let mut dropped = vec![false; summaries.len()];
     for (set, indices) in copies.iter().filter(|(_, i)| i.len() > 1) {
         let months: Vec<Option<String>> = indices
             .iter()
             .map(|&i| download_month(&files[i].display, set))
             .collect();
-        let progress: Vec<(u64, u64)> = indices
-            .iter()
-            .map(|&i| outcome_progress(&parsed[i].records))
-            .collect();
+        let progress: Vec<(u64, u64)> = indices.iter().map(|&i| summaries[i].progress).collect();
         let distinct_months: BTreeSet<&Option<String>> = months.iter().collect();
         // Earlier positions win ties: the first read.
         let (kept, why) = if months.iter().all(Option::is_some) && distinct_months.len() > 1 {
@@ -144,18 +177,13 @@ pub(crate) fn one_copy_per_month(
                 &format!(
                     "{what} read from {kept_display} instead: {why}; this copy's {} rows have \
                      {finals} final and {pending} pending outcomes",
-                    parsed[index].records.rows()
+                    summaries[index].rows
                 ),
                 1,
             );
         }
     }
-    Ok(parsed
-        .into_iter()
-        .zip(dropped)
-        .filter(|(_, d)| !d)
-        .map(|(p, _)| p)
-        .collect())
+    dropped
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! data.police.uk street and outcome files: read any number of forces and months into one clean
 //! frame of records, a data-quality log and a coverage table.
 
+mod batched;
 mod compact;
 mod downloads;
 mod files;
@@ -22,6 +23,7 @@ use crimeperf::{Month, Outcome};
 use polars::prelude::*;
 
 pub(crate) use crate::dates::{days_to_month, month_to_days};
+pub use batched::{count_police_uk, BatchedCounts};
 pub use limits::{MAX_EXPANSION, MAX_LINE_BYTES};
 pub use log::Finding;
 pub use records::{CompactRecords, RecordFilter};
@@ -340,7 +342,7 @@ fn read_files(
     }
     let cancel = options.cancel.as_deref();
     let interner = Mutex::new(compact::Interner::new());
-    let mut parsed = parse_all(
+    let (mut parsed, summaries): (Vec<_>, Vec<_>) = parse_all(
         &unique,
         kind,
         geography,
@@ -348,7 +350,9 @@ fn read_files(
         threads,
         options.progress.as_deref(),
         cancel,
-    )?;
+    )?
+    .into_iter()
+    .unzip();
     cancel::check(cancel)?;
     let labels = interner
         .into_inner()
@@ -357,7 +361,7 @@ fn read_files(
     for file in &mut parsed {
         file.records.labels = labels.clone();
     }
-    let parsed = downloads::one_copy_per_month(&unique, parsed, &mut log)?;
+    let parsed = downloads::one_copy_per_month(&unique, parsed, &summaries, &mut log)?;
     let mut compact = Vec::with_capacity(parsed.len());
     for file in parsed {
         log.extend(file.log);
@@ -390,7 +394,7 @@ fn parse_all(
     threads: usize,
     progress: Option<&ReadProgress>,
     cancel: Option<&Cancel>,
-) -> Result<Vec<parse::ParsedFile>> {
+) -> Result<Vec<(parse::ParsedFile, downloads::FileSummary)>> {
     // Until every file is read a file points at no tables (its codes are the read's, whose
     // tables are still growing).
     let unset: Arc<compact::Labels> = Arc::default();
@@ -404,6 +408,7 @@ fn parse_all(
             let result = cancel::check(cancel)
                 .and_then(|()| parse::parse(files[index], scratch, kind, geography, cancel))
                 .map(|mut parsed| {
+                    let summary = downloads::FileSummary::of(&parsed.records);
                     // The file's own labels become the read's, under the lock only while
                     // they are looked up (a few thousand a file); its rows are rewritten after.
                     let remaps = interner
@@ -411,10 +416,10 @@ fn parse_all(
                         .unwrap_or_else(PoisonError::into_inner)
                         .add(&parsed.records.labels);
                     parsed.records.remap(&remaps, unset.clone());
-                    parsed
+                    (parsed, summary)
                 });
             if let Some(progress) = progress {
-                if let Ok(parsed) = &result {
+                if let Ok((parsed, _)) = &result {
                     progress
                         .rows
                         .fetch_add(parsed.records.rows(), Ordering::Relaxed);
@@ -566,8 +571,9 @@ type Counts = (u64, u64, u64);
 type Tally<'a> = PlHashMap<(&'a str, i32), Counts>;
 
 /// The tally of one file: by its codes first (a file is one force and month, so a handful of
-/// cells), then by the names.
-fn tally(file: &compact::CompactFile) -> Tally<'_> {
+/// cells), then by the names. Row `i` stands for `weights[i]` records when given (a batched
+/// read's aggregated rows).
+fn tally<'a>(file: &'a compact::CompactFile, weights: Option<&[u64]>) -> Tally<'a> {
     let mut cells: PlHashMap<(u32, u32), Counts> = PlHashMap::default();
     let asb: Vec<bool> = file.labels.crime_types.iter().map(|t| t.asb).collect();
     let street = file.kind == FileKind::Street;
@@ -575,9 +581,10 @@ fn tally(file: &compact::CompactFile) -> Tally<'_> {
         let counts = cells
             .entry((file.falls_within.get(row), file.month.get(row)))
             .or_default();
-        counts.0 += 1;
-        counts.1 += u64::from(street && asb[file.crime_type.get(row) as usize]);
-        counts.2 += u64::from(file.area.get(row) == 0);
+        let weight = weights.map_or(1, |w| w[row]);
+        counts.0 += weight;
+        counts.1 += weight * u64::from(street && asb[file.crime_type.get(row) as usize]);
+        counts.2 += weight * u64::from(file.area.get(row) == 0);
     }
     let mut tally = Tally::default();
     for ((force, month), counts) in cells {
@@ -603,7 +610,23 @@ fn coverage(
     threads: usize,
     log: &mut Log,
 ) -> Result<DataFrame> {
-    let tallies = in_parallel(files.len(), threads, || (), |_, f| tally(&files[f]));
+    weighted_coverage(files, None, kind, threads, log)
+}
+
+/// [`coverage`] of files whose rows stand for `weights[file][row]` records each.
+fn weighted_coverage(
+    files: &[compact::CompactFile],
+    weights: Option<&[Vec<u64>]>,
+    kind: FileKind,
+    threads: usize,
+    log: &mut Log,
+) -> Result<DataFrame> {
+    let tallies = in_parallel(
+        files.len(),
+        threads,
+        || (),
+        |_, f| tally(&files[f], weights.map(|w| w[f].as_slice())),
+    );
     // Sorted once, at the end.
     let mut table: BTreeMap<(&str, i32), Counts> = BTreeMap::new();
     for file in tallies {
