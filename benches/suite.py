@@ -7,7 +7,8 @@ Runs, in the release build's environment (`make bench-env`):
   pandas, each run a fresh process, medians of several runs and the peak memory of each;
 * `benches/python/bench_frames.py`: the kernels on 1 million rows against scipy and statsmodels;
 * `benches/python/bench_peers.py`: every CSP ranked in its group for every offence group against
-  pandas, numpy and scipy.
+  pandas, numpy and scipy;
+* `benches/python/bench_evidence.py`: Rochford's evidence pack, first and again in one process.
 
 It writes `benches/RESULTS.md` (the machine, versions, date, every table, and each goal of issue
 #15 met or missed, plainly) and replaces the README's table between its
@@ -193,6 +194,7 @@ def main() -> None:
         data = json.loads(data_json.read_text())
     frames_out = run("bench_frames.py")
     peers_out = run("bench_peers.py")
+    evidence_out = run("bench_evidence.py")
 
     data_text, goals = data_layer_section(data)
     kernels = markdown_table(frames_out)
@@ -238,6 +240,10 @@ def main() -> None:
         "## Peers: every CSP ranked in its group, every offence group",
         "",
         peers_out.strip(),
+        "",
+        "## The evidence pack",
+        "",
+        evidence_out.strip(),
         "",
     ]
     missed = [g for g in goals if not g[2]]

@@ -929,3 +929,15 @@ def test_counting_in_batches_gives_the_one_shot_counts() -> None:
         cp.count_police_uk(SAMPLE, by="csp_name", batch_files=0)
     with pytest.raises(cp.exceptions.ColumnTypeError, match="crime_id"):
         cp.count_police_uk(SAMPLE, by="crime_id")
+
+
+def test_trends_take_the_read_itself() -> None:
+    data = cp.read_police_uk(SAMPLE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cp.ExcludedRowsWarning)
+        counts = cp.count_crimes(data, by="csp_name", period="month")
+        assert cp.rolling(data, months=3, by="csp_name").equals(
+            cp.rolling(counts, months=3, by="csp_name"))
+        whole = cp.count_crimes(data, by=[], period="month")
+        assert cp.spc(data, allow_short=True).equals(cp.spc(whole, allow_short=True))
+    assert data._records is None

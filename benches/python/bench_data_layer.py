@@ -297,7 +297,15 @@ def measure(tool: str, rows: int) -> dict[str, Any]:
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
         if status != 0:
-            return {"tool": tool, "failed": f"exit status {status}"}
+            code = os.waitstatus_to_exitcode(status)
+            if code == -9:
+                why = "killed by SIGKILL, the kernel's out-of-memory killer"
+            elif code < 0:
+                why = f"killed by signal {-code}"
+            else:
+                why = f"exit status {code}"
+            print(f"  {tool} at {rows:,}: {why}", flush=True)
+            return {"tool": tool, "failed": why}
         run = json.loads(out.decode().strip().splitlines()[-1])
         run["peak_gib"] = usage.ru_maxrss / 1024**2  # KiB on Linux
         print(f"  {tool} at {rows:,}: {run['seconds']:.2f} s, {run['peak_gib']:.2f} GiB peak",

@@ -30,6 +30,16 @@ def _by(by: Union[str, Sequence[str], None]) -> list[str]:
     return [] if by is None else _columns_arg(by)
 
 
+def _monthly(counts: Any, by: Union[str, Sequence[str], None]) -> Any:
+    """The monthly counts by ``by`` of a :class:`PoliceUkData` (counted from its compact form,
+    with its coverage); any other frame as it is."""
+    from crimeperf._data import PoliceUkData, count_crimes
+
+    if isinstance(counts, PoliceUkData):
+        return count_crimes(counts, by=_by(by), period="month")
+    return counts
+
+
 def year_to_date(
     counts: Any,
     *,
@@ -44,8 +54,10 @@ def year_to_date(
 
     Parameters
     ----------
-    counts : polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
-        Monthly counts: a month column (a date) and a count column, plus the ``by`` columns.
+    counts : polars/pandas DataFrame, pyarrow Table, any ``__arrow_c_stream__`` object, or PoliceUkData
+        Monthly counts: a month column (a date) and a count column, plus the ``by`` columns; or
+        the :class:`PoliceUkData` of a read, counted by month by the ``by`` columns (from its
+        compact form, with its coverage).
     through : str
         The last month of the year to date, e.g. ``"2025-12"``.
     year_start : int, default 4
@@ -84,6 +96,7 @@ def year_to_date(
     >>> print(cp.year_to_date(counts, through="2025-06")["description"][0])
     45.1% reduction (55 crimes): 67 in April to June 2025 against 122 in April to June 2024
     """
+    counts = _monthly(counts, by)
     df = _to_polars(counts)
     columns = _by(by)
     result = _crimeperf.year_to_date_frame(
@@ -113,8 +126,9 @@ def rolling(
 
     Parameters
     ----------
-    counts : frame
-        Monthly counts, as for :func:`year_to_date`.
+    counts : frame or PoliceUkData
+        Monthly counts, as for :func:`year_to_date` (a :class:`PoliceUkData` is counted by
+        month by the ``by`` columns).
     months : int, default 12
         The window.
     population : str or number, optional
@@ -144,6 +158,7 @@ def rolling(
     >>> cp.rolling(counts, months=3)["rolling_sum"].to_list()
     [60, 90]
     """
+    counts = _monthly(counts, by)
     df = _to_polars(counts)
     columns = _by(by)
     population_column = population if isinstance(population, str) else None
@@ -188,8 +203,9 @@ def spc(
 
     Parameters
     ----------
-    series : frame, or a sequence of numbers
-        Monthly values (the defaults fit :func:`count_crimes` output), or plain numbers in order.
+    series : frame, PoliceUkData, or a sequence of numbers
+        Monthly values (the defaults fit :func:`count_crimes` output), the :class:`PoliceUkData`
+        of a read (counted by month by the ``by`` columns), or plain numbers in order.
     value, month : str
         The value and month columns of a frame (ignored for a plain sequence).
     chart : {"xmr", "c", "u", "u_prime"}
@@ -255,6 +271,7 @@ def spc(
         plain = True
     else:
         plain = False
+        series = _monthly(series, by)
         df = _to_polars(series)
         month_column = month
         columns = _by(by)
@@ -317,8 +334,9 @@ def project_year_end(
 
     Parameters
     ----------
-    counts : frame
-        Monthly counts, as for :func:`year_to_date`.
+    counts : frame or PoliceUkData
+        Monthly counts, as for :func:`year_to_date` (a :class:`PoliceUkData` is counted by
+        month by the ``by`` columns).
     through : str
         The last month of the year to date, e.g. ``"2025-09"``.
     year_start : int, default 4
@@ -356,6 +374,7 @@ def project_year_end(
     >>> p.select("to_date", "share", "expected").row(0)
     (600, 0.5, 1200.0)
     """
+    counts = _monthly(counts, by)
     df = _to_polars(counts)
     columns = _by(by)
     result = _crimeperf.project_year_end_frame(

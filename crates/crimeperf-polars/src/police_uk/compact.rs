@@ -218,12 +218,35 @@ const BLANK: u8 = 0;
 const PACKED: u8 = 1;
 const TEXT: u8 = 2;
 
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        _ => None,
+/// The value of each byte as a lower-case hex digit; 0x10 for every other byte.
+const HEX: [u8; 256] = {
+    let mut table = [0x10u8; 256];
+    let mut digit = 0;
+    while digit < 10 {
+        table[b'0' as usize + digit] = digit as u8;
+        digit += 1;
     }
+    let mut letter = 0;
+    while letter < 6 {
+        table[b'a' as usize + letter] = 10 + letter as u8;
+        letter += 1;
+    }
+    table
+};
+
+/// The 32 bytes that 64 lower-case hex digits write, or `None` (no branch per digit: this runs
+/// on every row).
+#[inline]
+fn unhex(digits: &[u8]) -> Option<[u8; 32]> {
+    let digits: &[u8; 64] = digits.try_into().ok()?;
+    let mut packed = [0u8; 32];
+    let mut bad = 0u8;
+    for (byte, pair) in packed.iter_mut().zip(digits.chunks_exact(2)) {
+        let (high, low) = (HEX[usize::from(pair[0])], HEX[usize::from(pair[1])]);
+        bad |= high | low;
+        *byte = high << 4 | (low & 0x0f);
+    }
+    (bad & 0x10 == 0).then_some(packed)
 }
 
 impl Ids {
@@ -244,19 +267,7 @@ impl Ids {
             self.form.push(BLANK);
             return;
         }
-        let mut packed = [0u8; 32];
-        let hex = bytes.len() == 64
-            && packed
-                .iter_mut()
-                .zip(bytes.chunks_exact(2))
-                .all(|(b, pair)| match (hex_value(pair[0]), hex_value(pair[1])) {
-                    (Some(high), Some(low)) => {
-                        *b = high << 4 | low;
-                        true
-                    }
-                    _ => false,
-                });
-        if hex {
+        if let Some(packed) = unhex(bytes) {
             self.packed.push(packed);
             self.form.push(PACKED);
         } else {
@@ -292,10 +303,13 @@ impl Ids {
                 true
             }
             Some(IdKey::Packed(bytes)) => {
-                for b in bytes {
-                    out.push(DIGITS[usize::from(b >> 4)] as char);
-                    out.push(DIGITS[usize::from(b & 15)] as char);
+                let mut digits = [0u8; 64];
+                for (pair, b) in digits.chunks_exact_mut(2).zip(bytes) {
+                    pair[0] = DIGITS[usize::from(b >> 4)];
+                    pair[1] = DIGITS[usize::from(b & 15)];
                 }
+                // Hex digits are ASCII: this never fails.
+                out.push_str(std::str::from_utf8(&digits).unwrap_or_default());
                 true
             }
         }
@@ -410,14 +424,11 @@ pub(crate) struct Interner {
     reporting_forces: PlHashMap<Box<str>, u32>,
     forces: PlHashMap<Box<str>, u32>,
     locations: PlHashMap<Box<str>, u32>,
-    /// By LSOA code and name as written.
-    areas: PlHashMap<AreaKey, u32>,
+    /// By LSOA code and name as written (see [`Interner::add`]).
+    areas: PlHashMap<Box<str>, u32>,
     crime_types: PlHashMap<Box<str>, u32>,
     outcomes: PlHashMap<Box<str>, u32>,
 }
-
-/// An LSOA code and name as written (what makes an [`Area`] distinct).
-type AreaKey = (Option<Box<str>>, Option<Box<str>>);
 
 /// The read's code of each of a file's own codes, column by column.
 pub(crate) struct Remaps {
@@ -430,14 +441,20 @@ pub(crate) struct Remaps {
     outcomes: Vec<u32>,
 }
 
-/// The code of `key` in `table` (pushing `label` to `labels` when it is new).
-fn intern<K: Eq + std::hash::Hash, T>(
-    codes: &mut PlHashMap<K, u32>,
+/// The code of the label `key` names (pushing `label()` to `labels` when it is new): looked up
+/// by `&str`, so a label already known costs no copy (most labels of a file are).
+fn intern_text<T>(
+    codes: &mut PlHashMap<Box<str>, u32>,
     labels: &mut Vec<T>,
-    key: K,
+    key: &str,
     label: impl FnOnce() -> T,
 ) -> u32 {
-    *codes.entry(key).or_insert_with(|| code_of(labels, label()))
+    if let Some(&code) = codes.get(key) {
+        return code;
+    }
+    let code = code_of(labels, label());
+    codes.insert(key.into(), code);
+    code
 }
 
 impl Interner {
@@ -445,67 +462,57 @@ impl Interner {
         let mut interner = Interner::default();
         // The blanks keep their codes.
         interner.locations.insert("".into(), 0);
-        interner.areas.insert((None, None), 0);
+        interner.areas.insert("\u{1f}".into(), 0);
         interner
     }
 
     /// Adds a file's labels, giving how its codes map to the read's.
     pub fn add(&mut self, file: &Labels) -> Remaps {
         let l = &mut self.labels;
+        let texts =
+            |codes: &mut PlHashMap<Box<str>, u32>, table: &mut Vec<Box<str>>, own: &[Box<str>]| {
+                own.iter()
+                    .map(|f| intern_text(codes, table, f, || f.clone()))
+                    .collect()
+            };
+        // An area's key: its code and name as written, `\u{1f}` between (neither has one).
+        let mut key = String::new();
         Remaps {
             months: file
                 .months
                 .iter()
-                .map(|&m| intern(&mut self.months, &mut l.months, m, || m))
-                .collect(),
-            reporting_forces: file
-                .reporting_forces
-                .iter()
-                .map(|f| {
-                    intern(
-                        &mut self.reporting_forces,
-                        &mut l.reporting_forces,
-                        f.clone(),
-                        || f.clone(),
-                    )
+                .map(|&m| {
+                    *self
+                        .months
+                        .entry(m)
+                        .or_insert_with(|| code_of(&mut l.months, m))
                 })
                 .collect(),
-            forces: file
-                .forces
-                .iter()
-                .map(|f| intern(&mut self.forces, &mut l.forces, f.clone(), || f.clone()))
-                .collect(),
-            locations: file
-                .locations
-                .iter()
-                .map(|f| {
-                    intern(&mut self.locations, &mut l.locations, f.clone(), || {
-                        f.clone()
-                    })
-                })
-                .collect(),
+            reporting_forces: texts(
+                &mut self.reporting_forces,
+                &mut l.reporting_forces,
+                &file.reporting_forces,
+            ),
+            forces: texts(&mut self.forces, &mut l.forces, &file.forces),
+            locations: texts(&mut self.locations, &mut l.locations, &file.locations),
             areas: file
                 .areas
                 .iter()
                 .map(|a| {
-                    intern(
-                        &mut self.areas,
-                        &mut l.areas,
-                        (a.code.clone(), a.name.clone()),
-                        || a.clone(),
-                    )
+                    key.clear();
+                    key.push_str(a.code.as_deref().unwrap_or(""));
+                    key.push('\u{1f}');
+                    key.push_str(a.name.as_deref().unwrap_or(""));
+                    intern_text(&mut self.areas, &mut l.areas, &key, || a.clone())
                 })
                 .collect(),
             crime_types: file
                 .crime_types
                 .iter()
                 .map(|t| {
-                    intern(
-                        &mut self.crime_types,
-                        &mut l.crime_types,
-                        t.text.clone(),
-                        || t.clone(),
-                    )
+                    intern_text(&mut self.crime_types, &mut l.crime_types, &t.text, || {
+                        t.clone()
+                    })
                 })
                 .collect(),
             outcomes: file
@@ -513,7 +520,7 @@ impl Interner {
                 .iter()
                 .map(|o| match o {
                     None => 0,
-                    Some(o) => intern(&mut self.outcomes, &mut l.outcomes, o.text.clone(), || {
+                    Some(o) => intern_text(&mut self.outcomes, &mut l.outcomes, &o.text, || {
                         Some(o.clone())
                     }),
                 })
@@ -612,12 +619,24 @@ impl CompactFile {
     /// Rewrites the file's codes as the read's (see [`Interner`]), and points it at `labels`.
     pub fn remap(&mut self, remaps: &Remaps, labels: Arc<Labels>) {
         fn go(codes: &mut Codes, to: &[u32]) {
-            let mut mapped = Codes::with_capacity(codes.len());
-            for code in codes.iter() {
-                mapped.push(to[code as usize]);
+            let widest = to.iter().copied().max().unwrap_or(0);
+            // In place while the read's codes fit the file's width (nearly always).
+            match codes {
+                Codes::U8(v) if widest <= u32::from(u8::MAX) => {
+                    v.iter_mut().for_each(|c| *c = to[usize::from(*c)] as u8);
+                }
+                Codes::U16(v) if widest <= u32::from(u16::MAX) => {
+                    v.iter_mut().for_each(|c| *c = to[usize::from(*c)] as u16);
+                }
+                Codes::U32(v) => v.iter_mut().for_each(|c| *c = to[*c as usize]),
+                _ => {
+                    let mut mapped = Codes::with_capacity(codes.len());
+                    for code in codes.iter() {
+                        mapped.push(to[code as usize]);
+                    }
+                    *codes = mapped;
+                }
             }
-            mapped.shrink_to_fit();
-            *codes = mapped;
         }
         go(&mut self.month, &remaps.months);
         go(&mut self.reported_by, &remaps.reporting_forces);
@@ -1005,6 +1024,14 @@ mod tests {
         assert!(ids.write(3, &mut out));
         assert_eq!(out, hex.to_uppercase());
         assert!(matches!(ids.key(0), Some(IdKey::Packed(_))));
+        // Every byte: a lower-case hex digit packs, anything else keeps the ID as text.
+        for byte in 0..=255u8 {
+            let mut digits = hex.as_bytes().to_vec();
+            digits[17] = byte;
+            let is_digit = byte.is_ascii_digit() || (b'a'..=b'f').contains(&byte);
+            assert_eq!(unhex(&digits).is_some(), is_digit, "byte {byte}");
+        }
+        assert_eq!(unhex(&hex.as_bytes()[..62]), None);
         assert!(matches!(ids.key(3), Some(IdKey::Text(_))));
         ids.retain(&[false, true, true, false]);
         assert!(ids.write(1, &mut out));
