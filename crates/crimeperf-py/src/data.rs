@@ -132,7 +132,7 @@ impl PyCompactRecords {
     /// The columns of the records frame, in order.
     #[getter]
     fn columns(&self) -> Vec<&'static str> {
-        self.0.column_names().to_vec()
+        self.0.column_names()
     }
 
     /// The files read, in reading order.
@@ -241,6 +241,14 @@ impl Progress {
     }
 }
 
+/// Runs `f` with the geography read from `dir`, or the bundled one.
+fn with_geography<T>(dir: Option<PathBuf>, f: impl FnOnce(&Geography) -> Result<T>) -> Result<T> {
+    match dir {
+        Some(dir) => f(&Geography::from_dir(dir)?),
+        None => f(bundled_geography()?),
+    }
+}
+
 /// The read options of the Python arguments.
 fn read_options(
     kind: &Bound<'_, PyAny>,
@@ -277,16 +285,10 @@ pub fn read_police_uk_files(
     progress: Option<PyRef<'_, Progress>>,
 ) -> Result<(PyCompactRecords, ArrowStream, ArrowStream)> {
     let options = read_options(kind, duplicates, threads, progress)?;
-    let data = py.detach(|| -> Result<_> {
-        let own;
-        let geography = match geography {
-            Some(dir) => {
-                own = Geography::from_dir(dir)?;
-                &own
-            }
-            None => bundled_geography()?,
-        };
-        Ok(read_police_uk_compact(sources, geography, &options)?)
+    let data = py.detach(|| {
+        with_geography(geography, |geography| {
+            Ok(read_police_uk_compact(sources, geography, &options)?)
+        })
     })?;
     Ok((
         PyCompactRecords(Arc::new(data.records)),
@@ -332,23 +334,17 @@ pub fn count_police_uk_files(
     }
     let options = read_options(kind, duplicates, threads, progress)?;
     let by_names: Vec<&str> = by.iter().map(String::as_str).collect();
-    let counted = py.detach(|| -> Result<_> {
-        let own;
-        let geography = match geography {
-            Some(dir) => {
-                own = Geography::from_dir(dir)?;
-                &own
-            }
-            None => bundled_geography()?,
-        };
-        Ok(count_police_uk(
-            sources,
-            geography,
-            &options,
-            &by_names,
-            &counting,
-            batch_files as usize,
-        )?)
+    let counted = py.detach(|| {
+        with_geography(geography, |geography| {
+            Ok(count_police_uk(
+                sources,
+                geography,
+                &options,
+                &by_names,
+                &counting,
+                batch_files as usize,
+            )?)
+        })
     })?;
     Ok((
         export(counted.counts.counts)?,

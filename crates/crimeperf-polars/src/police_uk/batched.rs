@@ -21,10 +21,9 @@ use polars::prelude::*;
 use super::compact::{CompactFile, Interner, RowCodes};
 use super::downloads::dropped_copies;
 use super::files::{self, SourceFile};
-use super::log::{Finding, Log};
 use super::{
-    parse_all, resolve_duplicates, weighted_coverage, CompactRecords, FileKind, ReadOptions,
-    Sources,
+    nothing_read, parse_all, resolve_duplicates, skipped_log, weighted_coverage, CompactRecords,
+    FileKind, ReadOptions, Sources,
 };
 use crate::cancel;
 use crate::counting::{count_weighted, CountOptions, CrimeCounts};
@@ -184,16 +183,10 @@ pub fn count_police_uk(
     let (found, skipped) = files::discover(&sources.paths(), options.kind)?;
     let files: Vec<&SourceFile> = found.iter().collect();
     let kind = options.kind;
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        n => n,
-    };
+    let threads = options.thread_count();
     let cancel = options.cancel.as_deref();
     let progress = options.progress.as_deref();
-    let mut log = Log::default();
-    for file in &skipped {
-        log.add(&file.display, None, Finding::SkippedFile, &file.reason, 1);
-    }
+    let mut log = skipped_log(&skipped);
     let interner = Mutex::new(Interner::new());
 
     // First pass: each file's summary, and its Crime IDs' hashes.
@@ -277,11 +270,7 @@ pub fn count_police_uk(
         aggregated.push(file);
     }
     if aggregated.is_empty() {
-        return Err(DataError::NoFiles {
-            path: "(nothing parsed)".into(),
-            kind: "police.uk",
-            detail: "no file was read".to_owned(),
-        });
+        return Err(nothing_read());
     }
     let coverage = weighted_coverage(&aggregated, Some(&weights), kind, threads, &mut log)?;
     let aggregated_rows = aggregated.iter().map(CompactFile::rows).sum();

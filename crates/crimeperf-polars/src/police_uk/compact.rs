@@ -171,6 +171,13 @@ impl Coordinates {
         }
     }
 
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Coordinates::Micro(v) => v.shrink_to_fit(),
+            Coordinates::Float(v) => v.shrink_to_fit(),
+        }
+    }
+
     fn bytes(&self) -> usize {
         match self {
             Coordinates::Micro(v) => v.capacity() * 4,
@@ -648,9 +655,22 @@ impl CompactFile {
         self.labels = labels;
     }
 
-    /// Gives back the room reserved for rows that never came.
-    pub fn shrink_to_fit(&mut self) {
-        for codes in [
+    /// Every coded column (`crime_type` is empty in outcome files).
+    fn codes(&self) -> [&Codes; 8] {
+        [
+            &self.month,
+            &self.reported_by,
+            &self.falls_within,
+            &self.location,
+            &self.area,
+            &self.crime_type,
+            &self.outcome,
+            &self.outside_force,
+        ]
+    }
+
+    fn codes_mut(&mut self) -> [&mut Codes; 8] {
+        [
             &mut self.month,
             &mut self.reported_by,
             &mut self.falls_within,
@@ -659,19 +679,18 @@ impl CompactFile {
             &mut self.crime_type,
             &mut self.outcome,
             &mut self.outside_force,
-        ] {
+        ]
+    }
+
+    /// Gives back the room reserved for rows that never came.
+    pub fn shrink_to_fit(&mut self) {
+        for codes in self.codes_mut() {
             codes.shrink_to_fit();
         }
         self.ids.packed.shrink_to_fit();
         self.ids.form.shrink_to_fit();
-        match &mut self.longitude {
-            Coordinates::Micro(v) => v.shrink_to_fit(),
-            Coordinates::Float(v) => v.shrink_to_fit(),
-        }
-        match &mut self.latitude {
-            Coordinates::Micro(v) => v.shrink_to_fit(),
-            Coordinates::Float(v) => v.shrink_to_fit(),
-        }
+        self.longitude.shrink_to_fit();
+        self.latitude.shrink_to_fit();
         self.line.shrink_to_fit();
     }
 
@@ -682,19 +701,9 @@ impl CompactFile {
     /// Keeps the rows whose `keep` is true.
     pub fn retain(&mut self, keep: &[bool]) {
         self.ids.retain(keep);
-        for codes in [
-            &mut self.month,
-            &mut self.reported_by,
-            &mut self.falls_within,
-            &mut self.location,
-            &mut self.area,
-            &mut self.outcome,
-            &mut self.outside_force,
-        ] {
+        for codes in self.codes_mut() {
+            // `keep` indexes rows; an empty column (crime types of outcome files) stays empty.
             codes.retain(keep);
-        }
-        if self.kind == FileKind::Street {
-            self.crime_type.retain(keep);
         }
         self.longitude.retain(keep);
         self.latitude.retain(keep);
@@ -705,19 +714,7 @@ impl CompactFile {
     /// [`Labels::bytes`]).
     pub fn bytes(&self) -> usize {
         self.ids.bytes()
-            + [
-                &self.month,
-                &self.reported_by,
-                &self.falls_within,
-                &self.location,
-                &self.area,
-                &self.crime_type,
-                &self.outcome,
-                &self.outside_force,
-            ]
-            .iter()
-            .map(|c| c.bytes())
-            .sum::<usize>()
+            + self.codes().iter().map(|c| c.bytes()).sum::<usize>()
             + self.longitude.bytes()
             + self.latitude.bytes()
             + self.line.capacity() * 4
@@ -760,12 +757,8 @@ impl CompactFile {
     /// Whether two rows are the same record in every column but `file` and `line`.
     pub fn same_record(&self, row: usize, other: &CompactFile, other_row: usize) -> bool {
         let (a, b) = (&self.labels, &other.labels);
-        let ids_same = {
-            let (mut x, mut y) = (String::new(), String::new());
-            self.ids.write(row, &mut x) == other.ids.write(other_row, &mut y) && x == y
-        };
         let area = (self.area_of(row), other.area_of(other_row));
-        ids_same
+        self.ids.key(row) == other.ids.key(other_row)
             && self.month_days(row) == other.month_days(other_row)
             && a.reporting_forces[self.reported_by.get(row) as usize]
                 == b.reporting_forces[other.reported_by.get(other_row) as usize]

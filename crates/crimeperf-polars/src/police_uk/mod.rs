@@ -319,6 +319,34 @@ pub(crate) fn read_in_memory(
     read_files(&files, &[], geography, options)?.into_data()
 }
 
+/// The error of a read that parsed no file.
+fn nothing_read() -> DataError {
+    DataError::NoFiles {
+        path: "(nothing parsed)".into(),
+        kind: "police.uk",
+        detail: "no file was read".to_owned(),
+    }
+}
+
+/// A log that starts with the files found and not read.
+fn skipped_log(skipped: &[files::Skipped]) -> Log {
+    let mut log = Log::default();
+    for file in skipped {
+        log.add(&file.display, None, Finding::SkippedFile, &file.reason, 1);
+    }
+    log
+}
+
+impl ReadOptions {
+    /// The threads to parse with: [`ReadOptions::threads`], or one per core for 0.
+    fn thread_count(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+    }
+}
+
 /// Reads the files found, logging those `skipped`.
 fn read_files(
     files: &[files::SourceFile],
@@ -327,16 +355,10 @@ fn read_files(
     options: &ReadOptions,
 ) -> Result<CompactPoliceUkData> {
     let kind = options.kind;
-    let mut log = Log::default();
-    for file in skipped {
-        log.add(&file.display, None, Finding::SkippedFile, &file.reason, 1);
-    }
+    let mut log = skipped_log(skipped);
     let unique: Vec<&files::SourceFile> = files.iter().collect();
 
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        n => n,
-    };
+    let threads = options.thread_count();
     if let Some(progress) = &options.progress {
         progress.files_total.store(unique.len(), Ordering::Relaxed);
     }
@@ -368,11 +390,7 @@ fn read_files(
         compact.push(file.records);
     }
     if compact.is_empty() {
-        return Err(DataError::NoFiles {
-            path: "(nothing parsed)".into(),
-            kind: "police.uk",
-            detail: "no file was read".to_owned(),
-        });
+        return Err(nothing_read());
     }
     if kind == FileKind::Street {
         resolve_duplicates(&mut compact, options.duplicates, threads, &mut log);
@@ -436,11 +454,7 @@ fn parse_all(
 pub(crate) fn concat(frames: Vec<DataFrame>) -> Result<DataFrame> {
     let mut frames = frames.into_iter();
     let Some(mut all) = frames.next() else {
-        return Err(DataError::NoFiles {
-            path: "(nothing parsed)".into(),
-            kind: "police.uk",
-            detail: "no file was read".to_owned(),
-        });
+        return Err(nothing_read());
     };
     // The frames are stacked as chunks, not copied into one: the records cross into Python as one
     // record batch per file (see crimeperf-py's `export`), so a national download is not copied

@@ -9,16 +9,16 @@ use std::sync::Arc;
 use crimeperf::Month;
 use polars::prelude::*;
 
-use super::compact::{Codes, CompactFile, Labels};
+use super::compact::{Area, Codes, CompactFile, Labels, OutcomeLabel};
 use super::{concat, FileKind};
 use crate::dates::{days_to_month, month_to_days};
 use crate::error::{DataError, Result};
-use crate::geography::force_key;
+use crate::geography::{force_key, LsoaPlace};
 use crate::grouping::{sorted_codes, KeyColumn, KeyValues};
 use crate::parallel::in_parallel;
 
-/// The columns of street records, in the order of the frame.
-const STREET_COLUMNS: [&str; 22] = [
+/// The columns every police.uk record has first, in the order of the frame.
+const COMMON_COLUMNS: [&str; 13] = [
     "crime_id",
     "month",
     "reported_by",
@@ -32,39 +32,19 @@ const STREET_COLUMNS: [&str; 22] = [
     "local_authority_name",
     "csp_code",
     "csp_name",
+];
+
+/// The columns after those, by kind of file; `outside_force`, `file` and `line` end both.
+const STREET_COLUMNS: [&str; 6] = [
     "crime_type",
     "crime_type_known",
     "last_outcome",
     "outcome_group",
     "outcome_known",
     "is_asb",
-    "outside_force",
-    "file",
-    "line",
 ];
-
-/// The columns of outcome records, in the order of the frame.
-const OUTCOME_COLUMNS: [&str; 19] = [
-    "crime_id",
-    "month",
-    "reported_by",
-    "falls_within",
-    "longitude",
-    "latitude",
-    "location",
-    "lsoa_code",
-    "lsoa_name",
-    "local_authority_code",
-    "local_authority_name",
-    "csp_code",
-    "csp_name",
-    "outcome",
-    "outcome_group",
-    "outcome_known",
-    "outside_force",
-    "file",
-    "line",
-];
+const OUTCOME_COLUMNS: [&str; 3] = ["outcome", "outcome_group", "outcome_known"];
+const LAST_COLUMNS: [&str; 3] = ["outside_force", "file", "line"];
 
 /// police.uk records held compactly, as [`read_police_uk_compact`](crate::read_police_uk_compact)
 /// reads them: each file's labels (months, forces, locations, LSOAs and their places, crime types,
@@ -159,11 +139,12 @@ impl CompactRecords {
     }
 
     /// The columns of the records frame, in order.
-    pub fn column_names(&self) -> &'static [&'static str] {
-        match self.kind {
+    pub fn column_names(&self) -> Vec<&'static str> {
+        let by_kind: &[&str] = match self.kind {
             FileKind::Street => &STREET_COLUMNS,
             FileKind::Outcomes => &OUTCOME_COLUMNS,
-        }
+        };
+        [&COMMON_COLUMNS[..], by_kind, &LAST_COLUMNS].concat()
     }
 
     /// The records frame (one chunk per file), as [`read_police_uk`](crate::read_police_uk)
@@ -333,112 +314,64 @@ impl CompactRecords {
         concat(std::iter::once(first).chain(rest).collect())
     }
 
-    /// The labels of `name` in `file`, and how the rows index them.
-    fn file_column<'a>(
-        &self,
-        file: &'a CompactFile,
-        name: &str,
-    ) -> Result<(FileLabels<'a>, RowIndex<'a>)> {
+    /// The labels of `name` in `file`: the read's (the same in every file) but for `file` and
+    /// `crime_id`, which are each file's own.
+    fn labels_of<'a>(&self, file: &'a CompactFile, name: &str) -> Result<FileLabels<'a>> {
         let l = &file.labels;
-        let texts = |t: &'a [Box<str>]| {
-            FileLabels::Str(t.iter().map(|s| Some(Cow::Borrowed(&**s))).collect())
-        };
-        let areas = |get: fn(&'a super::compact::Area) -> Option<&'a str>| {
+        let text = |s: &'a str| Some(Cow::Borrowed(s));
+        let texts = |t: &'a [Box<str>]| FileLabels::Str(t.iter().map(|s| text(s)).collect());
+        let areas = |get: &dyn Fn(&'a Area) -> Option<&'a str>| {
             FileLabels::Str(l.areas.iter().map(|a| get(a).map(Cow::Borrowed)).collect())
         };
-        let place = |get: fn(&'a crate::geography::LsoaPlace) -> &'a str| {
+        let place = |get: fn(&'a LsoaPlace) -> &'a str| {
+            areas(&|a| a.place.as_ref().map(get).filter(|s| !s.is_empty()))
+        };
+        let outcomes = |get: fn(&'a OutcomeLabel) -> Option<&'a str>| {
             FileLabels::Str(
-                l.areas
+                l.outcomes
                     .iter()
-                    .map(|a| {
-                        a.place
-                            .as_ref()
-                            .map(get)
-                            .filter(|s| !s.is_empty())
-                            .map(Cow::Borrowed)
-                    })
+                    .map(|o| o.as_ref().and_then(get).map(Cow::Borrowed))
                     .collect(),
             )
         };
         let street = self.kind == FileKind::Street;
         let outcome_name = if street { "last_outcome" } else { "outcome" };
-        let codes = RowIndex::Codes;
         Ok(match name {
-            "month" => (
-                FileLabels::Date(l.months.iter().map(|&d| Some(d)).collect()),
-                codes(&file.month),
+            "month" => FileLabels::Date(l.months.iter().map(|&d| Some(d)).collect()),
+            "reported_by" => texts(&l.reporting_forces),
+            "falls_within" => texts(&l.forces),
+            "location" => texts(&l.locations),
+            "lsoa_code" => areas(&|a| a.code.as_deref()),
+            "lsoa_name" => areas(&|a| a.name.as_deref()),
+            "local_authority_code" => place(|p| &p.local_authority_code),
+            "local_authority_name" => place(|p| &p.local_authority_name),
+            "csp_code" => place(|p| &p.csp_code),
+            "csp_name" => place(|p| &p.csp_name),
+            "crime_type" if street => {
+                FileLabels::Str(l.crime_types.iter().map(|t| text(&t.text)).collect())
+            }
+            "crime_type_known" if street => {
+                FileLabels::Bool(l.crime_types.iter().map(|t| Some(t.known)).collect())
+            }
+            "is_asb" if street => {
+                FileLabels::Bool(l.crime_types.iter().map(|t| Some(t.asb)).collect())
+            }
+            n if n == outcome_name => outcomes(|o| Some(&o.text)),
+            "outcome_group" => outcomes(|o| o.group),
+            "outcome_known" => FileLabels::Bool(
+                l.outcomes
+                    .iter()
+                    .map(|o| o.as_ref().map(|o| o.group.is_some()))
+                    .collect(),
             ),
-            "reported_by" => (texts(&l.reporting_forces), codes(&file.reported_by)),
-            "falls_within" => (texts(&l.forces), codes(&file.falls_within)),
-            "location" => (texts(&l.locations), codes(&file.location)),
-            "lsoa_code" => (areas(|a| a.code.as_deref()), codes(&file.area)),
-            "lsoa_name" => (areas(|a| a.name.as_deref()), codes(&file.area)),
-            "local_authority_code" => (place(|p| &p.local_authority_code), codes(&file.area)),
-            "local_authority_name" => (place(|p| &p.local_authority_name), codes(&file.area)),
-            "csp_code" => (place(|p| &p.csp_code), codes(&file.area)),
-            "csp_name" => (place(|p| &p.csp_name), codes(&file.area)),
-            "crime_type" if street => (
-                FileLabels::Str(
-                    l.crime_types
-                        .iter()
-                        .map(|t| Some(Cow::Borrowed(&*t.text)))
-                        .collect(),
-                ),
-                codes(&file.crime_type),
-            ),
-            "crime_type_known" if street => (
-                FileLabels::Bool(l.crime_types.iter().map(|t| Some(t.known)).collect()),
-                codes(&file.crime_type),
-            ),
-            "is_asb" if street => (
-                FileLabels::Bool(l.crime_types.iter().map(|t| Some(t.asb)).collect()),
-                codes(&file.crime_type),
-            ),
-            n if n == outcome_name => (
-                FileLabels::Str(
-                    l.outcomes
-                        .iter()
-                        .map(|o| o.as_ref().map(|o| Cow::Borrowed(&*o.text)))
-                        .collect(),
-                ),
-                codes(&file.outcome),
-            ),
-            "outcome_group" => (
-                FileLabels::Str(
-                    l.outcomes
-                        .iter()
-                        .map(|o| o.as_ref().and_then(|o| o.group).map(Cow::Borrowed))
-                        .collect(),
-                ),
-                codes(&file.outcome),
-            ),
-            "outcome_known" => (
-                FileLabels::Bool(
-                    l.outcomes
-                        .iter()
-                        .map(|o| o.as_ref().map(|o| o.group.is_some()))
-                        .collect(),
-                ),
-                codes(&file.outcome),
-            ),
-            "outside_force" => (
-                FileLabels::Bool(vec![Some(false), Some(true)]),
-                codes(&file.outside_force),
-            ),
-            "file" => (
-                FileLabels::Str(vec![Some(Cow::Borrowed(&*file.display))]),
-                RowIndex::Constant,
-            ),
+            "outside_force" => FileLabels::Bool(vec![Some(false), Some(true)]),
+            "file" => FileLabels::Str(vec![text(&file.display)]),
             "crime_id" => {
-                let mut text = String::new();
+                let mut id = String::new();
                 let ids = (0..file.rows())
-                    .map(|row| {
-                        file.ids
-                            .write(row, &mut text)
-                            .then(|| Cow::Owned(text.clone()))
-                    })
+                    .map(|row| file.ids.write(row, &mut id).then(|| Cow::Owned(id.clone())))
                     .collect();
-                (FileLabels::Str(ids), RowIndex::Own)
+                FileLabels::Str(ids)
             }
             "longitude" | "latitude" | "line" => {
                 return Err(DataError::ColumnType {
@@ -456,35 +389,43 @@ impl CompactRecords {
         })
     }
 
+    /// How `file`'s rows index the labels of `name` (a column [`Self::labels_of`] knows).
+    fn row_index<'a>(&self, file: &'a CompactFile, name: &str) -> RowIndex<'a> {
+        RowIndex::Codes(match name {
+            "file" => return RowIndex::Constant,
+            "crime_id" => return RowIndex::Own,
+            "month" => &file.month,
+            "reported_by" => &file.reported_by,
+            "falls_within" => &file.falls_within,
+            "location" => &file.location,
+            "crime_type" | "crime_type_known" | "is_asb" => &file.crime_type,
+            "last_outcome" | "outcome" | "outcome_group" | "outcome_known" => &file.outcome,
+            "outside_force" => &file.outside_force,
+            // The LSOA and its place.
+            _ => &file.area,
+        })
+    }
+
     /// `name` as a key column: codes of its sorted distinct values (only those some row has).
     pub(crate) fn key_column(&self, name: &str) -> Result<KeyColumn> {
-        let rows = self.height();
-        // Every file's codes index the read's tables: their labels are made once. `file` and
-        // `crime_id` are each file's own.
-        let own = matches!(name, "file" | "crime_id");
         let empty = CompactFile::new("", self.kind, 0);
-        let first = self.files.first().unwrap_or(&empty);
-        let mut parts = Vec::with_capacity(self.files.len());
-        let mut shared = None;
-        for file in &self.files {
-            let (labels, index) = if own || shared.is_none() {
-                self.file_column(file, name)?
-            } else {
-                let index = self.row_index(file, name).unwrap_or(RowIndex::Constant);
-                (FileLabels::Shared, index)
-            };
-            if !own && shared.is_none() {
-                shared = Some(labels);
-                parts.push((FileLabels::Shared, index));
-            } else {
-                parts.push((labels, index));
-            }
-        }
-        let shared = match shared {
-            Some(labels) => labels,
-            None => self.file_column(first, name)?.0,
-        };
-        let values = match shared {
+        // The read's labels, made once for every file (and the check that `name` is a column).
+        let shared = self.labels_of(self.files.first().unwrap_or(&empty), name)?;
+        let own = matches!(name, "file" | "crime_id");
+        let parts = self
+            .files
+            .iter()
+            .map(|file| {
+                let labels = if own {
+                    self.labels_of(file, name)?
+                } else {
+                    FileLabels::Shared
+                };
+                Ok((labels, self.row_index(file, name)))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let rows = self.height();
+        let (codes, values) = match shared {
             FileLabels::Bool(values) => {
                 let (codes, values) = code_rows(&self.files, &values, parts, rows, |_| None);
                 (codes, KeyValues::Bool(values))
@@ -494,47 +435,28 @@ impl CompactRecords {
                 (codes, KeyValues::Date(values))
             }
             FileLabels::Str(values) => {
-                let values: Vec<Option<String>> =
-                    values.into_iter().map(|v| v.map(Cow::into_owned)).collect();
-                let (codes, values) =
-                    code_rows(&self.files, &values, parts, rows, |labels| match labels {
-                        FileLabels::Str(v) => {
-                            Some(v.into_iter().map(|v| v.map(Cow::into_owned)).collect())
-                        }
+                let owned = |v: Vec<Option<Cow<'_, str>>>| -> Vec<Option<String>> {
+                    v.into_iter().map(|v| v.map(Cow::into_owned)).collect()
+                };
+                let (codes, values) = code_rows(
+                    &self.files,
+                    &owned(values),
+                    parts,
+                    rows,
+                    |labels| match labels {
+                        FileLabels::Str(v) => Some(owned(v)),
                         _ => None,
-                    });
+                    },
+                );
                 (codes, KeyValues::Str(values))
             }
-            FileLabels::Shared => unreachable!("the labels of a file are never Shared"),
+            FileLabels::Shared => unreachable!("labels_of never gives Shared"),
         };
         Ok(KeyColumn {
             name: name.to_owned(),
-            codes: values.0,
-            values: values.1,
+            codes,
+            values,
         })
-    }
-
-    /// How `file`'s rows index the labels of a shared column (None for `file` and `crime_id`).
-    fn row_index<'a>(&self, file: &'a CompactFile, name: &str) -> Option<RowIndex<'a>> {
-        let street = self.kind == FileKind::Street;
-        let outcome_name = if street { "last_outcome" } else { "outcome" };
-        Some(RowIndex::Codes(match name {
-            "month" => &file.month,
-            "reported_by" => &file.reported_by,
-            "falls_within" => &file.falls_within,
-            "location" => &file.location,
-            "lsoa_code"
-            | "lsoa_name"
-            | "local_authority_code"
-            | "local_authority_name"
-            | "csp_code"
-            | "csp_name" => &file.area,
-            "crime_type" | "crime_type_known" | "is_asb" if street => &file.crime_type,
-            n if n == outcome_name => &file.outcome,
-            "outcome_group" | "outcome_known" => &file.outcome,
-            "outside_force" => &file.outside_force,
-            _ => return None,
-        }))
     }
 
     /// The first and last month of the records, if any.
