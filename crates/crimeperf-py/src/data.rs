@@ -15,7 +15,7 @@ use crimeperf::{Confidence, Month, Outcome, SolvedDefinition};
 use crimeperf_polars::{
     count_crimes, count_police_uk, read_ons_csp_tables, read_police_uk_compact, solved_rates,
     Cancel, CompactRecords, CountOptions, DuplicatePolicy, FileKind, Geography, OutsideForce,
-    PeriodUnit, ReadOptions, ReadProgress, RecordFilter,
+    PeriodUnit, ReadOptions, ReadProgress, RecordFilter, Records,
 };
 use polars::prelude::{CompatLevel, DataFrame, IntoColumn, Series};
 use pyo3::prelude::*;
@@ -196,12 +196,36 @@ impl PyCompactRecords {
     }
 }
 
-/// The compact records `value` holds, if it is [`PyCompactRecords`] rather than a frame.
-pub(crate) fn compact_records(value: &Bound<'_, PyAny>) -> Option<Arc<CompactRecords>> {
-    value
-        .cast::<PyCompactRecords>()
-        .ok()
-        .map(|records| records.get().0.clone())
+/// What the counting functions were given: the compact records of a read, or a frame.
+pub(crate) enum RecordInput {
+    Compact(Arc<CompactRecords>),
+    Frame(DataFrame),
+}
+
+impl RecordInput {
+    pub fn records(&self) -> Records<'_> {
+        match self {
+            RecordInput::Compact(records) => Records::Compact(records),
+            RecordInput::Frame(frame) => Records::Frame(frame),
+        }
+    }
+}
+
+/// As [`records`], but the compact records of a read ([`PyCompactRecords`]) are taken as they
+/// are: the counting functions count from their codes.
+pub(crate) fn record_input<'a>(
+    stream: &Bound<'_, PyAny>,
+    frame_columns: Option<Vec<String>>,
+    by: &'a [String],
+    needed: &[&'a str],
+    optional: &[&'a str],
+) -> Result<(RecordInput, Vec<&'a str>)> {
+    if let Ok(compact) = stream.cast::<PyCompactRecords>() {
+        let by = by.iter().map(String::as_str).collect();
+        return Ok((RecordInput::Compact(compact.get().0.clone()), by));
+    }
+    let (frame, by) = records(stream, frame_columns, by, needed, optional)?;
+    Ok((RecordInput::Frame(frame), by))
 }
 
 /// How far a read has got, readable from Python while the read runs on another thread.
@@ -390,19 +414,14 @@ pub fn count_crimes_frame(
         outside_force,
         allow_many_groups,
     };
-    let counts = if let Some(compact) = compact_records(stream) {
-        let by: Vec<&str> = by.iter().map(String::as_str).collect();
-        py.detach(|| count_crimes(&*compact, &by, &options))?
-    } else {
-        let (records, by) = records(
-            stream,
-            frame_columns,
-            &by,
-            &["month", "is_asb"],
-            &["falls_within", "outside_force"],
-        )?;
-        py.detach(|| count_crimes(&records, &by, &options))?
-    };
+    let (input, by) = record_input(
+        stream,
+        frame_columns,
+        &by,
+        &["month", "is_asb"],
+        &["falls_within", "outside_force"],
+    )?;
+    let counts = py.detach(|| count_crimes(input.records(), &by, &options))?;
     Ok((export(counts.counts)?, export(counts.excluded)?))
 }
 
@@ -422,13 +441,8 @@ pub fn solved_rates_frame(
         Some(labels) => SolvedDefinition::from_labels(labels)?,
         None => SolvedDefinition::default(),
     };
-    let rates = if let Some(compact) = compact_records(stream) {
-        let by: Vec<&str> = by.iter().map(String::as_str).collect();
-        py.detach(|| solved_rates(&*compact, &by, &definition, confidence))?
-    } else {
-        let (records, by) = records(stream, frame_columns, &by, &["last_outcome", "is_asb"], &[])?;
-        py.detach(|| solved_rates(&records, &by, &definition, confidence))?
-    };
+    let (input, by) = record_input(stream, frame_columns, &by, &["last_outcome", "is_asb"], &[])?;
+    let rates = py.detach(|| solved_rates(input.records(), &by, &definition, confidence))?;
     export(rates)
 }
 

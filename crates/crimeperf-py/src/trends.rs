@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 
 use crate::arguments;
 use crate::arrow::ArrowStream;
-use crate::data::{compact_records, export, records};
+use crate::data::{export, record_input, records};
 use crate::error::Result;
 
 /// `None` for Python's `None`, otherwise the value read by `read`.
@@ -270,19 +270,14 @@ pub fn outcome_maturity_frame(
         settled_after,
         tolerance,
     };
-    let out = if let Some(compact) = compact_records(stream) {
-        let by: Vec<&str> = by.iter().map(String::as_str).collect();
-        py.detach(|| outcome_maturity(&*compact, &by, rule))?
-    } else {
-        let (frame, by) = records(
-            stream,
-            frame_columns,
-            &by,
-            &["month", "last_outcome", "is_asb"],
-            &[],
-        )?;
-        py.detach(|| outcome_maturity(&frame, &by, rule))?
-    };
+    let (input, by) = record_input(
+        stream,
+        frame_columns,
+        &by,
+        &["month", "last_outcome", "is_asb"],
+        &[],
+    )?;
+    let out = py.detach(|| outcome_maturity(input.records(), &by, rule))?;
     export(out)
 }
 

@@ -117,27 +117,27 @@ fn aggregate(file: &CompactFile, held: &[bool], kept: Kept) -> (CompactFile, Vec
                 0
             },
         ];
-        match cells.get(&key) {
-            Some(&cell) => weights[cell] += 1,
-            None => {
-                cells.insert(key, weights.len());
-                weights.push(1);
-                out.ids.push("");
-                out.push(RowCodes {
-                    month: key[0],
-                    falls_within: key[1],
-                    area: key[2],
-                    crime_type: street.then_some(key[3]),
-                    outside_force: key[4] == 1,
-                    reported_by: key[5],
-                    location: key[6],
-                    outcome: key[7],
-                    longitude: None,
-                    latitude: None,
-                    line: 0,
-                });
-            }
+        let next = weights.len();
+        let cell = *cells.entry(key).or_insert(next);
+        if cell < next {
+            weights[cell] += 1;
+            continue;
         }
+        weights.push(1);
+        out.ids.push("");
+        out.push(RowCodes {
+            month: key[0],
+            falls_within: key[1],
+            area: key[2],
+            crime_type: street.then_some(key[3]),
+            outside_force: key[4] == 1,
+            reported_by: key[5],
+            location: key[6],
+            outcome: key[7],
+            longitude: None,
+            latitude: None,
+            line: 0,
+        });
     }
     out.shrink_to_fit();
     (out, weights)
