@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import warnings
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -350,6 +351,142 @@ def test_peer_compare_gives_back_the_callers_kind_of_frame() -> None:
                           groups=groups, polarity="higher_is_better")
     assert isinstance(got, pd.DataFrame)
     assert got["rank_text"].tolist() == ["3rd out of 3"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Peer comparison of a police.uk read
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "police_uk"
+ESSEX_2025 = SHARED / "data" / "raw" / "police_uk_street_2025_essex_suffolk_norfolk"
+
+
+def ons_populations() -> pl.DataFrame:
+    """Each CSP's population as the ONS CSP tables print it (mid-2022, rounded to 100)."""
+    return (
+        cp.ons_csp_tables()
+        .filter(pl.col("level") == "csp", pl.col("population").is_not_null())
+        .select(csp_code="area_code", population="population")
+        .unique("csp_code")
+    )
+
+
+def counted_by_hand(records: pl.DataFrame, first: date, last: date, by: list[str]) -> pl.DataFrame:
+    """Crimes (and ASB incidents) per CSP in the months, counted with polars from the records
+    frame: the force's own area only, no-location rows in no CSP."""
+    kept = records.filter(
+        pl.col("month").is_between(first, last), ~pl.col("outside_force"),
+        pl.col("csp_code").is_not_null(),
+    )
+    return kept.group_by(["csp_code", "csp_name", *by]).agg(count=pl.len()).join(
+        ons_populations(), on="csp_code", how="left"
+    )
+
+
+@needs(ESSEX_2025)
+def test_peer_compare_of_a_read_equals_ranking_counts_made_by_hand() -> None:
+    data = cp.read_police_uk(ESSEX_2025, progress=False)
+    crimes = data.records.filter(~pl.col("is_asb"))
+    essex = counted_by_hand(crimes, date(2025, 1, 1), date(2025, 12, 1), [])
+    essex = essex.join(
+        data.records.filter(~pl.col("outside_force")).select("csp_code", "falls_within").unique(),
+        on="csp_code",
+    ).filter(pl.col("falls_within") == "Essex Police")
+    codes = sorted(essex["csp_code"].to_list())
+    assert len(codes) == 14  # twelve districts, Southend-on-Sea and Thurrock
+    groups = {code: [c for c in codes if c != code] for code in codes}
+    with pytest.warns(cp.ExcludedRowsWarning, match="LSOA outside"):
+        got = cp.peer_compare(data, groups=groups, period="2025", rank_interval=False)
+    expected = cp.peer_compare(essex, area="csp_code", count="count", population="population",
+                               name="csp_name", groups=groups, rank_interval=False)
+    assert got.equals(expected)
+    assert got.height == 14 and set(got["group_size"].to_list()) == {14}
+    # ASB is ranked on its incidents, apart from the crime types.
+    by_type = counted_by_hand(data.records, date(2025, 1, 1), date(2025, 12, 1), ["crime_type"])
+    with pytest.warns(cp.ExcludedRowsWarning):
+        typed = cp.peer_compare(data, groups=groups, period="2025", by="crime_type",
+                                rank_interval=False)
+    asb = typed.filter(pl.col("crime_type") == "Anti-social behaviour")
+    assert asb.height == 14 and asb["description"].str.contains("ASB incidents per 1,000").all()
+    joined = typed.join(by_type.rename({"count": "by_hand"}), left_on=["area", "crime_type"],
+                        right_on=["csp_code", "crime_type"])
+    assert joined.height == typed.height
+    assert (joined["count"].cast(pl.Int64) == joined["by_hand"]).all()
+    assert typed["crime_type"].to_list() == sorted(typed["crime_type"].to_list())
+    # A joint partnership of Rochford and Castle Point is their sum, ranked among the rest.
+    joint = cp.define_areas({"South Essex": ["E22000088", "E22000082"]}, level="csp")
+    rest = [c for c in codes if c not in ("E22000088", "E22000082")]
+    with pytest.warns(cp.ExcludedRowsWarning):
+        merged = cp.peer_compare(data, groups={"South Essex": rest}, period="2025", areas=joint,
+                                 rank_interval=False)
+    parts = got.filter(pl.col("area").is_in(["E22000088", "E22000082"]))
+    row = merged.row(0, named=True)
+    assert (row["area"], row["group_size"]) == ("South Essex", 13)
+    assert row["count"] == parts["count"].sum() and row["population"] == parts["population"].sum()
+
+
+def test_peer_compare_of_the_sample_counts_the_months_asked_for() -> None:
+    data = cp.read_police_uk(SAMPLE, progress=False)
+    groups = {"Rochford": ["Basildon"]}
+    for period, first, last in [("2025-01..2025-06", date(2025, 1, 1), date(2025, 6, 1)),
+                                ("2025 Q1", date(2025, 1, 1), date(2025, 3, 1)),
+                                ("2025-04", date(2025, 4, 1), date(2025, 4, 1))]:
+        with pytest.warns(cp.ExcludedRowsWarning):
+            got = cp.peer_compare(data, groups=groups, period=period, rank_interval=False)
+        hand = counted_by_hand(data.records.filter(~pl.col("is_asb")), first, last, [])
+        rochford = hand.filter(pl.col("csp_name") == "Rochford").row(0, named=True)
+        row = got.row(0, named=True)
+        assert (row["area"], row["count"]) == ("Rochford", rochford["count"])
+        assert row["population"] == rochford["population"] == 87_200
+        assert row["group_size"] == 2 and "area_name" not in got.columns
+    households = cp.peer_compare(data, groups=groups, period="2025 Q1", rank_interval=False,
+                                 population_kind="households")
+    assert households["population"][0] == ons_households("E22000088")
+    assert "per 1,000 households" in households["description"][0]
+
+
+def ons_households(code: str) -> int:
+    table = cp.ons_csp_tables().filter(pl.col("area_code") == code,
+                                       pl.col("households").is_not_null())
+    return int(table["households"][0])
+
+
+def test_peer_compare_of_a_read_names_members_not_read_for_the_whole_period() -> None:
+    data = cp.read_police_uk(SAMPLE, progress=False)
+    # The sample holds January to June 2025: three months of 2024/25.
+    with pytest.raises(cp.UnknownAreaError, match=r"Basildon \(3 of its 12 months read\)"):
+        cp.peer_compare(data, groups={"Rochford": ["Basildon"]}, period="2024/25")
+    with pytest.raises(cp.UnknownAreaError, match=r"Havering \(Metropolitan Police not read\)"):
+        cp.peer_compare(data, groups={"Rochford": ["Basildon", "Havering"]}, period="2025 Q1")
+    with pytest.warns(cp.ExcludedRowsWarning, match="Metropolitan Police not read"):
+        dropped = cp.peer_compare(data, groups={"Rochford": ["Basildon", "Havering"]},
+                                  period="2025 Q1", missing="drop", rank_interval=False)
+    assert dropped["peers_missing"].to_list() == [["Havering"]]
+    assert dropped["group_size"].to_list() == [2]
+    # Codes in the groups rank by code, named by CSP; a group of an unread force says so.
+    by_code = cp.peer_compare(data, groups={"E22000088": ["E22000079"]}, period="2025 Q1",
+                              rank_interval=False)
+    assert by_code.select("area", "area_name").row(0) == ("E22000088", "Rochford")
+    with pytest.raises(cp.UnknownAreaError, match="Camden in Metropolitan Police"):
+        cp.peer_compare(data, groups={"Camden": ["Islington"]}, period="2025 Q1")
+
+
+def test_peer_compare_of_a_read_needs_a_period_and_no_columns() -> None:
+    data = cp.read_police_uk(SAMPLE, progress=False)
+    groups = {"Rochford": ["Basildon"]}
+    with pytest.raises(cp.ArgumentTypeError, match="period="):
+        cp.peer_compare(data, groups=groups)
+    with pytest.raises(cp.ArgumentTypeError, match="count= and population="):
+        cp.peer_compare(data, groups=groups, period="2025", count="crimes")
+    with pytest.raises(cp.InvalidInputError, match="2025-13"):
+        cp.peer_compare(data, groups=groups, period="2025-13")
+    with pytest.raises(cp.UnknownOptionError, match="csp_code"):
+        cp.peer_compare(data, groups=groups, period="2025 Q1", area="lsoa_code")
+    counts = pl.DataFrame({"area": ["A", "B"], "crimes": [1, 2], "population": [10, 10]})
+    with pytest.raises(cp.ArgumentTypeError, match="period= and population_kind="):
+        cp.peer_compare(counts, area="area", count="crimes", population="population",
+                        groups={"A": ["B"]}, period="2025")
+    with pytest.raises(cp.ArgumentTypeError, match="area=, count= and population="):
+        cp.peer_compare(counts, area="area", groups={"A": ["B"]})
 
 
 group_tables = st.lists(

@@ -40,6 +40,7 @@ __all__ = [
     "survey_change",
     "standardised_ratio",
     "format_fixed",
+    "period_months",
     "rate",
     "rates_frame",
     "read_ons_tables",
@@ -515,6 +516,7 @@ def standardised_ratio(
     confidence: float,
 ) -> StandardisedRatio: ...
 def format_fixed(value: float, decimals: int) -> str: ...
+def period_months(label: str) -> tuple[str, str, str]: ...
 def indicator_catalogue(
     toml_text: Optional[str], *, replace: bool
 ) -> list[

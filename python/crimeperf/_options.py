@@ -13,6 +13,7 @@ __all__ = [
     "GroupAverage",
     "MissingPeers",
     "Polarity",
+    "PopulationKind",
     "RateMethod",
     "Rounding",
 ]
@@ -38,6 +39,9 @@ GroupAverage = Literal["mean", "pooled"]
 #: What a peer comparison does with a group member missing from the frame: raise an error naming
 #: it, or rank the area among the members there are (the group size and ``peers_missing`` say so).
 MissingPeers = Literal["raise", "drop"]
+
+#: Which denominator a rate is per: residents (population) or households (burglary).
+PopulationKind = Literal["residents", "households"]
 
 #: What a funnel plot shows: a rate per head, a proportion, or a ratio of observed to expected.
 FunnelStatistic = Literal["rate", "proportion", "ratio"]

@@ -23,7 +23,15 @@ import polars as pl
 from crimeperf import _crimeperf
 from crimeperf._data import _FrameSet, _columns_arg, _frame
 from crimeperf._exchange import like, stream, to_polars
-from crimeperf._options import FunnelMethod, FunnelStatistic, GroupAverage, MissingPeers, Polarity
+from crimeperf._options import (
+    FunnelMethod,
+    FunnelStatistic,
+    GroupAverage,
+    MissingPeers,
+    Polarity,
+    PopulationKind,
+)
+from crimeperf._peer_counts import check_coverage, focal_groups, period_counts
 from crimeperf.exceptions import (
     ArgumentTypeError,
     ColumnNotFoundError,
@@ -360,12 +368,14 @@ def _merge_custom_areas(df: pl.DataFrame, areas: Any, *, area: str, count: str, 
 def peer_compare(
     frame: Any,
     *,
-    area: str,
-    count: str,
-    population: str,
     groups: Any,
+    area: Optional[str] = None,
+    count: Optional[str] = None,
+    population: Optional[str] = None,
     by: Union[str, Sequence[str], None] = None,
     name: Optional[str] = None,
+    period: Optional[str] = None,
+    population_kind: Optional[PopulationKind] = None,
     per: float = 1000,
     polarity: Polarity = "lower_is_better",
     average: GroupAverage = "mean",
@@ -375,7 +385,7 @@ def peer_compare(
     seed: int = 0,
     missing: MissingPeers = "raise",
     unit: str = "crimes",
-    population_unit: str = "residents",
+    population_unit: Optional[str] = None,
     areas: Any = None,
 ) -> Any:
     """Rank every focal area within its most similar group on a rate, with the group average, a
@@ -393,21 +403,44 @@ def peer_compare(
       parametric bootstrap (each member's count drawn from Poisson at its own count), because
       the ranks of small counts are unstable. The same seed gives the same interval.
 
+    Given the :class:`PoliceUkData` of a read (``period=`` required), it ranks the CSPs of the
+    forces read: each CSP's crimes in the period are counted from the read's compact form (no
+    records frame is built), crimes a force recorded outside its own area are left out (so a
+    CSP's count is its own force's), crimes with no location are in no CSP, and the bundled ONS
+    population (or households) for the period's middle is the denominator
+    (:func:`add_population`). A group member whose force was not read, or not for every month
+    of the period, is named in an :class:`~crimeperf.UnknownAreaError` (with
+    ``missing="drop"``, a warning, and the area is ranked among the members read); only groups
+    whose focal CSP was read are ranked, so national groups such as
+    :func:`demonstration_groups` rank the CSPs of the forces read. With ``by="crime_type"``,
+    ASB is ranked on its incidents ("ASB incidents per 1,000 residents").
+
     Parameters
     ----------
-    frame : polars/pandas DataFrame, pyarrow Table, or any ``__arrow_c_stream__`` object
-        One row per area (and ``by`` value) with a count and a population.
-    area, count, population : str
-        The columns. Areas must be written as the groups write them (GSS codes in both, as
-        :func:`demonstration_groups` and :func:`read_similar_groups` give, or names in both).
+    frame : polars/pandas DataFrame, pyarrow Table, any ``__arrow_c_stream__`` object, or PoliceUkData
+        One row per area (and ``by`` value) with a count and a population; or a police.uk read.
     groups : frame, dict or SimilarGroups
         A long frame with ``area`` and ``peer`` columns, a dict of ``{area: [peers]}``, or a
         :class:`SimilarGroups`. Each ``area`` is a focal area; it is a member of its own group.
+    area, count, population : str
+        The frame's columns (required for a frame). Areas must be written as the groups write
+        them (GSS codes in both, as :func:`demonstration_groups` and
+        :func:`read_similar_groups` give, or names in both). For a ``PoliceUkData``, ``area``
+        is ``"csp_code"`` or ``"csp_name"`` (by default whichever the groups use), and
+        ``count`` and ``population`` are not given.
     by : str or list of str, optional
-        Columns to compare within separately (``offence_group``).
+        Columns to compare within separately (``offence_group``; for a ``PoliceUkData`` a
+        column of its records, such as ``crime_type``).
     name : str, optional
         A column naming each area for the description ("Rochford" rather than its code); it is
-        also given back as ``area_name``.
+        also given back as ``area_name``. A ``PoliceUkData`` ranked by ``csp_code`` is named by
+        ``csp_name``.
+    period : str, optional
+        For a ``PoliceUkData``: the months to count, as a period label: a financial year
+        (``"2024/25"``), a calendar year (``"2025"``), a quarter (``"2025 Q1"``, ``"2025/26
+        Q1"``), a month (``"2025-03"``) or a range (``"2025-01..2025-06"``).
+    population_kind : {"residents", "households"}, optional
+        For a ``PoliceUkData``: rates per residents (the default) or per households (burglary).
     per : float, default 1000
         Rates per this many of the population.
     polarity : {"lower_is_better", "higher_is_better"}
@@ -427,7 +460,8 @@ def peer_compare(
         :class:`~crimeperf.ExcludedRowsWarning` says how many were left out.
     unit, population_unit : str
         The words of the description ("crimes per 1,000 residents"; ``"households"`` for
-        burglary per 1,000 households).
+        burglary per 1,000 households). ``population_unit`` is ``"residents"`` by default (for
+        a ``PoliceUkData``, ``population_kind``).
     areas : CustomAreas, optional
         Custom areas (:func:`define_areas`) whose parts are rows of the frame (e.g. CSPs of the
         ONS tables, with ``level="csp"``): their rows are summed into one row per custom area,
@@ -446,10 +480,15 @@ def peer_compare(
     Raises
     ------
     UnknownAreaError
-        A group member (or focal area) missing from the frame, with ``missing="raise"``.
+        A group member (or focal area) missing from the frame, with ``missing="raise"``; for a
+        ``PoliceUkData``, a member not read for every month of the period (named, with its
+        force), or no focal area read.
+    ArgumentTypeError
+        ``area``, ``count`` or ``population`` missing for a frame; ``period`` missing for a
+        ``PoliceUkData`` (or given with a frame).
     InvalidInputError
         An area with two rows for one ``by`` value; a negative or fractional count or a
-        population that is not above zero (naming the area).
+        population that is not above zero (naming the area); ``period`` is not a period label.
 
     Examples
     --------
@@ -466,33 +505,70 @@ def peer_compare(
     >>> print(result["description"][0])
     Rochford: 48.3 crimes per 1,000 residents, 1st out of 5 in its group (firmly 1st); significantly lower than the group average of 54.7
     """
-    df = to_polars(frame)
+    from crimeperf._data import PoliceUkData
+
     columns = [] if by is None else _columns_arg(by)
+    pairs = _groups_frame(groups)
+    options: dict[str, Any] = dict(
+        per=per, polarity=polarity, average=average, confidence=confidence,
+        rank_interval=rank_interval, replicates=replicates, seed=seed, missing=missing,
+        unit=unit, areas=areas,
+    )
+    if isinstance(frame, PoliceUkData):
+        if count is not None or population is not None:
+            raise ArgumentTypeError(
+                "count= and population= name a frame's columns; a PoliceUkData is counted "
+                "(crimes, and ASB incidents on ASB rows) with the bundled populations "
+                "(population_kind= chooses residents or households)"
+            )
+        if period is None:
+            raise ArgumentTypeError(
+                "peer_compare needs period= for a PoliceUkData: the months to count, e.g. "
+                '"2024/25", "2025", "2025 Q1", "2025/26 Q1", "2025-03" or "2025-01..2025-06"'
+            )
+        return _compare_read(frame, pairs, period=period, area=area, by=columns,
+                             kind=population_kind or "residents",
+                             population_unit=population_unit, **options)
+    if period is not None or population_kind is not None:
+        raise ArgumentTypeError(
+            "period= and population_kind= are for a PoliceUkData; a frame's rows are its periods "
+            "and its population column (population=) its denominators"
+        )
+    if area is None or count is None or population is None:
+        raise ArgumentTypeError(
+            "peer_compare needs area=, count= and population= naming the frame's columns "
+            "(or a PoliceUkData with period=)"
+        )
+    result, said = _compare(to_polars(frame), pairs, area=area, count=count,
+                            population=population, name=name, by=columns,
+                            population_unit=population_unit or "residents", **options)
+    if said:
+        warnings.warn("peer_compare left out " + "; and ".join(said), ExcludedRowsWarning,
+                      stacklevel=2)
+    return like(result, frame)
+
+
+def _compare(df: pl.DataFrame, pairs: pl.DataFrame, *, area: str, count: str, population: str,
+             name: Optional[str], by: list[str], areas: Any, unit: str, population_unit: str,
+             **options: Any) -> tuple[pl.DataFrame, list[str]]:
+    """:func:`peer_compare` of a polars frame, and what it left out (for the caller to say)."""
     if areas is not None:
         df = _merge_custom_areas(df, areas, area=area, count=count, population=population,
-                                 by=columns, name=name)
-    pairs = _groups_frame(groups)
+                                 by=by, name=name)
     _check_areas_overlap(df, area, pairs)
     table, excluded = _crimeperf.peer_compare_frame(
-        stream(df, columns + [area, count, population] + ([name] if name else [])),
+        stream(df, by + [area, count, population] + ([name] if name else [])),
         stream(pairs, ["area", "peer"]),
         area=area,
         count=count,
         population=population,
         name=name,
-        by=columns,
-        per=per,
-        polarity=polarity,
-        average=average,
-        confidence=confidence,
-        rank_interval=rank_interval,
-        replicates=replicates,
-        seed=seed,
-        missing=missing,
+        by=by,
         unit=unit,
         population_unit=population_unit,
         frame_columns=df.columns,
         groups_columns=pairs.columns,
+        **options,
     )
     result = _frame(table)
     left_out = _frame(excluded)
@@ -510,11 +586,55 @@ def peer_compare(
             f"{members:,} group member(s) from {short.height:,} comparison(s), ranked among the "
             "members there are (their group_size and peers_missing say which)"
         )
-    if said:
-        warnings.warn(
-            "peer_compare left out " + "; and ".join(said), ExcludedRowsWarning, stacklevel=2
+    return result, said
+
+
+def _compare_read(data: Any, pairs: pl.DataFrame, *, period: str, area: Optional[str],
+                  by: list[str], kind: PopulationKind, population_unit: Optional[str],
+                  missing: MissingPeers, areas: Any, unit: str, **options: Any) -> pl.DataFrame:
+    """:func:`peer_compare` of a police.uk read: every CSP's count in ``period`` from the
+    compact form, populations added, ASB incidents ranked apart from crimes. Its warnings are
+    said at ``peer_compare``'s caller."""
+    if area is None:
+        # GSS codes (as demonstration_groups and read_similar_groups give) or names.
+        custom = [] if areas is None else list(areas.names)
+        written = pl.concat([pairs["area"], pairs["peer"]]).cast(pl.String)
+        codes = written.filter(~written.is_in(custom)).str.contains(r"^[EW]\d{8}$").all()
+        area = "csp_code" if codes else "csp_name"
+    with warnings.catch_warnings(record=True) as counting:
+        warnings.simplefilter("always")
+        counts = period_counts(data, period=period, area=area, by=by, kind=kind)
+    for said_by_count in counting:  # count_crimes' rows left out, said where the caller is
+        text = str(said_by_count.message).replace("count_crimes", "peer_compare", 1).replace(
+            '; outside_force="include" counts them', ", so that each CSP's count is its own force's"
         )
-    return like(result, frame)
+        warnings.warn(text, said_by_count.category, stacklevel=3)
+    kept = focal_groups(pairs, counts, custom=[] if areas is None else list(areas.names))
+    shortfall = check_coverage(kept, counts, missing=missing,
+                               parts=None if areas is None else areas.parts)
+    if shortfall is not None:
+        warnings.warn(f"peer_compare: {shortfall}; each area is ranked among the members read",
+                      ExcludedRowsWarning, stacklevel=3)
+    words = population_unit or kind
+    name = counts.name if counts.name != area else None
+    results: list[pl.DataFrame] = []
+    left_out: list[str] = []
+    for is_asb in (False, True):
+        rows = counts.rows.filter(pl.col("is_asb") == is_asb)
+        if rows.height:
+            result, said = _compare(rows, kept, area=area, count="count",
+                                    population=counts.population, name=name, by=by, areas=areas,
+                                    unit="ASB incidents" if is_asb else unit,
+                                    population_unit=words, missing=missing, **options)
+            results.append(result)
+            left_out += [f"{'ASB: ' if is_asb else ''}{s}" for s in said]
+    if not results:
+        raise UnknownAreaError(f"the read has no CSP with crimes in {counts.label}")
+    if left_out:
+        warnings.warn("peer_compare left out " + "; and ".join(left_out), ExcludedRowsWarning,
+                      stacklevel=3)
+    result = pl.concat(results, how="vertical_relaxed")
+    return result.sort(by, maintain_order=True) if by and len(results) > 1 else result
 
 
 def _level_suffix(level: float) -> str:

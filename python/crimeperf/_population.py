@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import polars as pl
 
 from crimeperf import _crimeperf
 from crimeperf._exchange import like
+from crimeperf._options import PopulationKind
 from crimeperf._exchange import to_polars as _to_polars
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ from crimeperf.exceptions import (
 
 __all__ = ["add_population", "ons_csp_tables"]
 
-PopulationKind = Literal["residents", "households"]
 
 #: The reference dates of the denominators in the ONS CSP tables for the year ending December
 #: 2024 (Table C4's headers; ONS note 8: lower-geography mid-2023 estimates were not available).

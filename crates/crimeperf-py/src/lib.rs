@@ -66,6 +66,7 @@ fn _crimeperf(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scalar::survey_change, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::standardised_ratio, m)?)?;
     m.add_function(wrap_pyfunction!(scalar::format_fixed, m)?)?;
+    m.add_function(wrap_pyfunction!(scalar::period_months, m)?)?;
     m.add_function(wrap_pyfunction!(frames::rates_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::proportions_frame, m)?)?;
     m.add_function(wrap_pyfunction!(frames::changes_frame, m)?)?;

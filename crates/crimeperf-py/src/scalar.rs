@@ -424,3 +424,17 @@ pub fn standardised_ratio(
 pub fn format_fixed(value: f64, decimals: usize) -> String {
     crimeperf::format_fixed(value, decimals)
 }
+
+/// A period label ("2024/25", "2025", "2025 Q1", "2025/26 Q1", "2025-03", "2025-01..2025-06")
+/// as the core reads it: its canonical label and its first and last months ("2024-04").
+#[pyfunction]
+#[pyo3(signature = (label))]
+pub fn period_months(label: &str) -> Result<(String, String, String)> {
+    let period = crimeperf::Period::from_str(label)?;
+    let months = period.months();
+    Ok((
+        period.to_string(),
+        months.first().to_string(),
+        months.last().to_string(),
+    ))
+}
