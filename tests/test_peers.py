@@ -473,6 +473,9 @@ def test_peer_compare_of_a_read_names_members_not_read_for_the_whole_period() ->
 def test_peer_compare_of_a_read_needs_a_period_and_no_columns() -> None:
     data = cp.read_police_uk(SAMPLE, progress=False)
     groups = {"Rochford": ["Basildon"]}
+    with pytest.warns(cp.ExcludedRowsWarning, match="^peer_compare left out 71 rows") as said:
+        cp.peer_compare(data, groups=groups, period="2025 Q1", rank_interval=False)
+    assert said[0].filename == __file__
     with pytest.raises(cp.ArgumentTypeError, match="period="):
         cp.peer_compare(data, groups=groups)
     with pytest.raises(cp.ArgumentTypeError, match="count= and population="):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 from hypothesis import given
@@ -277,3 +279,14 @@ def test_solved_within_agrees_with_a_direct_computation() -> None:
     expected_complete = [m.replace(year=m.year + (m.month + 2) // 12, month=(m.month + 2) % 12 + 1)
                          <= last_outcome for m in got["month"]]
     assert got["complete"].to_list() == expected_complete
+
+
+def test_trends_of_a_read_say_the_rows_left_out_where_they_are_called() -> None:
+    sample = Path(__file__).resolve().parent.parent / "data" / "police_uk"
+    data = cp.read_police_uk(sample, progress=False)
+    with pytest.warns(cp.ExcludedRowsWarning, match=r"^spc left out 71 rows outside force") as said:
+        chart = cp.spc(data, by="csp_name", allow_short=True)
+    assert said[0].filename == __file__
+    assert "outside_force" not in str(said[0].message)  # spc has no such option to offer
+    rochford = chart.filter(pl.col("csp_name") == "Rochford")
+    assert rochford.height == 6

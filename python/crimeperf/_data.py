@@ -972,6 +972,22 @@ def count_crimes(
     return like(_frame(counts), pl.DataFrame() if isinstance(records, PoliceUkData) else records)
 
 
+def _count_read(data: PoliceUkData, *, by: list[str], period: PeriodUnit, caller: str,
+                stacklevel: int) -> pl.DataFrame:
+    """:func:`count_crimes` of a read inside another function (``caller``), its warnings said in
+    that function's name at ``stacklevel`` (counted from here): the function counts the force's
+    own area only and has no ``outside_force`` to offer."""
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        counts = count_crimes(data, by=by, period=period)
+    for warning in said:
+        text = str(warning.message).replace("count_crimes", caller, 1).replace(
+            '; outside_force="include" counts them', ", so that each area's count is its force's own"
+        )
+        warnings.warn(text, warning.category, stacklevel=stacklevel)
+    return counts
+
+
 #: Join keys match when both are null (a null CSP is a group): ``nulls_equal`` in polars 1.24+,
 #: ``join_nulls`` before.
 _NULLS_MATCH: dict[str, Any] = (

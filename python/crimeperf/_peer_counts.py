@@ -50,7 +50,7 @@ def period_counts(data: Any, *, period: str, area: str, by: list[str],
     """Counts every CSP of the read in ``period`` by ``by``, with populations for the period's
     middle; areas not read for every month of it get a null count (``months_covered`` says how
     many were)."""
-    from crimeperf._data import count_crimes
+    from crimeperf._data import _count_read
     from crimeperf._population import add_population
 
     if area not in AREA_COLUMNS:
@@ -66,9 +66,9 @@ def period_counts(data: Any, *, period: str, area: str, by: list[str],
     # Monthly counts, so that any period (a financial year, a quarter, a range) is their sum and
     # each month read is known; crimes recorded by a force outside its own area are left out
     # (count_crimes' default), so a CSP's count is its own force's.
-    every_month = count_crimes(data, by=keys, period="month").filter(
-        pl.col("csp_code").is_not_null()
-    )
+    # Warnings said at peer_compare's caller: 5 frames up from _count_read's.
+    every_month = _count_read(data, by=keys, period="month", caller="peer_compare",
+                              stacklevel=5).filter(pl.col("csp_code").is_not_null())
     monthly = every_month.filter(pl.col("period_start").is_between(start, end))
     asb = _ASB_MARKERS.get(next((c for c in by if c in _ASB_MARKERS), ""), pl.lit(False))
     rows = (

@@ -601,14 +601,7 @@ def _compare_read(data: Any, pairs: pl.DataFrame, *, period: str, area: Optional
         written = pl.concat([pairs["area"], pairs["peer"]]).cast(pl.String)
         codes = written.filter(~written.is_in(custom)).str.contains(r"^[EW]\d{8}$").all()
         area = "csp_code" if codes else "csp_name"
-    with warnings.catch_warnings(record=True) as counting:
-        warnings.simplefilter("always")
-        counts = period_counts(data, period=period, area=area, by=by, kind=kind)
-    for said_by_count in counting:  # count_crimes' rows left out, said where the caller is
-        text = str(said_by_count.message).replace("count_crimes", "peer_compare", 1).replace(
-            '; outside_force="include" counts them', ", so that each CSP's count is its own force's"
-        )
-        warnings.warn(text, said_by_count.category, stacklevel=3)
+    counts = period_counts(data, period=period, area=area, by=by, kind=kind)
     kept = focal_groups(pairs, counts, custom=[] if areas is None else list(areas.names))
     shortfall = check_coverage(kept, counts, missing=missing,
                                parts=None if areas is None else areas.parts)

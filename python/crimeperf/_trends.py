@@ -30,13 +30,14 @@ def _by(by: Union[str, Sequence[str], None]) -> list[str]:
     return [] if by is None else _columns_arg(by)
 
 
-def _monthly(counts: Any, by: Union[str, Sequence[str], None]) -> Any:
+def _monthly(counts: Any, by: Union[str, Sequence[str], None], caller: str) -> Any:
     """The monthly counts by ``by`` of a :class:`PoliceUkData` (counted from its compact form,
     with its coverage); any other frame as it is."""
-    from crimeperf._data import PoliceUkData, count_crimes
+    from crimeperf._data import PoliceUkData, _count_read
 
     if isinstance(counts, PoliceUkData):
-        return count_crimes(counts, by=_by(by), period="month")
+        # Warnings said at the trend function's caller: 4 frames up from _count_read's.
+        return _count_read(counts, by=_by(by), period="month", caller=caller, stacklevel=4)
     return counts
 
 
@@ -96,7 +97,7 @@ def year_to_date(
     >>> print(cp.year_to_date(counts, through="2025-06")["description"][0])
     45.1% reduction (55 crimes): 67 in April to June 2025 against 122 in April to June 2024
     """
-    counts = _monthly(counts, by)
+    counts = _monthly(counts, by, "year_to_date")
     df = _to_polars(counts)
     columns = _by(by)
     result = _crimeperf.year_to_date_frame(
@@ -158,7 +159,7 @@ def rolling(
     >>> cp.rolling(counts, months=3)["rolling_sum"].to_list()
     [60, 90]
     """
-    counts = _monthly(counts, by)
+    counts = _monthly(counts, by, "rolling")
     df = _to_polars(counts)
     columns = _by(by)
     population_column = population if isinstance(population, str) else None
@@ -271,7 +272,7 @@ def spc(
         plain = True
     else:
         plain = False
-        series = _monthly(series, by)
+        series = _monthly(series, by, "spc")
         df = _to_polars(series)
         month_column = month
         columns = _by(by)
@@ -374,7 +375,7 @@ def project_year_end(
     >>> p.select("to_date", "share", "expected").row(0)
     (600, 0.5, 1200.0)
     """
-    counts = _monthly(counts, by)
+    counts = _monthly(counts, by, "project_year_end")
     df = _to_polars(counts)
     columns = _by(by)
     result = _crimeperf.project_year_end_frame(
