@@ -9,7 +9,6 @@ when CRIMEPERF_REQUIRE_SHARED=1.
 from __future__ import annotations
 
 from datetime import date
-
 from pathlib import Path
 
 import polars as pl
