@@ -59,20 +59,22 @@ def period_counts(data: Any, *, period: str, area: str, by: list[str],
             f"not {area!r}"
         )
     name = AREA_COLUMNS[area]
-    label, first, last = _crimeperf.period_months(period)
+    unit, label, first, last = _crimeperf.period_months(period)
     start, end = _first_day(first), _first_day(last)
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     keys = list(dict.fromkeys(["csp_code", name, *by]))
-    # Monthly counts, so that any period (a financial year, a quarter, a range) is their sum and
-    # each month read is known; crimes recorded by a force outside its own area are left out
-    # (count_crimes' default), so a CSP's count is its own force's.
-    # Warnings said at peer_compare's caller: 5 frames up from _count_read's.
-    every_month = _count_read(data, by=keys, period="month", caller="peer_compare",
-                              stacklevel=5).filter(pl.col("csp_code").is_not_null())
-    monthly = every_month.filter(pl.col("period_start").is_between(start, end))
+    # Counted in the period's own unit (a range as months, summed), so that a decade's read
+    # gives one row per year rather than 120; crimes a force recorded outside its own area are
+    # left out (count_crimes' default), so a CSP's count is its own force's. Warnings are said
+    # at peer_compare's caller: 5 frames up from _count_read's.
+    counted = _count_read(data, by=keys, period="month" if unit == "range" else unit,
+                          caller="peer_compare", stacklevel=5).filter(
+        pl.col("csp_code").is_not_null()
+    )
+    in_period = counted.filter(pl.col("period_start").is_between(start, end))
     asb = _ASB_MARKERS.get(next((c for c in by if c in _ASB_MARKERS), ""), pl.lit(False))
     rows = (
-        monthly.group_by(keys, maintain_order=True)
+        in_period.group_by(keys, maintain_order=True)
         .agg(
             months_covered=pl.col("months_covered").sum(),
             crimes=pl.col("crimes").sum(),
@@ -93,7 +95,7 @@ def period_counts(data: Any, *, period: str, area: str, by: list[str],
         rows = rows.with_columns(pl.lit(None, pl.Int64).alias(population))
     return PeriodCounts(
         rows=rows.drop("_middle", "population_year", "population_basis", strict=False),
-        read=set(every_month[area].to_list()),
+        read=set(counted[area].to_list()),
         label=label,
         months=months,
         area=area,

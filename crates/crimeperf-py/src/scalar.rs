@@ -426,13 +426,23 @@ pub fn format_fixed(value: f64, decimals: usize) -> String {
 }
 
 /// A period label ("2024/25", "2025", "2025 Q1", "2025/26 Q1", "2025-03", "2025-01..2025-06")
-/// as the core reads it: its canonical label and its first and last months ("2024-04").
+/// as the core reads it: its unit (`count_crimes`' period names, or "range"), its canonical label
+/// and its first and last months ("2024-04").
 #[pyfunction]
 #[pyo3(signature = (label))]
-pub fn period_months(label: &str) -> Result<(String, String, String)> {
+pub fn period_months(label: &str) -> Result<(&'static str, String, String, String)> {
     let period = crimeperf::Period::from_str(label)?;
+    let unit = match period {
+        crimeperf::Period::Month(_) => "month",
+        crimeperf::Period::Quarter(_) => "quarter",
+        crimeperf::Period::FinancialQuarter(_) => "financial_quarter",
+        crimeperf::Period::FinancialYear(_) => "financial_year",
+        crimeperf::Period::CalendarYear(_) => "calendar_year",
+        crimeperf::Period::Range(_) => "range",
+    };
     let months = period.months();
     Ok((
+        unit,
         period.to_string(),
         months.first().to_string(),
         months.last().to_string(),
