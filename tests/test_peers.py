@@ -358,6 +358,7 @@ def test_peer_compare_gives_back_the_callers_kind_of_frame() -> None:
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "police_uk"
 ESSEX_2025 = SHARED / "data" / "raw" / "police_uk_street_2025_essex_suffolk_norfolk"
+CITY_OUTCOMES = SHARED / "data" / "raw" / "police_uk_outcomes_2024_25_city_of_london"
 
 
 def ons_populations() -> pl.DataFrame:
@@ -424,6 +425,39 @@ def test_peer_compare_of_a_read_equals_ranking_counts_made_by_hand() -> None:
     assert row["count"] == parts["count"].sum() and row["population"] == parts["population"].sum()
 
 
+@needs(ESSEX_2025)
+def test_peer_compare_of_a_read_gives_a_zero_for_a_value_a_csp_had_none_of() -> None:
+    data = cp.read_police_uk(ESSEX_2025, progress=False)
+    essex = ["E22000079", "E22000081", "E22000082", "E22000088", "E22000089"]
+    groups = {code: [c for c in essex if c != code] for code in essex}
+    with pytest.warns(cp.ExcludedRowsWarning):
+        got = cp.peer_compare(data, groups=groups, period="2025", by="outcome_group",
+                              rank_interval=False)
+    hand = counted_by_hand(data.records.filter(~pl.col("is_asb")), date(2025, 1, 1),
+                           date(2025, 12, 1), ["outcome_group"])
+    assert got["outcome_group"].null_count() == 0  # ASB has no outcome group: not ranked
+    assert set(got["group_size"].to_list()) == {5}
+    joined = got.join(hand.select("csp_code", "outcome_group", by_hand="count"),
+                      left_on=["area", "outcome_group"], right_on=["csp_code", "outcome_group"],
+                      how="left")
+    assert (joined["count"].cast(pl.Int64) == joined["by_hand"].fill_null(0)).all()
+    assert joined["by_hand"].null_count() > 0  # some CSP had none of some outcome group
+
+    # A joint area with a part in a force not read is left out with missing="drop".
+    joint = cp.define_areas({"Border": ["E22000088", "E22000027"]}, level="csp")
+    with pytest.warns(cp.ExcludedRowsWarning, match="Hartlepool, Cleveland not read"):
+        dropped = cp.peer_compare(data, groups={"Border": essex[:3]}, period="2025",
+                                  areas=joint, missing="drop", rank_interval=False)
+    assert dropped.height == 0
+
+
+@needs(CITY_OUTCOMES)
+def test_peer_compare_refuses_a_read_of_outcome_files() -> None:
+    outcomes = cp.read_police_uk(CITY_OUTCOMES, kind="outcomes", progress=False)
+    with pytest.raises(cp.InvalidInputError, match="outcome files"):
+        cp.peer_compare(outcomes, groups={"E22000084": ["E22000088"]}, period="2024/25")
+
+
 def test_peer_compare_of_the_sample_counts_the_months_asked_for() -> None:
     data = cp.read_police_uk(SAMPLE, progress=False)
     groups = {"Rochford": ["Basildon"]}
@@ -435,9 +469,11 @@ def test_peer_compare_of_the_sample_counts_the_months_asked_for() -> None:
         hand = counted_by_hand(data.records.filter(~pl.col("is_asb")), first, last, [])
         rochford = hand.filter(pl.col("csp_name") == "Rochford").row(0, named=True)
         row = got.row(0, named=True)
-        assert (row["area"], row["count"]) == ("Rochford", rochford["count"])
+        assert (row["area"], row["area_name"], row["count"]) == (
+            ROCHFORD, "Rochford", rochford["count"]
+        )
         assert row["population"] == rochford["population"] == 87_200
-        assert row["group_size"] == 2 and "area_name" not in got.columns
+        assert row["group_size"] == 2
     households = cp.peer_compare(data, groups=groups, period="2025 Q1", rank_interval=False,
                                  population_kind="households")
     assert households["population"][0] == ons_households("E22000088")
@@ -453,21 +489,31 @@ def ons_households(code: str) -> int:
 def test_peer_compare_of_a_read_names_members_not_read_for_the_whole_period() -> None:
     data = cp.read_police_uk(SAMPLE, progress=False)
     # The sample holds January to June 2025: three months of 2024/25.
-    with pytest.raises(cp.UnknownAreaError, match=r"Basildon \(3 of its 12 months read\)"):
+    with pytest.raises(cp.UnknownAreaError, match=r"\(Basildon, 3 of its 12 months read\)"):
         cp.peer_compare(data, groups={"Rochford": ["Basildon"]}, period="2024/25")
-    with pytest.raises(cp.UnknownAreaError, match=r"Havering \(Metropolitan Police not read\)"):
+    with pytest.raises(cp.UnknownAreaError, match=r"\(Havering, Metropolitan Police not read\)"):
         cp.peer_compare(data, groups={"Rochford": ["Basildon", "Havering"]}, period="2025 Q1")
+    # The sample is an extract: Essex was read, but it holds no record of Castle Point.
+    with pytest.raises(cp.UnknownAreaError, match="Essex read, but no records of Castle Point"):
+        cp.peer_compare(data, groups={"Rochford": ["Castle Point"]}, period="2025 Q1")
+    with pytest.raises(cp.UnknownAreaError, match="covers no month of 2026 .it holds 2025-01 to"):
+        cp.peer_compare(data, groups={"Rochford": ["Basildon"]}, period="2026", missing="drop")
     with pytest.warns(cp.ExcludedRowsWarning, match="Metropolitan Police not read"):
         dropped = cp.peer_compare(data, groups={"Rochford": ["Basildon", "Havering"]},
                                   period="2025 Q1", missing="drop", rank_interval=False)
-    assert dropped["peers_missing"].to_list() == [["Havering"]]
+    assert dropped["peers_missing"].to_list() == [["E22000201"]]  # Havering
     assert dropped["group_size"].to_list() == [2]
-    # Codes in the groups rank by code, named by CSP; a group of an unread force says so.
-    by_code = cp.peer_compare(data, groups={"E22000088": ["E22000079"]}, period="2025 Q1",
-                              rank_interval=False)
-    assert by_code.select("area", "area_name").row(0) == ("E22000088", "Rochford")
-    with pytest.raises(cp.UnknownAreaError, match="Camden in Metropolitan Police"):
+    # Codes and names in any case are the same CSPs; a group of an unread force says so.
+    for groups in ({"E22000088": ["E22000079"]}, {"rochford": ["BASILDON"]},
+                   {"e22000088": ["Basildon"]}):
+        placed = cp.peer_compare(data, groups=groups, period="2025 Q1", rank_interval=False)
+        assert placed.select("area", "area_name").row(0) == (ROCHFORD, "Rochford")
+    with pytest.raises(cp.UnknownAreaError, match=r"Camden, Metropolitan Police"):
         cp.peer_compare(data, groups={"Camden": ["Islington"]}, period="2025 Q1")
+    with pytest.raises(cp.UnknownAreaError, match=r"'Rochfrod', not a CSP .did you mean"):
+        cp.peer_compare(data, groups={"Rochford": ["Rochfrod"]}, period="2025 Q1")
+    with pytest.raises(cp.UnknownAreaError, match=r"\(Basildon, 1 of its 2 months read\)"):
+        cp.peer_compare(data, groups={"Rochford": ["Basildon"]}, period="2024-12..2025-01")
 
 
 def test_peer_compare_of_a_read_needs_a_period_and_no_columns() -> None:
@@ -478,12 +524,16 @@ def test_peer_compare_of_a_read_needs_a_period_and_no_columns() -> None:
     assert said[0].filename == __file__
     with pytest.raises(cp.ArgumentTypeError, match="period="):
         cp.peer_compare(data, groups=groups)
-    with pytest.raises(cp.ArgumentTypeError, match="count= and population="):
+    with pytest.raises(cp.ArgumentTypeError, match="count= name a frame"):
         cp.peer_compare(data, groups=groups, period="2025", count="crimes")
     with pytest.raises(cp.InvalidInputError, match="2025-13"):
         cp.peer_compare(data, groups=groups, period="2025-13")
-    with pytest.raises(cp.UnknownOptionError, match="csp_code"):
-        cp.peer_compare(data, groups=groups, period="2025 Q1", area="lsoa_code")
+    with pytest.raises(cp.ArgumentTypeError, match="area=, name= name a frame"):
+        cp.peer_compare(data, groups=groups, period="2025 Q1", area="csp_name", name="x")
+    with pytest.raises(cp.InvalidInputError, match="names the area itself"):
+        cp.peer_compare(data, groups=groups, period="2025 Q1", by=["crime_type", "csp_name"])
+    with pytest.raises(cp.UnknownOptionError, match="population_kind"):
+        cp.peer_compare(data, groups=groups, period="2025 Q1", population_kind="people")
     counts = pl.DataFrame({"area": ["A", "B"], "crimes": [1, 2], "population": [10, 10]})
     with pytest.raises(cp.ArgumentTypeError, match="period= and population_kind="):
         cp.peer_compare(counts, area="area", count="crimes", population="population",

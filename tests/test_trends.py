@@ -283,7 +283,8 @@ def test_solved_within_agrees_with_a_direct_computation() -> None:
 def test_trends_of_a_read_say_the_rows_left_out_where_they_are_called() -> None:
     sample = Path(__file__).resolve().parent.parent / "data" / "police_uk"
     data = cp.read_police_uk(sample, progress=False)
-    with pytest.warns(cp.ExcludedRowsWarning, match=r"^spc left out 71 rows outside force") as said:
+    with pytest.warns(cp.ExcludedRowsWarning,
+                      match=r"^spc left out 71 rows in an LSOA outside") as said:
         chart = cp.spc(data, by="csp_name", allow_short=True)
     assert said[0].filename == __file__
     assert "outside_force" not in str(said[0].message)  # spc has no such option to offer

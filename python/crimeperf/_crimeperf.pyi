@@ -516,7 +516,14 @@ def standardised_ratio(
     confidence: float,
 ) -> StandardisedRatio: ...
 def format_fixed(value: float, decimals: int) -> str: ...
-def period_months(label: str) -> tuple[str, str, str, str]: ...
+def period_months(
+    label: str,
+) -> tuple[
+    Literal["month", "quarter", "financial_quarter", "financial_year", "calendar_year", "range"],
+    str,
+    str,
+    str,
+]: ...
 def indicator_catalogue(
     toml_text: Optional[str], *, replace: bool
 ) -> list[

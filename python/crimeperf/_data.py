@@ -926,6 +926,24 @@ def count_crimes(
     >>> fy.select("csp_name", "period", "months_covered", "crimes").rows()
     [('Basildon', '2024/25', 3, 1), ('Rochford', '2024/25', 3, 1)]
     """
+    counts, left_out = _counted(records, by=by, period=period, coverage=coverage,
+                                outside_force=outside_force,
+                                allow_many_groups=allow_many_groups, areas=areas)
+    if left_out.height:
+        said = "; ".join(
+            f"{rows:,} rows {reason.replace('_', ' ')}: {detail}"
+            for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
+        )
+        warnings.warn(f"count_crimes left out {said}", ExcludedRowsWarning, stacklevel=2)
+    return like(counts, pl.DataFrame() if isinstance(records, PoliceUkData) else records)
+
+
+def _counted(records: Any, *, by: Union[str, Sequence[str]], period: PeriodUnit = "month",
+             coverage: Any = None, outside_force: OutsideForce = "exclude",
+             allow_many_groups: bool = False, areas: Optional[CustomAreas] = None,
+             ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """:func:`count_crimes` without its warning: the counts (polars) and the rows left out
+    (``reason``, ``rows``, ``detail``), for the functions that count a read themselves."""
     columns = _columns_arg(by)
     compact = records.compact if isinstance(records, PoliceUkData) and areas is None else None
     df = None if compact is not None else _to_polars(
@@ -940,7 +958,7 @@ def count_crimes(
             warnings.warn(
                 f"count_crimes left out {outside:,} rows outside the custom areas "
                 f"({', '.join(areas.names)}) or without an LSOA",
-                ExcludedRowsWarning, stacklevel=2,
+                ExcludedRowsWarning, stacklevel=3,
             )
     if isinstance(coverage, PoliceUkData):
         coverage = coverage.coverage
@@ -962,29 +980,24 @@ def count_crimes(
         allow_many_groups=allow_many_groups,
         frame_columns=None if df is None else df.columns,
     )
-    left_out = _frame(excluded)
-    if left_out.height:
-        said = "; ".join(
-            f"{rows:,} rows {reason.replace('_', ' ')}: {detail}"
-            for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
-        )
-        warnings.warn(f"count_crimes left out {said}", ExcludedRowsWarning, stacklevel=2)
-    return like(_frame(counts), pl.DataFrame() if isinstance(records, PoliceUkData) else records)
+    return _frame(counts), _frame(excluded)
 
 
 def _count_read(data: PoliceUkData, *, by: list[str], period: PeriodUnit, caller: str,
                 stacklevel: int) -> pl.DataFrame:
-    """:func:`count_crimes` of a read inside another function (``caller``), its warnings said in
-    that function's name at ``stacklevel`` (counted from here): the function counts the force's
-    own area only and has no ``outside_force`` to offer."""
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always")
-        counts = count_crimes(data, by=by, period=period)
-    for warning in said:
-        text = str(warning.message).replace("count_crimes", caller, 1).replace(
-            '; outside_force="include" counts them', ", so that each area's count is its force's own"
+    """:func:`count_crimes` of a read inside another function (``caller``), which counts the
+    force's own area only and has no ``outside_force`` to offer: the rows left out are said in
+    its name, at ``stacklevel`` (counted from here)."""
+    counts, left_out = _counted(data, by=by, period=period)
+    if left_out.height:
+        said = "; ".join(
+            f"{rows:,} rows in an LSOA outside the area of the force they fall within, so that "
+            "each area's count is its force's own"
+            if reason == "outside_force"
+            else f"{rows:,} rows {reason.replace('_', ' ')}: {detail}"
+            for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
         )
-        warnings.warn(text, warning.category, stacklevel=stacklevel)
+        warnings.warn(f"{caller} left out {said}", ExcludedRowsWarning, stacklevel=stacklevel)
     return counts
 
 

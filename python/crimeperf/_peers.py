@@ -16,7 +16,7 @@ import html
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Mapping, Optional, Sequence, Union, cast
 
 import polars as pl
 
@@ -31,12 +31,19 @@ from crimeperf._options import (
     Polarity,
     PopulationKind,
 )
-from crimeperf._peer_counts import check_coverage, focal_groups, period_counts
+from crimeperf._peer_counts import (
+    check_coverage,
+    check_read,
+    focal_groups,
+    period_counts,
+    placed_groups,
+)
 from crimeperf.exceptions import (
     ArgumentTypeError,
     ColumnNotFoundError,
     ExcludedRowsWarning,
     UnknownAreaError,
+    UnknownOptionError,
 )
 
 __all__ = [
@@ -425,16 +432,16 @@ def peer_compare(
     area, count, population : str
         The frame's columns (required for a frame). Areas must be written as the groups write
         them (GSS codes in both, as :func:`demonstration_groups` and
-        :func:`read_similar_groups` give, or names in both). For a ``PoliceUkData``, ``area``
-        is ``"csp_code"`` or ``"csp_name"`` (by default whichever the groups use), and
-        ``count`` and ``population`` are not given.
+        :func:`read_similar_groups` give, or names in both). Not given for a ``PoliceUkData``:
+        it is ranked by CSP, ``area`` holding codes and ``area_name`` names, and its groups may
+        name CSPs by code or by name in any case.
     by : str or list of str, optional
         Columns to compare within separately (``offence_group``; for a ``PoliceUkData`` a
-        column of its records, such as ``crime_type``).
+        column of its records, such as ``crime_type`` or ``outcome_group``: a CSP with none of
+        a value has a 0, and rows with no value, such as ASB's outcome group, are not ranked).
     name : str, optional
         A column naming each area for the description ("Rochford" rather than its code); it is
-        also given back as ``area_name``. A ``PoliceUkData`` ranked by ``csp_code`` is named by
-        ``csp_name``.
+        also given back as ``area_name`` (not given for a ``PoliceUkData``).
     period : str, optional
         For a ``PoliceUkData``: the months to count, as a period label: a financial year
         (``"2024/25"``), a calendar year (``"2025"``), a quarter (``"2025 Q1"``, ``"2025/26
@@ -482,13 +489,14 @@ def peer_compare(
     UnknownAreaError
         A group member (or focal area) missing from the frame, with ``missing="raise"``; for a
         ``PoliceUkData``, a member not read for every month of the period (named, with its
-        force), or no focal area read.
+        force), no focal area read, or no month of the period read.
     ArgumentTypeError
-        ``area``, ``count`` or ``population`` missing for a frame; ``period`` missing for a
-        ``PoliceUkData`` (or given with a frame).
+        ``area``, ``count`` or ``population`` missing for a frame (or given for a
+        ``PoliceUkData``); ``period`` missing for a ``PoliceUkData`` (or given with a frame).
     InvalidInputError
         An area with two rows for one ``by`` value; a negative or fractional count or a
-        population that is not above zero (naming the area); ``period`` is not a period label.
+        population that is not above zero (naming the area); ``period`` is not a period label;
+        a ``PoliceUkData`` of outcome files, or ``by`` naming its CSP columns.
 
     Examples
     --------
@@ -515,19 +523,28 @@ def peer_compare(
         unit=unit, areas=areas,
     )
     if isinstance(frame, PoliceUkData):
-        if count is not None or population is not None:
+        given = [arg for arg, value in (("area", area), ("count", count),
+                                         ("population", population), ("name", name))
+                 if value is not None]
+        if given:
             raise ArgumentTypeError(
-                "count= and population= name a frame's columns; a PoliceUkData is counted "
-                "(crimes, and ASB incidents on ASB rows) with the bundled populations "
-                "(population_kind= chooses residents or households)"
+                f"{', '.join(f'{arg}=' for arg in given)} name a frame's columns; a "
+                "PoliceUkData is ranked by CSP (csp_code, named by csp_name), counted (crimes, "
+                "and ASB incidents on ASB rows) with the bundled populations (population_kind= "
+                "chooses residents or households)"
             )
         if period is None:
             raise ArgumentTypeError(
                 "peer_compare needs period= for a PoliceUkData: the months to count, e.g. "
                 '"2024/25", "2025", "2025 Q1", "2025/26 Q1", "2025-03" or "2025-01..2025-06"'
             )
-        return _compare_read(frame, pairs, period=period, area=area, by=columns,
-                             kind=population_kind or "residents",
+        kind = cast(PopulationKind, (population_kind or "residents").lower())
+        if kind not in ("residents", "households"):
+            raise UnknownOptionError(
+                f'unknown population_kind "{population_kind}"; expected one of: residents, '
+                "households"
+            )
+        return _compare_read(frame, pairs, period=period, by=columns, kind=kind,
                              population_unit=population_unit, **options)
     if period is not None or population_kind is not None:
         raise ArgumentTypeError(
@@ -589,40 +606,40 @@ def _compare(df: pl.DataFrame, pairs: pl.DataFrame, *, area: str, count: str, po
     return result, said
 
 
-def _compare_read(data: Any, pairs: pl.DataFrame, *, period: str, area: Optional[str],
-                  by: list[str], kind: PopulationKind, population_unit: Optional[str],
-                  missing: MissingPeers, areas: Any, unit: str, **options: Any) -> pl.DataFrame:
-    """:func:`peer_compare` of a police.uk read: every CSP's count in ``period`` from the
-    compact form, populations added, ASB incidents ranked apart from crimes. Its warnings are
-    said at ``peer_compare``'s caller."""
-    if area is None:
-        # GSS codes (as demonstration_groups and read_similar_groups give) or names.
-        custom = [] if areas is None else list(areas.names)
-        written = pl.concat([pairs["area"], pairs["peer"]]).cast(pl.String)
-        codes = written.filter(~written.is_in(custom)).str.contains(r"^[EW]\d{8}$").all()
-        area = "csp_code" if codes else "csp_name"
-    counts = period_counts(data, period=period, area=area, by=by, kind=kind)
-    kept = focal_groups(pairs, counts, custom=[] if areas is None else list(areas.names))
+def _compare_read(data: Any, pairs: pl.DataFrame, *, period: str, by: list[str],
+                  kind: PopulationKind, population_unit: Optional[str], missing: MissingPeers,
+                  areas: Any, unit: str, **options: Any) -> pl.DataFrame:
+    """:func:`peer_compare` of a police.uk read: the groups placed on CSP codes, every CSP's
+    count in ``period`` from the compact form with its zeros and population, ASB incidents
+    ranked apart from crimes. Its warnings are said at ``peer_compare``'s caller."""
+    check_read(data, by)
+    custom = [] if areas is None else list(areas.names)
+    pairs = placed_groups(pairs, custom)
+    counts = period_counts(data, period=period, by=by, kind=kind,
+                           parts=[] if areas is None else areas.parts["code"].to_list())
+    if counts.rows.height == 0 or counts.rows["months_covered"].max() == 0:
+        months = data.coverage["month"]
+        held = (f"it holds {months.min():%Y-%m} to {months.max():%Y-%m}" if len(months)
+                else "it holds no month")
+        raise UnknownAreaError(f"the read covers no month of {counts.label} ({held})")
+    kept = focal_groups(pairs, counts, custom)
     shortfall = check_coverage(kept, counts, missing=missing,
                                parts=None if areas is None else areas.parts)
     if shortfall is not None:
         warnings.warn(f"peer_compare: {shortfall}; each area is ranked among the members read",
                       ExcludedRowsWarning, stacklevel=3)
-    words = population_unit or kind
-    name = counts.name if counts.name != area else None
     results: list[pl.DataFrame] = []
     left_out: list[str] = []
     for is_asb in (False, True):
         rows = counts.rows.filter(pl.col("is_asb") == is_asb)
         if rows.height:
-            result, said = _compare(rows, kept, area=area, count="count",
-                                    population=counts.population, name=name, by=by, areas=areas,
-                                    unit="ASB incidents" if is_asb else unit,
-                                    population_unit=words, missing=missing, **options)
+            result, said = _compare(rows, kept, area="csp_code", count="count",
+                                    population=counts.population, name="csp_name", by=by,
+                                    areas=areas, unit="ASB incidents" if is_asb else unit,
+                                    population_unit=population_unit or kind, missing=missing,
+                                    **options)
             results.append(result)
             left_out += [f"{'ASB: ' if is_asb else ''}{s}" for s in said]
-    if not results:
-        raise UnknownAreaError(f"the read has no CSP with crimes in {counts.label}")
     if left_out:
         warnings.warn("peer_compare left out " + "; and ".join(left_out), ExcludedRowsWarning,
                       stacklevel=3)
