@@ -442,7 +442,6 @@ pub(crate) struct Remaps {
     months: Vec<u32>,
     reporting_forces: Vec<u32>,
     forces: Vec<u32>,
-    locations: Vec<u32>,
     areas: Vec<u32>,
     crime_types: Vec<u32>,
     outcomes: Vec<u32>,
@@ -473,7 +472,19 @@ impl Interner {
         interner
     }
 
-    /// Adds a file's labels, giving how its codes map to the read's.
+    /// The read's code of a location (added when new). Locations are coded straight into the
+    /// read's table, not the file's (see `parse::Scratch`).
+    pub fn location(&mut self, text: &str) -> u32 {
+        intern_text(
+            &mut self.locations,
+            &mut self.labels.locations,
+            text,
+            || text.into(),
+        )
+    }
+
+    /// Adds a file's labels, giving how its codes map to the read's (every label but the
+    /// locations, which are the read's already).
     pub fn add(&mut self, file: &Labels) -> Remaps {
         let l = &mut self.labels;
         let texts =
@@ -501,7 +512,6 @@ impl Interner {
                 &file.reporting_forces,
             ),
             forces: texts(&mut self.forces, &mut l.forces, &file.forces),
-            locations: texts(&mut self.locations, &mut l.locations, &file.locations),
             areas: file
                 .areas
                 .iter()
@@ -648,7 +658,6 @@ impl CompactFile {
         go(&mut self.month, &remaps.months);
         go(&mut self.reported_by, &remaps.reporting_forces);
         go(&mut self.falls_within, &remaps.forces);
-        go(&mut self.location, &remaps.locations);
         go(&mut self.area, &remaps.areas);
         go(&mut self.crime_type, &remaps.crime_types);
         go(&mut self.outcome, &remaps.outcomes);

@@ -424,7 +424,9 @@ fn parse_all(
         |scratch, index| {
             // Once cancelled, the files left are not opened.
             let result = cancel::check(cancel)
-                .and_then(|()| parse::parse(files[index], scratch, kind, geography, cancel))
+                .and_then(|()| {
+                    parse::parse(files[index], scratch, kind, geography, interner, cancel)
+                })
                 .map(|mut parsed| {
                     let summary = downloads::FileSummary::of(&parsed.records);
                     // The file's own labels become the read's, under the lock only while

@@ -2,7 +2,7 @@
 //! recording everything odd in the log.
 
 use super::compact::{
-    code_of, Area, CompactFile, CrimeTypeLabel, Labels as Tables, OutcomeLabel, RowCodes,
+    code_of, Area, CompactFile, CrimeTypeLabel, Interner, Labels as Tables, OutcomeLabel, RowCodes,
 };
 use super::files::SourceFile;
 use super::limits::LineEndings;
@@ -15,7 +15,8 @@ use crate::cancel::{self, Cancel};
 use crate::dates::month_to_days;
 use crate::error::{DataError, Result};
 use crate::geography::{force_key, Geography, LsoaPlace};
-use std::sync::Arc;
+use polars::prelude::PlHashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crimeperf::{CrimeType, Month, Outcome};
 
@@ -117,7 +118,10 @@ pub(crate) struct Scratch<'g> {
     /// "Falls within": its code, and the index of its force key in `force_keys`.
     forces: Labels<(u32, usize)>,
     force_keys: Vec<String>,
-    locations: Labels<u32>,
+    /// Locations as written, each with its code in the read's table: kept from file to file,
+    /// because a street is written in every month's file, and a file has thousands of them
+    /// (coding them per file, then again into the read's table, cost a quarter of a read).
+    read_locations: PlHashMap<String, u32>,
     lsoas: Labels<SeenLsoa<'g>>,
     /// Areas whose LSOA name differs from the one first written beside the code, by
     /// `code\nname`.
@@ -131,7 +135,6 @@ impl Scratch<'_> {
         self.reporting_forces.clear();
         self.forces.clear();
         self.force_keys.clear();
-        self.locations.clear();
         self.lsoas.clear();
         self.renamed_lsoas.clear();
     }
@@ -207,6 +210,7 @@ pub(crate) fn parse<'g>(
     scratch: &mut Scratch<'g>,
     kind: FileKind,
     geography: &'g Geography,
+    interner: &Mutex<Interner>,
     cancel: Option<&Cancel>,
 ) -> Result<ParsedFile> {
     let mut log = Log::default();
@@ -220,7 +224,7 @@ pub(crate) fn parse<'g>(
         reporting_forces,
         forces,
         force_keys,
-        locations,
+        read_locations,
         lsoas,
         renamed_lsoas,
     } = scratch;
@@ -472,9 +476,14 @@ pub(crate) fn parse<'g>(
         let location = if location_raw.is_empty() {
             0
         } else {
-            *locations.lookup(location_raw, |raw| {
-                code_of(&mut labels.locations, raw.trim().into())
-            })
+            *read_locations
+                .entry_ref(location_raw)
+                .or_insert_with_key(|raw| {
+                    interner
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .location(raw.trim())
+                })
         };
 
         // Where the row is.
