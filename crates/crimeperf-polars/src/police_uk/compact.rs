@@ -442,7 +442,6 @@ pub(crate) struct Remaps {
     months: Vec<u32>,
     reporting_forces: Vec<u32>,
     forces: Vec<u32>,
-    areas: Vec<u32>,
     crime_types: Vec<u32>,
     outcomes: Vec<u32>,
 }
@@ -483,8 +482,19 @@ impl Interner {
         )
     }
 
+    /// The read's code of an LSOA area: its code and name as written, and its place (added
+    /// when new; coded straight into the read's table, as the locations are).
+    pub fn area(&mut self, code: &str, name: &str, place: Option<&LsoaPlace>) -> u32 {
+        let key = format!("{code}\u{1f}{name}");
+        intern_text(&mut self.areas, &mut self.labels.areas, &key, || Area {
+            code: Some(code.into()),
+            name: Some(name.into()),
+            place: place.cloned(),
+        })
+    }
+
     /// Adds a file's labels, giving how its codes map to the read's (every label but the
-    /// locations, which are the read's already).
+    /// locations and areas, which are the read's already).
     pub fn add(&mut self, file: &Labels) -> Remaps {
         let l = &mut self.labels;
         let texts =
@@ -493,8 +503,6 @@ impl Interner {
                     .map(|f| intern_text(codes, table, f, || f.clone()))
                     .collect()
             };
-        // An area's key: its code and name as written, `\u{1f}` between (neither has one).
-        let mut key = String::new();
         Remaps {
             months: file
                 .months
@@ -512,17 +520,6 @@ impl Interner {
                 &file.reporting_forces,
             ),
             forces: texts(&mut self.forces, &mut l.forces, &file.forces),
-            areas: file
-                .areas
-                .iter()
-                .map(|a| {
-                    key.clear();
-                    key.push_str(a.code.as_deref().unwrap_or(""));
-                    key.push('\u{1f}');
-                    key.push_str(a.name.as_deref().unwrap_or(""));
-                    intern_text(&mut self.areas, &mut l.areas, &key, || a.clone())
-                })
-                .collect(),
             crime_types: file
                 .crime_types
                 .iter()
@@ -658,7 +655,6 @@ impl CompactFile {
         go(&mut self.month, &remaps.months);
         go(&mut self.reported_by, &remaps.reporting_forces);
         go(&mut self.falls_within, &remaps.forces);
-        go(&mut self.area, &remaps.areas);
         go(&mut self.crime_type, &remaps.crime_types);
         go(&mut self.outcome, &remaps.outcomes);
         self.labels = labels;

@@ -2,7 +2,7 @@
 //! recording everything odd in the log.
 
 use super::compact::{
-    code_of, Area, CompactFile, CrimeTypeLabel, Interner, Labels as Tables, OutcomeLabel, RowCodes,
+    code_of, CompactFile, CrimeTypeLabel, Interner, Labels as Tables, OutcomeLabel, RowCodes,
 };
 use super::files::SourceFile;
 use super::limits::LineEndings;
@@ -93,9 +93,9 @@ struct CrimeTypeSeen {
     asb: bool,
 }
 
-/// An LSOA code as first seen in a file: its area code (with the name written beside it), its
-/// place, and that name (a code always has the same name within a file; another name is coded
-/// on its own).
+/// An LSOA code as first seen by a worker: its area's code in the read's table (the code with
+/// the name written beside it), its place, and that name (another name written beside the code
+/// is an area of its own).
 #[derive(Clone)]
 struct SeenLsoa<'g> {
     area: u32,
@@ -122,10 +122,11 @@ pub(crate) struct Scratch<'g> {
     /// because a street is written in every month's file, and a file has thousands of them
     /// (coding them per file, then again into the read's table, cost a quarter of a read).
     read_locations: PlHashMap<String, u32>,
-    lsoas: Labels<SeenLsoa<'g>>,
+    /// LSOA codes, kept from file to file as the locations are.
+    read_lsoas: PlHashMap<String, SeenLsoa<'g>>,
     /// Areas whose LSOA name differs from the one first written beside the code, by
-    /// `code\nname`.
-    renamed_lsoas: Labels<u32>,
+    /// `code\nname`, with their codes in the read's table.
+    renamed_lsoas: PlHashMap<String, u32>,
 }
 
 impl Scratch<'_> {
@@ -135,8 +136,6 @@ impl Scratch<'_> {
         self.reporting_forces.clear();
         self.forces.clear();
         self.force_keys.clear();
-        self.lsoas.clear();
-        self.renamed_lsoas.clear();
     }
 }
 
@@ -225,7 +224,7 @@ pub(crate) fn parse<'g>(
         forces,
         force_keys,
         read_locations,
-        lsoas,
+        read_lsoas,
         renamed_lsoas,
     } = scratch;
     let endings = file.load_into(buffer, cancel)?;
@@ -500,20 +499,16 @@ pub(crate) fn parse<'g>(
             log.add(display, Some(line), finding, "", 1);
         } else {
             let name_as_written = optional(layout.lsoa_name);
-            let new_area = |areas: &mut Vec<Area>, code: &str, name: &str, place| {
-                code_of(
-                    areas,
-                    Area {
-                        code: Some(code.into()),
-                        name: Some(name.trim().into()),
-                        place,
-                    },
-                )
+            let area_code = |code: &str, name: &str, place: Option<&LsoaPlace>| {
+                interner
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .area(code, name.trim(), place)
             };
-            let seen = lsoas.lookup(lsoa, |code| {
+            let seen = read_lsoas.entry_ref(lsoa).or_insert_with_key(|code| {
                 let place = geography.get(code);
                 SeenLsoa {
-                    area: new_area(&mut labels.areas, code, name_as_written, place.cloned()),
+                    area: area_code(code, name_as_written, place),
                     place,
                     name_as_written: name_as_written.to_owned(),
                 }
@@ -521,10 +516,10 @@ pub(crate) fn parse<'g>(
             area = if seen.name_as_written == name_as_written {
                 seen.area
             } else {
-                let place = seen.place.cloned();
-                *renamed_lsoas.lookup(&format!("{lsoa}\n{name_as_written}"), |_| {
-                    new_area(&mut labels.areas, lsoa, name_as_written, place)
-                })
+                let place = seen.place;
+                *renamed_lsoas
+                    .entry_ref(&format!("{lsoa}\n{name_as_written}"))
+                    .or_insert_with(|| area_code(lsoa, name_as_written, place))
             };
             match seen.place {
                 Some(place) => {
