@@ -593,6 +593,18 @@ pub(crate) fn count_weighted(
     let to_days = |m: Option<i64>| -> Result<Option<i32>> {
         m.map(|m| from_ordinal(m).map(month_to_days)).transpose()
     };
+    // Each pattern's periods as they are written out (a few thousand), not once per group.
+    let cover_days = period_cover
+        .iter()
+        .map(|periods| {
+            periods
+                .iter()
+                .map(|&(months_read, first, last)| {
+                    Ok((months_read, to_days(first)?, to_days(last)?))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .collect::<Result<Vec<_>>>()?;
     for (full, combo, crossed_code) in &groups {
         // An ASB group has no crimes column, a crime group no ASB column.
         let (mut is_asb_group, mut is_crime_group) = (false, false);
@@ -602,12 +614,12 @@ pub(crate) fn count_weighted(
             is_crime_group |= has_crime && !has_asb;
         }
         let pattern = combo_pattern[*combo];
-        for (p, &(months_read, first_read, last_read)) in period_cover[pattern].iter().enumerate() {
+        for (p, &(months_read, first_read, last_read)) in cover_days[pattern].iter().enumerate() {
             let cell = (combo * crossed_count + crossed_code) * period_count + p;
             let read = months_read > 0;
             covered.push(months_read);
-            first_month.push(to_days(first_read)?);
-            last_month.push(to_days(last_read)?);
+            first_month.push(first_read);
+            last_month.push(last_read);
             crime_counts.push((read && !is_asb_group).then_some(crimes[cell]));
             incident_counts.push((read && !is_crime_group).then_some(incidents[cell]));
         }
