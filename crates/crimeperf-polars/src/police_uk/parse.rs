@@ -103,6 +103,37 @@ struct SeenLsoa<'g> {
     name_as_written: String,
 }
 
+/// The LSOA of the row before (code and name as written, under which force) and what was made
+/// of it: rows come in runs of one LSOA (a file is ordered by place, about 11 rows a run), so
+/// most rows need no lookup. Its texts are copies, kept in their room from row to row.
+#[derive(Default)]
+struct LastPlace<'g> {
+    code: String,
+    name: String,
+    force: usize,
+    area: u32,
+    place: Option<&'g LsoaPlace>,
+    outside: bool,
+}
+
+impl<'g> LastPlace<'g> {
+    fn remember(
+        &mut self,
+        code: &str,
+        name: &str,
+        force: usize,
+        area: u32,
+        place: Option<&'g LsoaPlace>,
+        outside: bool,
+    ) {
+        self.code.clear();
+        self.code.push_str(code);
+        self.name.clear();
+        self.name.push_str(name);
+        (self.force, self.area, self.place, self.outside) = (force, area, place, outside);
+    }
+}
+
 /// What a worker keeps from file to file: its read buffer, and its label tables with their room
 /// (emptied for each file, as their codes index that file's tables).
 #[derive(Default)]
@@ -308,6 +339,7 @@ pub(crate) fn parse<'g>(
     let mut month_codes: Vec<(i32, u32)> = Vec::new();
     let mut labels = Tables::default();
     let mut rows: u64 = 0;
+    let mut last_place = LastPlace::default();
     // Rows whose Month a spreadsheet rewrote, by how: count, first line and first value.
     let mut rewritten_months: Vec<(&'static str, u64, u64, String)> = Vec::new();
 
@@ -499,41 +531,50 @@ pub(crate) fn parse<'g>(
             log.add(display, Some(line), finding, "", 1);
         } else {
             let name_as_written = optional(layout.lsoa_name);
-            let area_code = |code: &str, name: &str, place: Option<&LsoaPlace>| {
-                interner
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .area(code, name.trim(), place)
-            };
-            let seen = read_lsoas.entry_ref(lsoa).or_insert_with_key(|code| {
-                let place = geography.get(code);
-                SeenLsoa {
-                    area: area_code(code, name_as_written, place),
-                    place,
-                    name_as_written: name_as_written.to_owned(),
-                }
-            });
-            area = if seen.name_as_written == name_as_written {
-                seen.area
+            let place;
+            if last_place.code == lsoa
+                && last_place.name == name_as_written
+                && last_place.force == force
+            {
+                (area, place, outside) = (last_place.area, last_place.place, last_place.outside);
             } else {
-                let place = seen.place;
-                *renamed_lsoas
-                    .entry_ref(&format!("{lsoa}\n{name_as_written}"))
-                    .or_insert_with(|| area_code(lsoa, name_as_written, place))
-            };
-            match seen.place {
-                Some(place) => {
-                    let home = &force_keys[force];
-                    let lsoa_force = &place.force_key;
-                    if !lsoa_force.is_empty() && **lsoa_force != **home {
-                        outside = true;
-                        let detail = format!(
-                            "{lsoa} is in {} ({})",
-                            place.local_authority_name, place.force_name
-                        );
-                        log.add(display, Some(line), Finding::LsoaOutsideForce, &detail, 1);
+                let area_code = |code: &str, name: &str, place: Option<&LsoaPlace>| {
+                    interner
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .area(code, name.trim(), place)
+                };
+                let seen = read_lsoas.entry_ref(lsoa).or_insert_with_key(|code| {
+                    let place = geography.get(code);
+                    SeenLsoa {
+                        area: area_code(code, name_as_written, place),
+                        place,
+                        name_as_written: name_as_written.to_owned(),
                     }
+                });
+                place = seen.place;
+                area = if seen.name_as_written == name_as_written {
+                    seen.area
+                } else {
+                    *renamed_lsoas
+                        .entry_ref(&format!("{lsoa}\n{name_as_written}"))
+                        .or_insert_with(|| area_code(lsoa, name_as_written, place))
+                };
+                outside = place.is_some_and(|place| {
+                    let lsoa_force = &place.force_key;
+                    !lsoa_force.is_empty() && **lsoa_force != *force_keys[force]
+                });
+                last_place.remember(lsoa, name_as_written, force, area, place, outside);
+            }
+            match place {
+                Some(place) if outside => {
+                    let detail = format!(
+                        "{lsoa} is in {} ({})",
+                        place.local_authority_name, place.force_name
+                    );
+                    log.add(display, Some(line), Finding::LsoaOutsideForce, &detail, 1);
                 }
+                Some(_) => {}
                 None => log.add(display, Some(line), Finding::UnknownLsoa, lsoa, 1),
             }
         }
