@@ -238,6 +238,26 @@ mod tests {
         assert_eq!(all("a,\"b\nc"), vec![(1, owned(&["a", "b\nc"]))]);
     }
 
+    proptest::proptest! {
+        /// Unquoted text splits as lines at line feeds (a carriage return ending one dropped,
+        /// blank lines skipped) and fields at commas, wherever they fall in the eight-byte
+        /// words the splitter reads.
+        #[test]
+        fn unquoted_text_splits_at_every_line_feed_and_comma(
+            text in "[ab,\\n\\r]{0,80}",
+        ) {
+            let mut expected = Vec::new();
+            let lines: Vec<&str> = text.split('\n').collect();
+            for (index, line) in lines.iter().enumerate() {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                if !line.is_empty() {
+                    expected.push((index as u64 + 1, owned(&line.split(',').collect::<Vec<_>>())));
+                }
+            }
+            proptest::prop_assert_eq!(all(&text), expected);
+        }
+    }
+
     #[test]
     fn semicolons_separate_fields_when_asked() {
         let mut splitter = Splitter::with_delimiter("a;0,5;\"x;y\"\n", b';');
