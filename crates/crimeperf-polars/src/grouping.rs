@@ -4,7 +4,7 @@ use polars::prelude::*;
 use polars_arrow::array::Array;
 
 use crate::error::{DataError, Result};
-use crate::police_uk::{days_to_month, CompactRecords};
+use crate::police_uk::{days_to_month, CompactRecords, RowValuesOf};
 
 /// What the counting functions count from: the records frame (or any frame with the columns they
 /// need), or the compact records of a read, which give the same results without building the
@@ -59,15 +59,10 @@ impl<'a> Records<'a> {
     pub(crate) fn flags(&self, name: &str) -> Result<RowValues<'a, bool>> {
         match *self {
             Records::Frame(f) => Ok(Box::new(column(f, name)?.bool()?.iter())),
-            Records::Compact(c) => {
-                let key = c.key_column(name)?;
-                let KeyValues::Bool(values) = key.values else {
-                    return Err(wrong_type(name, "str", "must be a boolean column"));
-                };
-                Ok(Box::new(
-                    key.codes.into_iter().map(move |code| values[code as usize]),
-                ))
-            }
+            Records::Compact(c) => match c.row_values(name)? {
+                RowValuesOf::Bool(values) => Ok(values),
+                _ => Err(wrong_type(name, "str", "must be a boolean column")),
+            },
         }
     }
 
@@ -82,15 +77,10 @@ impl<'a> Records<'a> {
                     .map_err(|_| wrong_type(name, &values.dtype().to_string(), EXPECTED))?;
                 Ok(Box::new(dates.physical().iter()))
             }
-            Records::Compact(c) => {
-                let key = c.key_column(name)?;
-                let KeyValues::Date(values) = key.values else {
-                    return Err(wrong_type(name, "str", EXPECTED));
-                };
-                Ok(Box::new(
-                    key.codes.into_iter().map(move |code| values[code as usize]),
-                ))
-            }
+            Records::Compact(c) => match c.row_values(name)? {
+                RowValuesOf::Date(values) => Ok(values),
+                _ => Err(wrong_type(name, "str", EXPECTED)),
+            },
         }
     }
 

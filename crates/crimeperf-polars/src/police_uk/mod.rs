@@ -26,6 +26,7 @@ pub(crate) use crate::dates::{days_to_month, month_to_days};
 pub use batched::{count_police_uk, BatchedCounts};
 pub use limits::{MAX_EXPANSION, MAX_LINE_BYTES};
 pub use log::Finding;
+pub(crate) use records::RowValuesOf;
 pub use records::{CompactRecords, RecordFilter};
 pub(crate) use split::Splitter;
 pub(crate) use spreadsheet::{delimiter as delimiter_of, spreadsheet_month};

@@ -99,6 +99,14 @@ enum FileLabels<'a> {
     Date(Vec<Option<i32>>),
 }
 
+/// A column's values row by row (see [`CompactRecords::row_values`]).
+pub(crate) enum RowValuesOf<'a> {
+    Date(Box<dyn Iterator<Item = Option<i32>> + 'a>),
+    Bool(Box<dyn Iterator<Item = Option<bool>> + 'a>),
+    /// A text column, which has no such values.
+    Other,
+}
+
 /// How a file's rows index its labels for one column.
 enum RowIndex<'a> {
     Codes(&'a Codes),
@@ -403,6 +411,40 @@ impl CompactRecords {
             "outside_force" => &file.outside_force,
             // The LSOA and its place.
             _ => &file.area,
+        })
+    }
+
+    /// The values of a date (`month`) or boolean column row by row, read straight from the
+    /// codes: no key column is built, for the counting that needs only each row's value.
+    pub(crate) fn row_values(&self, name: &str) -> Result<RowValuesOf<'_>> {
+        let empty = CompactFile::new("", self.kind, 0);
+        let labels = self.labels_of(self.files.first().unwrap_or(&empty), name)?;
+        Ok(match labels {
+            FileLabels::Date(values) => RowValuesOf::Date(Box::new(self.rows_of(name, values))),
+            FileLabels::Bool(values) => RowValuesOf::Bool(Box::new(self.rows_of(name, values))),
+            _ => RowValuesOf::Other,
+        })
+    }
+
+    /// Each row's value of `name`, from the read's `values` (a column with shared labels).
+    fn rows_of<T: Copy + 'static>(
+        &self,
+        name: &str,
+        values: Vec<Option<T>>,
+    ) -> impl Iterator<Item = Option<T>> + '_ {
+        let indexes: Vec<(usize, RowIndex<'_>)> = self
+            .files
+            .iter()
+            .map(|file| (file.rows(), self.row_index(file, name)))
+            .collect();
+        indexes.into_iter().flat_map(move |(rows, index)| {
+            let codes: Box<dyn Iterator<Item = u32> + Send + '_> = match index {
+                RowIndex::Codes(codes) => codes.iter(),
+                RowIndex::Constant => Box::new(std::iter::repeat_n(0, rows)),
+                RowIndex::Own => Box::new(0..rows as u32),
+            };
+            let values = values.clone();
+            codes.map(move |code| values[code as usize])
         })
     }
 
