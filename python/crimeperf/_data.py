@@ -930,11 +930,8 @@ def count_crimes(
                                 outside_force=outside_force,
                                 allow_many_groups=allow_many_groups, areas=areas)
     if left_out.height:
-        said = "; ".join(
-            f"{rows:,} rows {reason.replace('_', ' ')}: {detail}"
-            for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
-        )
-        warnings.warn(f"count_crimes left out {said}", ExcludedRowsWarning, stacklevel=2)
+        warnings.warn(f"count_crimes left out {_left_out_text(left_out)}", ExcludedRowsWarning,
+                      stacklevel=2)
     return like(counts, pl.DataFrame() if isinstance(records, PoliceUkData) else records)
 
 
@@ -983,21 +980,26 @@ def _counted(records: Any, *, by: Union[str, Sequence[str]], period: PeriodUnit 
     return _frame(counts), _frame(excluded)
 
 
+def _left_out_text(left_out: pl.DataFrame, *, own_area_only: bool = False) -> str:
+    """The rows counting left out (``reason``, ``rows``, ``detail``), said; ``own_area_only``
+    for a function that counts the force's own area and has no ``outside_force`` to offer."""
+    return "; ".join(
+        f"{rows:,} rows in an LSOA outside the area of the force they fall within, so that each "
+        "area's count is its force's own"
+        if own_area_only and reason == "outside_force"
+        else f"{rows:,} rows {reason.replace('_', ' ')}: {detail}"
+        for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
+    )
+
+
 def _count_read(data: PoliceUkData, *, by: list[str], period: PeriodUnit, caller: str,
                 stacklevel: int) -> pl.DataFrame:
-    """:func:`count_crimes` of a read inside another function (``caller``), which counts the
-    force's own area only and has no ``outside_force`` to offer: the rows left out are said in
-    its name, at ``stacklevel`` (counted from here)."""
+    """:func:`count_crimes` of a read inside another function (``caller``): the rows left out
+    are said in its name, at ``stacklevel`` (counted from here)."""
     counts, left_out = _counted(data, by=by, period=period)
     if left_out.height:
-        said = "; ".join(
-            f"{rows:,} rows in an LSOA outside the area of the force they fall within, so that "
-            "each area's count is its force's own"
-            if reason == "outside_force"
-            else f"{rows:,} rows {reason.replace('_', ' ')}: {detail}"
-            for reason, rows, detail in left_out.select("reason", "rows", "detail").iter_rows()
-        )
-        warnings.warn(f"{caller} left out {said}", ExcludedRowsWarning, stacklevel=stacklevel)
+        warnings.warn(f"{caller} left out {_left_out_text(left_out, own_area_only=True)}",
+                      ExcludedRowsWarning, stacklevel=stacklevel)
     return counts
 
 

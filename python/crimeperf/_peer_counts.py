@@ -109,7 +109,7 @@ def period_counts(data: Any, *, period: str, by: list[str], kind: PopulationKind
     # Counted in the period's own unit (a range as months, summed), so that a decade's read is
     # counted into years, not 120 months. Warnings are said at peer_compare's caller: 5 frames up
     # from _count_read's.
-    counted = _count_read(data, by=["csp_code", "csp_name", *by],
+    counted = _count_read(data, by=["csp_code", *by],
                           period="month" if unit == "range" else unit,
                           caller="peer_compare", stacklevel=5).filter(
         pl.col("csp_code").is_not_null()

@@ -4,7 +4,7 @@
 //! against some 350 for the built frame, so a decade of national downloads fits in memory; the
 //! frame is built from it only when asked for (see [`CompactFile::frame`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use polars::prelude::*;
 use polars_arrow::array::View;
@@ -375,7 +375,10 @@ pub(crate) struct Area {
 
 /// Label tables: a file's own while it is parsed, then the read's, shared by every file (see
 /// [`Interner`]). Index 0 of `outcomes`, `areas` and `locations` is the blank (no outcome, no
-/// LSOA, no location).
+/// LSOA, no location). A file's own `locations` and `areas` hold only the blank: those two,
+/// thousands a file and the same from month to month, are coded straight into the read's
+/// tables ([`Interner::location`], [`Interner::area`]); the small tables are a file's own, then
+/// remapped.
 #[derive(Debug, Clone)]
 pub(crate) struct Labels {
     pub months: Vec<i32>,
@@ -540,6 +543,12 @@ impl Interner {
                 })
                 .collect(),
         }
+    }
+
+    /// Runs `f` on the interner shared by a read's workers (held only while `f` runs; a worker
+    /// that panicked leaves tables that are still whole, so a poisoned lock is taken as it is).
+    pub fn with<T>(shared: &Mutex<Interner>, f: impl FnOnce(&mut Interner) -> T) -> T {
+        f(&mut shared.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     pub fn finish(self) -> Arc<Labels> {

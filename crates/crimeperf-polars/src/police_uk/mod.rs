@@ -430,12 +430,10 @@ fn parse_all(
                 })
                 .map(|mut parsed| {
                     let summary = downloads::FileSummary::of(&parsed.records);
-                    // The file's own labels become the read's, under the lock only while
-                    // they are looked up (a few thousand a file); its rows are rewritten after.
-                    let remaps = interner
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .add(&parsed.records.labels);
+                    // The file's own (small) tables become the read's, under the lock only
+                    // while they are looked up; its rows are rewritten after.
+                    let remaps =
+                        compact::Interner::with(interner, |read| read.add(&parsed.records.labels));
                     parsed.records.remap(&remaps, unset.clone());
                     (parsed, summary)
                 });

@@ -16,7 +16,7 @@ use crate::dates::month_to_days;
 use crate::error::{DataError, Result};
 use crate::geography::{force_key, Geography, LsoaPlace};
 use polars::prelude::PlHashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use crimeperf::{CrimeType, Month, Outcome};
 
@@ -134,8 +134,9 @@ impl<'g> LastPlace<'g> {
     }
 }
 
-/// What a worker keeps from file to file: its read buffer, and its label tables with their room
-/// (emptied for each file, as their codes index that file's tables).
+/// What a worker keeps from file to file: its read buffer; its tables of the small labels with
+/// their room (emptied for each file, as their codes index that file's tables); and the codes in
+/// the read's tables of the locations and LSOAs it has met (kept, as those codes are the read's).
 #[derive(Default)]
 pub(crate) struct Scratch<'g> {
     buffer: Vec<u8>,
@@ -510,10 +511,7 @@ pub(crate) fn parse<'g>(
             *read_locations
                 .entry_ref(location_raw)
                 .or_insert_with_key(|raw| {
-                    interner
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .location(raw.trim())
+                    Interner::with(interner, |read| read.location(raw.trim()))
                 })
         };
 
@@ -539,10 +537,7 @@ pub(crate) fn parse<'g>(
                 (area, place, outside) = (last_place.area, last_place.place, last_place.outside);
             } else {
                 let area_code = |code: &str, name: &str, place: Option<&LsoaPlace>| {
-                    interner
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .area(code, name.trim(), place)
+                    Interner::with(interner, |read| read.area(code, name.trim(), place))
                 };
                 let seen = read_lsoas.entry_ref(lsoa).or_insert_with_key(|code| {
                     let place = geography.get(code);
